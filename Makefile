@@ -1,0 +1,51 @@
+# Two commands for a newcomer: `make run` and `make test`. Both start with `make install`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+help:
+	@echo "make run      set everything up and serve the app with demo data on http://127.0.0.1:8000"
+	@echo "make test     run the whole test suite"
+	@echo "make install  virtual environment + Python and npm dependencies (nothing else)"
+	@echo "make lint     ruff"
+
+install: $(STAMP) node_modules/.package-lock.json
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+var:
+	mkdir -p var/staticfiles var/private
+
+run: install var
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo ""
+	@echo "Serving on http://127.0.0.1:8000  (Ctrl+C stops the server and the background jobs)"
+	@if [ -n "$$REDIS_URL" ]; then \
+		trap 'kill 0' EXIT; \
+		$(BIN)/celery -A config worker --beat --loglevel=INFO --concurrency=2 & \
+		$(BIN)/python manage.py runserver 127.0.0.1:8000; \
+	else \
+		trap 'kill 0' EXIT; \
+		$(BIN)/python manage.py run_scheduler & \
+		$(BIN)/python manage.py runserver 127.0.0.1:8000; \
+	fi
+
+test: install var
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+.PHONY: help install run test lint var

@@ -1,0 +1,25 @@
+from django.contrib import admin
+
+from audit.models import AuditEvent
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: administrators can filter the trail but nobody can change it."""
+
+    list_display = ["occurred_at", "actor", "action", "citizen", "object_repr", "contact_id"]
+    list_filter = ["action", ("occurred_at", admin.DateFieldListFilter), "actor"]
+    search_fields = ["object_repr", "citizen__reference", "citizen__last_name", "actor__username"]
+    list_select_related = ["actor", "citizen"]
+    date_hierarchy = "occurred_at"
+    readonly_fields = [f.name for f in AuditEvent._meta.fields]
+    raw_id_fields = ["citizen"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

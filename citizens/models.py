@@ -1,0 +1,181 @@
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+
+class CitizenQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=Citizen.Status.ACTIVE)
+
+
+class Citizen(models.Model):
+    """A resident or customer of the council: the centre of the single view."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        MERGED = "merged", "Merged into another record"
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "Email"
+        SMS = "sms", "Text message"
+        PHONE = "phone", "Phone call"
+        LETTER = "letter", "Letter"
+
+    reference = models.CharField(max_length=12, unique=True, editable=False)
+    title = models.CharField(max_length=20, blank=True)
+    first_name = models.CharField(max_length=100, blank=True)
+    middle_names = models.CharField(max_length=150, blank=True)
+    last_name = models.CharField(max_length=100)
+    preferred_name = models.CharField("Preferred or known-as name", max_length=100, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+
+    preferred_channel = models.CharField(max_length=10, choices=Channel.choices, blank=True)
+    preferred_language = models.CharField(max_length=60, blank=True, default="English")
+    accessible_formats = models.CharField(
+        max_length=200, blank=True, help_text="Large print, Braille, Easy Read, audio…"
+    )
+    no_contact_details_reason = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="Why the account has no email address (recorded when it is created).",
+    )
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_records"
+    )
+    # Optimistic concurrency: every save through the services bumps it; a stale edit is refused.
+    version = models.PositiveIntegerField(default=1)
+
+    # Normalised copies for search, maintained by the services that write names.
+    search_name = models.CharField(max_length=300, blank=True, editable=False)
+    search_last_name = models.CharField(max_length=100, blank=True, editable=False)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = CitizenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        indexes = [
+            models.Index(fields=["search_last_name", "date_of_birth"], name="citizen_last_dob_idx"),
+            models.Index(fields=["date_of_birth"], name="citizen_dob_idx"),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self):
+        parts = [self.title, self.first_name, self.last_name]
+        return " ".join(p for p in parts if p) or "(no name)"
+
+    @property
+    def display_name(self):
+        name = self.full_name
+        if self.preferred_name and self.preferred_name != self.first_name:
+            name = f"{name} (known as {self.preferred_name})"
+        return name
+
+    def get_absolute_url(self):
+        return reverse("citizens:detail", kwargs={"pk": self.pk})
+
+
+class Address(models.Model):
+    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="addresses")
+    line_1 = models.CharField("Address line 1", max_length=200)
+    line_2 = models.CharField("Address line 2", max_length=200, blank=True)
+    town = models.CharField("Town or city", max_length=100, blank=True)
+    postcode = models.CharField(max_length=8, help_text="Normalised, e.g. SW1A 1AA")
+    postcode_compact = models.CharField(max_length=7, editable=False, db_index=True)
+    uprn = models.CharField("UPRN", max_length=12, blank=True, db_index=True)
+    is_current = models.BooleanField(default=True)
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-is_current", "-valid_from", "-id"]
+        verbose_name_plural = "addresses"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["citizen"],
+                condition=models.Q(is_current=True),
+                name="one_current_address_per_citizen",
+            )
+        ]
+
+    def __str__(self):
+        return ", ".join(p for p in [self.line_1, self.line_2, self.town, self.postcode] if p)
+
+
+class EmailAddress(models.Model):
+    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="emails")
+    email = models.EmailField(max_length=254)
+    is_primary = models.BooleanField(default=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-is_primary", "id"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="citizen_email_unique_ci"),
+        ]
+
+    def __str__(self):
+        return self.email
+
+
+class PhoneNumber(models.Model):
+    class Kind(models.TextChoices):
+        MOBILE = "mobile", "Mobile"
+        LANDLINE = "landline", "Landline"
+
+    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="phones")
+    number = models.CharField(max_length=20, db_index=True, help_text="E.164, e.g. +447700900123")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    is_primary = models.BooleanField(default=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-is_primary", "id"]
+
+    def __str__(self):
+        from citizens.normalise import phone_display
+
+        return phone_display(self.number)
+
+
+class AssistanceFlag(models.Model):
+    """Something staff must know to help this person: needs an interpreter, hearing loss…"""
+
+    class Kind(models.TextChoices):
+        INTERPRETER = "interpreter", "Needs an interpreter"
+        HEARING = "hearing", "Hearing impairment"
+        SIGHT = "sight", "Sight impairment"
+        MOBILITY = "mobility", "Mobility needs"
+        MENTAL_HEALTH = "mental_health", "Mental health"
+        LEARNING = "learning", "Learning disability"
+        VULNERABLE = "vulnerable", "Vulnerable adult"
+        SAFEGUARDING = "safeguarding", "Safeguarding concern"
+        BEREAVEMENT = "bereavement", "Recent bereavement"
+        OTHER = "other", "Other"
+
+    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="assistance_flags")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    note = models.CharField(max_length=500, blank=True)
+    review_date = models.DateField(null=True, blank=True)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-active", "kind"]
+
+    def __str__(self):
+        return self.get_kind_display()

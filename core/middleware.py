@@ -1,0 +1,51 @@
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.urls import resolve
+
+# URL names reachable without signing in (by namespace:name or whole namespace).
+PUBLIC_URL_NAMES = {"accounts:login", "core:health", "oidc_authentication_init",
+                    "oidc_authentication_callback"}
+PUBLIC_NAMESPACES = {"api", "public"}  # the API authenticates with tokens; `public` is citizens'
+
+
+class LoginRequiredMiddleware:
+    """Every page but sign-in (and token-authenticated API) needs a signed-in staff member."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.user.is_authenticated:
+            return None
+        if request.path.startswith(settings.STATIC_URL):
+            return None
+        match = resolve(request.path_info)
+        if match.view_name in PUBLIC_URL_NAMES or set(match.namespaces) & PUBLIC_NAMESPACES:
+            return None
+        return redirect_to_login(request.get_full_path())
+
+
+class SessionIdleTimeoutMiddleware:
+    """Sign staff out after SESSION_IDLE_TIMEOUT seconds without a request."""
+
+    key = "last_activity"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            last = request.session.get(self.key)
+            if last is not None and now - last > settings.SESSION_IDLE_TIMEOUT:
+                logout(request)
+                request.session["signed_out_idle"] = True
+            else:
+                request.session[self.key] = now
+        return self.get_response(request)

@@ -1,0 +1,143 @@
+"""Cross-cutting fixtures: a signed-in client per role, reference data, and a real browser."""
+
+import os
+import shutil
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import Role
+from tests.factories import StaffFactory
+
+ROLE_USERNAMES = {
+    Role.AGENT: "agent",
+    Role.RECEPTION: "reception",
+    Role.SERVICE_OFFICER: "officer",
+    Role.TEAM_LEADER: "teamleader",
+    Role.ADMINISTRATOR: "admin",
+}
+
+
+@pytest.fixture
+def reference_data(db):
+    """The starting service areas, contact types, channels, outcomes, locations and partners."""
+    call_command("seed_reference", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+def _staff(role):
+    return StaffFactory(username=f"test-{ROLE_USERNAMES[role]}", role=role)
+
+
+@pytest.fixture
+def agent(db):
+    return _staff(Role.AGENT)
+
+
+@pytest.fixture
+def receptionist(db):
+    return _staff(Role.RECEPTION)
+
+
+@pytest.fixture
+def officer(db):
+    return _staff(Role.SERVICE_OFFICER)
+
+
+@pytest.fixture
+def team_leader(db):
+    return _staff(Role.TEAM_LEADER)
+
+
+@pytest.fixture
+def administrator(db):
+    return _staff(Role.ADMINISTRATOR)
+
+
+@pytest.fixture
+def agent_client(client, agent):
+    client.force_login(agent)
+    return client
+
+
+@pytest.fixture
+def officer_client(client, officer):
+    client.force_login(officer)
+    return client
+
+
+@pytest.fixture
+def team_leader_client(client, team_leader):
+    client.force_login(team_leader)
+    return client
+
+
+@pytest.fixture
+def admin_client_(client, administrator):
+    """A client signed in as a member of the Administrator role (not a bare superuser)."""
+    client.force_login(administrator)
+    return client
+
+
+@pytest.fixture
+def role_client(client, request):
+    """Parametrise indirectly with a Role to get a client signed in with that role."""
+    user = _staff(request.param)
+    client.force_login(user)
+    client.user = user
+    return client
+
+
+# --- Browser ------------------------------------------------------------------------------
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
+        if os.environ.get("REQUIRE_BROWSER"):
+            pytest.fail(f"REQUIRE_BROWSER is set but Chromium is not at {CHROMIUM}")
+        pytest.skip(f"Chromium not found at {CHROMIUM}: install Debian's chromium package")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
+    # test itself (fixtures, assertions) are still synchronous and safe here.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1400, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def signed_in_page(page, live_server):
+    """Returns a function: sign_in(user) signs that member of staff in through the real form."""
+    from tests.factories.accounts import PASSWORD
+
+    def sign_in(user):
+        page.goto("/accounts/sign-in/")
+        page.get_by_label("Username").fill(user.username)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(f"{live_server.url}/")
+        return page
+
+    return sign_in

@@ -1,0 +1,17 @@
+"""factory_boy factories, one module per app; import from here: `from tests.factories import …`."""
+
+from tests.factories.accounts import StaffFactory  # noqa: F401
+from tests.factories.citizens import (  # noqa: F401
+    AddressFactory,
+    CitizenFactory,
+    EmailAddressFactory,
+    PhoneNumberFactory,
+)
+from tests.factories.organisation import (  # noqa: F401
+    ChannelFactory,
+    ContactTypeFactory,
+    LocationFactory,
+    OutcomeFactory,
+    ServiceAreaFactory,
+    TeamFactory,
+)
