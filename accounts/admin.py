@@ -6,8 +6,15 @@ from accounts.models import Staff
 
 @admin.register(Staff)
 class StaffAdmin(UserAdmin):
-    list_display = ["username", "first_name", "last_name", "email", "role", "usual_location",
-                    "is_active"]
+    list_display = [
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "role",
+        "usual_location",
+        "is_active",
+    ]
     list_filter = ["groups", "service_areas", "usual_location", "is_active", "is_staff"]
     filter_horizontal = ["groups", "user_permissions", "service_areas", "teams"]
     fieldsets = [
@@ -16,8 +23,11 @@ class StaffAdmin(UserAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("usual_location").prefetch_related(
-            "groups"
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("usual_location")
+            .prefetch_related("groups")
         )
 
     @admin.display(description="Role")

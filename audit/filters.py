@@ -16,11 +16,15 @@ class AuditEventFilter(django_filters.FilterSet):
     )
     action = django_filters.ChoiceFilter(choices=AuditEvent.Action.choices, empty_label="Any")
     since = django_filters.DateFilter(
-        field_name="occurred_at", lookup_expr="date__gte", label="From (dd/mm/yyyy)",
+        field_name="occurred_at",
+        lookup_expr="date__gte",
+        label="From (dd/mm/yyyy)",
         widget=forms.DateInput(attrs={"class": "govuk-input govuk-input--width-10"}),
     )
     until = django_filters.DateFilter(
-        field_name="occurred_at", lookup_expr="date__lte", label="To (dd/mm/yyyy)",
+        field_name="occurred_at",
+        lookup_expr="date__lte",
+        label="To (dd/mm/yyyy)",
     )
 
     class Meta:

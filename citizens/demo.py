@@ -82,7 +82,8 @@ def seed(ctx):
                         town=rng.choice(pools["town"]),
                         postcode=postcode,
                         postcode_compact=postcode.replace(" ", ""),
-                        uprn=str(rng.randint(10_000_000, 99_999_999_999)) if rng.random() < 0.8
+                        uprn=str(rng.randint(10_000_000, 99_999_999_999))
+                        if rng.random() < 0.8
                         else "",
                         is_current=True,
                         valid_from=today - timedelta(days=rng.randint(30, 9000)),
@@ -96,7 +97,8 @@ def seed(ctx):
                             f"{name_normalise(c.last_name).replace(' ', '')}.{c.reference[1:]}"
                             f"@{rng.choice(EMAIL_DOMAINS)}",
                             confirmed_at=now - timedelta(days=rng.randint(1, 800))
-                            if rng.random() < 0.6 else None,
+                            if rng.random() < 0.6
+                            else None,
                         )
                     )
                 if rng.random() < 0.85:
@@ -115,7 +117,8 @@ def seed(ctx):
                             number=number,
                             kind=PhoneNumber.Kind.MOBILE if mobile else PhoneNumber.Kind.LANDLINE,
                             confirmed_at=now - timedelta(days=rng.randint(1, 800))
-                            if rng.random() < 0.5 else None,
+                            if rng.random() < 0.5
+                            else None,
                         )
                     )
             Address.objects.bulk_create(addresses)

@@ -55,7 +55,11 @@ class Citizen(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     objects = CitizenQuerySet.as_manager()
@@ -63,12 +67,17 @@ class Citizen(models.Model):
     class Meta:
         ordering = ["last_name", "first_name", "id"]
         indexes = [
-            models.Index(fields=["search_last_name", "date_of_birth"], name="citizen_last_dob_idx"),
+            models.Index(
+                fields=["search_last_name", "date_of_birth"], name="citizen_last_dob_idx"
+            ),
             models.Index(fields=["date_of_birth"], name="citizen_dob_idx"),
         ]
 
     def __str__(self):
         return self.full_name
+
+    def get_absolute_url(self):
+        return reverse("citizens:detail", kwargs={"pk": self.pk})
 
     @property
     def full_name(self):
@@ -81,9 +90,6 @@ class Citizen(models.Model):
         if self.preferred_name and self.preferred_name != self.first_name:
             name = f"{name} (known as {self.preferred_name})"
         return name
-
-    def get_absolute_url(self):
-        return reverse("citizens:detail", kwargs={"pk": self.pk})
 
 
 class Address(models.Model):
@@ -171,7 +177,11 @@ class AssistanceFlag(models.Model):
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:

@@ -44,7 +44,10 @@ def phone_is_mobile(e164: str) -> bool:
     except phonenumbers.NumberParseException:
         return False
     kind = phonenumbers.number_type(parsed)
-    if kind in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE):
+    if kind in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    ):
         return True
     # Ofcom's drama range 07700 900xxx is not "valid" but is plainly a mobile number.
     return e164.startswith("+447")
@@ -59,7 +62,7 @@ def phone_display(e164: str) -> str:
 
 
 def name_normalise(value: str) -> str:
-    """Lower case, accents and punctuation removed, single spaces: 'Zoë O'Brien' -> 'zoe obrien'."""
+    """Lower case, no accents or punctuation, single spaces: "Zoë O'Brien" -> 'zoe obrien'."""
     decomposed = unicodedata.normalize("NFKD", value or "")
     ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
     ascii_only = re.sub(r"['’`.]", "", ascii_only.lower())

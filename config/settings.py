@@ -102,7 +102,11 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL;",
+        }
     )
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
@@ -219,9 +223,15 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 # Apps add their periodic jobs here: {name: {"task": dotted name, "schedule": seconds}}.
 CELERY_BEAT_SCHEDULE = {
-    "contacts-close-abandoned": {"task": "contacts.tasks.close_abandoned_contacts", "schedule": 300.0},
+    "contacts-close-abandoned": {
+        "task": "contacts.tasks.close_abandoned_contacts",
+        "schedule": 300.0,
+    },
     "requests-sla-sweep": {"task": "requests_tracking.tasks.sla_sweep", "schedule": 60.0},
-    "requests-auto-close": {"task": "requests_tracking.tasks.auto_close_resolved", "schedule": 3600.0},
+    "requests-auto-close": {
+        "task": "requests_tracking.tasks.auto_close_resolved",
+        "schedule": 3600.0,
+    },
     "notifications-outbox-sweep": {"task": "notifications.tasks.outbox_sweep", "schedule": 60.0},
 }
 

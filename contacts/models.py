@@ -1,4 +1,7 @@
+from django.conf import settings
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
 
 from core.models import ReferenceData
 
@@ -56,3 +59,87 @@ class PartnerOrganisation(ReferenceData):
 
     class Meta(ReferenceData.Meta):
         constraints = [models.UniqueConstraint(fields=["name"], name="partner_unique_name")]
+
+
+class ContactQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=Contact.Status.OPEN)
+
+
+class Contact(models.Model):
+    """One call, visit, email, webchat, social-media message or letter, from start to outcome."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "In progress"
+        ENDED = "ended", "Ended"
+        AUTO_CLOSED = "auto_closed", "Closed automatically (never ended)"
+
+    citizen = models.ForeignKey(
+        "citizens.Citizen",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contacts",
+        help_text="Empty for an anonymous contact.",
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contacts"
+    )
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="+")
+    location = models.ForeignKey(
+        "organisation.Location", on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    started_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    service_area = models.ForeignKey(
+        "organisation.ServiceArea",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    contact_type = models.ForeignKey(
+        ContactType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    outcome = models.ForeignKey(
+        Outcome, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    avoidable = models.BooleanField(null=True, blank=True)
+    avoidable_reason = models.ForeignKey(
+        AvoidableReason, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_at_first_contact = models.BooleanField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    partners = models.ManyToManyField(
+        PartnerOrganisation,
+        blank=True,
+        related_name="contacts",
+        help_text="Organisations the citizen was signposted or referred to.",
+    )
+    # Set when the periodic job closed a contact nobody ended, so the agent can complete it.
+    needs_review = models.BooleanField(default=False)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["citizen", "-started_at", "-id"], name="contact_citizen_time_idx"
+            ),
+            models.Index(fields=["agent", "status"], name="contact_agent_status_idx"),
+            models.Index(fields=["-started_at", "-id"], name="contact_time_idx"),
+            models.Index(fields=["status", "started_at"], name="contact_status_time_idx"),
+        ]
+
+    def __str__(self):
+        who = self.citizen.full_name if self.citizen_id else "Anonymous"
+        return f"{self.channel} contact with {who} on {self.started_at:%d/%m/%Y %H:%M}"
+
+    def get_absolute_url(self):
+        return reverse("contacts:detail", kwargs={"pk": self.pk})

@@ -33,15 +33,31 @@ AVOIDABLE_REASONS = [
 ]
 
 PARTNERS = [
-    ("Citizens Advice", "Free, confidential advice on debt, benefits, housing and more.",
-     "0800 144 8848", "https://www.citizensadvice.org.uk"),
-    ("Local food bank (Trussell)", "Emergency food parcels with a referral voucher.",
-     "", "https://www.trussell.org.uk"),
-    ("StepChange Debt Charity", "Free debt advice and debt management plans.",
-     "0800 138 1111", "https://www.stepchange.org"),
+    (
+        "Citizens Advice",
+        "Free, confidential advice on debt, benefits, housing and more.",
+        "0800 144 8848",
+        "https://www.citizensadvice.org.uk",
+    ),
+    (
+        "Local food bank (Trussell)",
+        "Emergency food parcels with a referral voucher.",
+        "",
+        "https://www.trussell.org.uk",
+    ),
+    (
+        "StepChange Debt Charity",
+        "Free debt advice and debt management plans.",
+        "0800 138 1111",
+        "https://www.stepchange.org",
+    ),
     ("Shelter", "Housing and homelessness advice.", "0808 800 4444", "https://www.shelter.org.uk"),
-    ("Age UK", "Information and advice for older people.", "0800 678 1602",
-     "https://www.ageuk.org.uk"),
+    (
+        "Age UK",
+        "Information and advice for older people.",
+        "0800 678 1602",
+        "https://www.ageuk.org.uk",
+    ),
     ("Samaritans", "Someone to talk to, day or night.", "116 123", "https://www.samaritans.org"),
 ]
 
@@ -57,8 +73,12 @@ def contacts_reference_seed() -> None:
     for order, (name, description, phone, website) in enumerate(PARTNERS, start=1):
         PartnerOrganisation.objects.get_or_create(
             name=name,
-            defaults={"description": description, "phone": phone, "website": website,
-                      "ordering": order * 10},
+            defaults={
+                "description": description,
+                "phone": phone,
+                "website": website,
+                "ordering": order * 10,
+            },
         )
     for area_name, _lgsl, types in SERVICE_AREAS:
         area = ServiceArea.objects.get(name=area_name)

@@ -6,8 +6,12 @@ from django.contrib.auth.views import redirect_to_login
 from django.urls import resolve
 
 # URL names reachable without signing in (by namespace:name or whole namespace).
-PUBLIC_URL_NAMES = {"accounts:login", "core:health", "oidc_authentication_init",
-                    "oidc_authentication_callback"}
+PUBLIC_URL_NAMES = {
+    "accounts:login",
+    "core:health",
+    "oidc_authentication_init",
+    "oidc_authentication_callback",
+}
 PUBLIC_NAMESPACES = {"api", "public"}  # the API authenticates with tokens; `public` is citizens'
 
 

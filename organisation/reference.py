@@ -6,10 +6,22 @@ from organisation.models import Location, ServiceArea, Team
 
 SERVICE_AREAS = [
     # (name, LGSL code, [contact types])
-    ("Waste Management", "524", ["Missed bin", "Bulky waste collection", "Garden waste subscription",
-                                 "Fly-tipping report", "New bin request"]),
-    ("Council Tax", "", ["Balance enquiry", "Change of address", "Discount or exemption",
-                         "Payment arrangement"]),
+    (
+        "Waste Management",
+        "524",
+        [
+            "Missed bin",
+            "Bulky waste collection",
+            "Garden waste subscription",
+            "Fly-tipping report",
+            "New bin request",
+        ],
+    ),
+    (
+        "Council Tax",
+        "",
+        ["Balance enquiry", "Change of address", "Discount or exemption", "Payment arrangement"],
+    ),
     ("Benefits", "", ["New claim", "Change of circumstances", "Payment enquiry"]),
     ("Licensing", "", ["Taxi licence", "Premises licence"]),
     ("Highways", "", ["Pothole", "Street lighting", "Abandoned vehicle"]),
@@ -34,7 +46,8 @@ def organisation_reference_seed() -> None:
             name=name, defaults={"slug": slugify(name), "lgsl_code": lgsl, "ordering": order * 10}
         )
         Team.objects.get_or_create(
-            service_area=area, name=f"{name} team",
+            service_area=area,
+            name=f"{name} team",
             defaults={"email": f"{slugify(name)}@council.example"},
         )
     for order, (name, kind) in enumerate(LOCATIONS, start=1):

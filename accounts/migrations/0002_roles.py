@@ -4,8 +4,10 @@ from django.db import migrations
 def create_roles(apps, schema_editor):
     from accounts.roles import roles_sync
 
-    roles_sync(group_model=apps.get_model("auth", "Group"),
-               permission_model=apps.get_model("auth", "Permission"))
+    roles_sync(
+        group_model=apps.get_model("auth", "Group"),
+        permission_model=apps.get_model("auth", "Permission"),
+    )
 
 
 class Migration(migrations.Migration):

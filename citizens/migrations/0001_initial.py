@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,110 +15,283 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Citizen',
+            name="Citizen",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(editable=False, max_length=12, unique=True)),
-                ('title', models.CharField(blank=True, max_length=20)),
-                ('first_name', models.CharField(blank=True, max_length=100)),
-                ('middle_names', models.CharField(blank=True, max_length=150)),
-                ('last_name', models.CharField(max_length=100)),
-                ('preferred_name', models.CharField(blank=True, max_length=100, verbose_name='Preferred or known-as name')),
-                ('date_of_birth', models.DateField(blank=True, null=True)),
-                ('preferred_channel', models.CharField(blank=True, choices=[('email', 'Email'), ('sms', 'Text message'), ('phone', 'Phone call'), ('letter', 'Letter')], max_length=10)),
-                ('preferred_language', models.CharField(blank=True, default='English', max_length=60)),
-                ('accessible_formats', models.CharField(blank=True, help_text='Large print, Braille, Easy Read, audio…', max_length=200)),
-                ('no_contact_details_reason', models.CharField(blank=True, help_text='Why the account has no email address (recorded when it is created).', max_length=255)),
-                ('status', models.CharField(choices=[('active', 'Active'), ('merged', 'Merged into another record')], default='active', max_length=10)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('search_name', models.CharField(blank=True, editable=False, max_length=300)),
-                ('search_last_name', models.CharField(blank=True, editable=False, max_length=100)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='merged_records', to='citizens.citizen')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reference", models.CharField(editable=False, max_length=12, unique=True)),
+                ("title", models.CharField(blank=True, max_length=20)),
+                ("first_name", models.CharField(blank=True, max_length=100)),
+                ("middle_names", models.CharField(blank=True, max_length=150)),
+                ("last_name", models.CharField(max_length=100)),
+                (
+                    "preferred_name",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="Preferred or known-as name"
+                    ),
+                ),
+                ("date_of_birth", models.DateField(blank=True, null=True)),
+                (
+                    "preferred_channel",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("email", "Email"),
+                            ("sms", "Text message"),
+                            ("phone", "Phone call"),
+                            ("letter", "Letter"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "preferred_language",
+                    models.CharField(blank=True, default="English", max_length=60),
+                ),
+                (
+                    "accessible_formats",
+                    models.CharField(
+                        blank=True,
+                        help_text="Large print, Braille, Easy Read, audio…",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "no_contact_details_reason",
+                    models.CharField(
+                        blank=True,
+                        help_text="Why the account has no email address (recorded when it is created).",
+                        max_length=255,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "Active"), ("merged", "Merged into another record")],
+                        default="active",
+                        max_length=10,
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("search_name", models.CharField(blank=True, editable=False, max_length=300)),
+                ("search_last_name", models.CharField(blank=True, editable=False, max_length=100)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="merged_records",
+                        to="citizens.citizen",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['last_name', 'first_name', 'id'],
+                "ordering": ["last_name", "first_name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='AssistanceFlag',
+            name="AssistanceFlag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('interpreter', 'Needs an interpreter'), ('hearing', 'Hearing impairment'), ('sight', 'Sight impairment'), ('mobility', 'Mobility needs'), ('mental_health', 'Mental health'), ('learning', 'Learning disability'), ('vulnerable', 'Vulnerable adult'), ('safeguarding', 'Safeguarding concern'), ('bereavement', 'Recent bereavement'), ('other', 'Other')], max_length=20)),
-                ('note', models.CharField(blank=True, max_length=500)),
-                ('review_date', models.DateField(blank=True, null=True)),
-                ('active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('citizen', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assistance_flags', to='citizens.citizen')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("interpreter", "Needs an interpreter"),
+                            ("hearing", "Hearing impairment"),
+                            ("sight", "Sight impairment"),
+                            ("mobility", "Mobility needs"),
+                            ("mental_health", "Mental health"),
+                            ("learning", "Learning disability"),
+                            ("vulnerable", "Vulnerable adult"),
+                            ("safeguarding", "Safeguarding concern"),
+                            ("bereavement", "Recent bereavement"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=500)),
+                ("review_date", models.DateField(blank=True, null=True)),
+                ("active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "citizen",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assistance_flags",
+                        to="citizens.citizen",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-active', 'kind'],
+                "ordering": ["-active", "kind"],
             },
         ),
         migrations.CreateModel(
-            name='Address',
+            name="Address",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('line_1', models.CharField(max_length=200, verbose_name='Address line 1')),
-                ('line_2', models.CharField(blank=True, max_length=200, verbose_name='Address line 2')),
-                ('town', models.CharField(blank=True, max_length=100, verbose_name='Town or city')),
-                ('postcode', models.CharField(help_text='Normalised, e.g. SW1A 1AA', max_length=8)),
-                ('postcode_compact', models.CharField(db_index=True, editable=False, max_length=7)),
-                ('uprn', models.CharField(blank=True, db_index=True, max_length=12, verbose_name='UPRN')),
-                ('is_current', models.BooleanField(default=True)),
-                ('valid_from', models.DateField(blank=True, null=True)),
-                ('valid_to', models.DateField(blank=True, null=True)),
-                ('citizen', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='addresses', to='citizens.citizen')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("line_1", models.CharField(max_length=200, verbose_name="Address line 1")),
+                (
+                    "line_2",
+                    models.CharField(blank=True, max_length=200, verbose_name="Address line 2"),
+                ),
+                (
+                    "town",
+                    models.CharField(blank=True, max_length=100, verbose_name="Town or city"),
+                ),
+                (
+                    "postcode",
+                    models.CharField(help_text="Normalised, e.g. SW1A 1AA", max_length=8),
+                ),
+                (
+                    "postcode_compact",
+                    models.CharField(db_index=True, editable=False, max_length=7),
+                ),
+                (
+                    "uprn",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=12, verbose_name="UPRN"
+                    ),
+                ),
+                ("is_current", models.BooleanField(default=True)),
+                ("valid_from", models.DateField(blank=True, null=True)),
+                ("valid_to", models.DateField(blank=True, null=True)),
+                (
+                    "citizen",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="addresses",
+                        to="citizens.citizen",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'addresses',
-                'ordering': ['-is_current', '-valid_from', '-id'],
+                "verbose_name_plural": "addresses",
+                "ordering": ["-is_current", "-valid_from", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='EmailAddress',
+            name="EmailAddress",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254)),
-                ('is_primary', models.BooleanField(default=True)),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('citizen', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='emails', to='citizens.citizen')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254)),
+                ("is_primary", models.BooleanField(default=True)),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "citizen",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="emails",
+                        to="citizens.citizen",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-is_primary', 'id'],
+                "ordering": ["-is_primary", "id"],
             },
         ),
         migrations.CreateModel(
-            name='PhoneNumber',
+            name="PhoneNumber",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(db_index=True, help_text='E.164, e.g. +447700900123', max_length=20)),
-                ('kind', models.CharField(choices=[('mobile', 'Mobile'), ('landline', 'Landline')], max_length=10)),
-                ('is_primary', models.BooleanField(default=True)),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('citizen', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='phones', to='citizens.citizen')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(
+                        db_index=True, help_text="E.164, e.g. +447700900123", max_length=20
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("mobile", "Mobile"), ("landline", "Landline")], max_length=10
+                    ),
+                ),
+                ("is_primary", models.BooleanField(default=True)),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "citizen",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="phones",
+                        to="citizens.citizen",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-is_primary', 'id'],
+                "ordering": ["-is_primary", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='citizen',
-            index=models.Index(fields=['search_last_name', 'date_of_birth'], name='citizen_last_dob_idx'),
+            model_name="citizen",
+            index=models.Index(
+                fields=["search_last_name", "date_of_birth"], name="citizen_last_dob_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='citizen',
-            index=models.Index(fields=['date_of_birth'], name='citizen_dob_idx'),
+            model_name="citizen",
+            index=models.Index(fields=["date_of_birth"], name="citizen_dob_idx"),
         ),
         migrations.AddConstraint(
-            model_name='address',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_current', True)), fields=('citizen',), name='one_current_address_per_citizen'),
+            model_name="address",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_current", True)),
+                fields=("citizen",),
+                name="one_current_address_per_citizen",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='emailaddress',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('email'), name='citizen_email_unique_ci'),
+            model_name="emailaddress",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("email"), name="citizen_email_unique_ci"
+            ),
         ),
     ]

@@ -5,88 +5,180 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisation', '0001_initial'),
+        ("organisation", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Channel',
+            name="Channel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('active', models.BooleanField(default=True, help_text='Untick to retire instead of deleting.')),
-                ('ordering', models.PositiveIntegerField(default=100, help_text='Lower numbers come first.')),
-                ('code', models.SlugField(max_length=30, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "active",
+                    models.BooleanField(
+                        default=True, help_text="Untick to retire instead of deleting."
+                    ),
+                ),
+                (
+                    "ordering",
+                    models.PositiveIntegerField(
+                        default=100, help_text="Lower numbers come first."
+                    ),
+                ),
+                ("code", models.SlugField(max_length=30, unique=True)),
             ],
             options={
-                'ordering': ['ordering', 'name'],
-                'abstract': False,
+                "ordering": ["ordering", "name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Outcome',
+            name="Outcome",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('active', models.BooleanField(default=True, help_text='Untick to retire instead of deleting.')),
-                ('ordering', models.PositiveIntegerField(default=100, help_text='Lower numbers come first.')),
-                ('code', models.SlugField(max_length=40, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "active",
+                    models.BooleanField(
+                        default=True, help_text="Untick to retire instead of deleting."
+                    ),
+                ),
+                (
+                    "ordering",
+                    models.PositiveIntegerField(
+                        default=100, help_text="Lower numbers come first."
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True)),
             ],
             options={
-                'ordering': ['ordering', 'name'],
-                'abstract': False,
+                "ordering": ["ordering", "name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='AvoidableReason',
+            name="AvoidableReason",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('active', models.BooleanField(default=True, help_text='Untick to retire instead of deleting.')),
-                ('ordering', models.PositiveIntegerField(default=100, help_text='Lower numbers come first.')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "active",
+                    models.BooleanField(
+                        default=True, help_text="Untick to retire instead of deleting."
+                    ),
+                ),
+                (
+                    "ordering",
+                    models.PositiveIntegerField(
+                        default=100, help_text="Lower numbers come first."
+                    ),
+                ),
             ],
             options={
-                'ordering': ['ordering', 'name'],
-                'abstract': False,
-                'constraints': [models.UniqueConstraint(fields=('name',), name='avoidable_reason_unique')],
+                "ordering": ["ordering", "name"],
+                "abstract": False,
+                "constraints": [
+                    models.UniqueConstraint(fields=("name",), name="avoidable_reason_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PartnerOrganisation',
+            name="PartnerOrganisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('active', models.BooleanField(default=True, help_text='Untick to retire instead of deleting.')),
-                ('ordering', models.PositiveIntegerField(default=100, help_text='Lower numbers come first.')),
-                ('description', models.TextField(blank=True)),
-                ('phone', models.CharField(blank=True, max_length=40)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('website', models.URLField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "active",
+                    models.BooleanField(
+                        default=True, help_text="Untick to retire instead of deleting."
+                    ),
+                ),
+                (
+                    "ordering",
+                    models.PositiveIntegerField(
+                        default=100, help_text="Lower numbers come first."
+                    ),
+                ),
+                ("description", models.TextField(blank=True)),
+                ("phone", models.CharField(blank=True, max_length=40)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("website", models.URLField(blank=True)),
             ],
             options={
-                'ordering': ['ordering', 'name'],
-                'abstract': False,
-                'constraints': [models.UniqueConstraint(fields=('name',), name='partner_unique_name')],
+                "ordering": ["ordering", "name"],
+                "abstract": False,
+                "constraints": [
+                    models.UniqueConstraint(fields=("name",), name="partner_unique_name")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ContactType',
+            name="ContactType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('active', models.BooleanField(default=True, help_text='Untick to retire instead of deleting.')),
-                ('ordering', models.PositiveIntegerField(default=100, help_text='Lower numbers come first.')),
-                ('lgsl_code', models.CharField(blank=True, max_length=20, verbose_name='LGSL code')),
-                ('service_area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contact_types', to='organisation.servicearea')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "active",
+                    models.BooleanField(
+                        default=True, help_text="Untick to retire instead of deleting."
+                    ),
+                ),
+                (
+                    "ordering",
+                    models.PositiveIntegerField(
+                        default=100, help_text="Lower numbers come first."
+                    ),
+                ),
+                (
+                    "lgsl_code",
+                    models.CharField(blank=True, max_length=20, verbose_name="LGSL code"),
+                ),
+                (
+                    "service_area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contact_types",
+                        to="organisation.servicearea",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['service_area__ordering', 'service_area__name', 'ordering', 'name'],
-                'abstract': False,
-                'constraints': [models.UniqueConstraint(fields=('service_area', 'name'), name='contact_type_unique_in_area')],
+                "ordering": ["service_area__ordering", "service_area__name", "ordering", "name"],
+                "abstract": False,
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("service_area", "name"), name="contact_type_unique_in_area"
+                    )
+                ],
             },
         ),
     ]

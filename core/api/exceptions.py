@@ -8,10 +8,7 @@ from rest_framework.views import exception_handler
 def plain_exception_handler(exc, context):
     """DRF's handler, plus Django's ValidationError turned into a 400 with a message per field."""
     if isinstance(exc, ValidationError):
-        if hasattr(exc, "message_dict"):
-            data = exc.message_dict
-        else:
-            data = {"detail": exc.messages}
+        data = exc.message_dict if hasattr(exc, "message_dict") else {"detail": exc.messages}
         return Response(data, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound("Not found.")

@@ -5,60 +5,144 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Location',
+            name="Location",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('active', models.BooleanField(default=True, help_text='Untick to retire instead of deleting.')),
-                ('ordering', models.PositiveIntegerField(default=100, help_text='Lower numbers come first.')),
-                ('kind', models.CharField(choices=[('contact_centre', 'Contact centre'), ('reception', 'Reception'), ('community_hub', 'Library or community hub'), ('remote', 'Home or remote working')], max_length=20)),
-                ('address', models.TextField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "active",
+                    models.BooleanField(
+                        default=True, help_text="Untick to retire instead of deleting."
+                    ),
+                ),
+                (
+                    "ordering",
+                    models.PositiveIntegerField(
+                        default=100, help_text="Lower numbers come first."
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("contact_centre", "Contact centre"),
+                            ("reception", "Reception"),
+                            ("community_hub", "Library or community hub"),
+                            ("remote", "Home or remote working"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("address", models.TextField(blank=True)),
             ],
             options={
-                'ordering': ['ordering', 'name'],
-                'abstract': False,
-                'constraints': [models.UniqueConstraint(fields=('name',), name='location_unique_name')],
+                "ordering": ["ordering", "name"],
+                "abstract": False,
+                "constraints": [
+                    models.UniqueConstraint(fields=("name",), name="location_unique_name")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ServiceArea',
+            name="ServiceArea",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('active', models.BooleanField(default=True, help_text='Untick to retire instead of deleting.')),
-                ('ordering', models.PositiveIntegerField(default=100, help_text='Lower numbers come first.')),
-                ('slug', models.SlugField(max_length=60, unique=True)),
-                ('lgsl_code', models.CharField(blank=True, help_text='Local Government Service List code.', max_length=20, verbose_name='LGSL code')),
-                ('description', models.TextField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "active",
+                    models.BooleanField(
+                        default=True, help_text="Untick to retire instead of deleting."
+                    ),
+                ),
+                (
+                    "ordering",
+                    models.PositiveIntegerField(
+                        default=100, help_text="Lower numbers come first."
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=60, unique=True)),
+                (
+                    "lgsl_code",
+                    models.CharField(
+                        blank=True,
+                        help_text="Local Government Service List code.",
+                        max_length=20,
+                        verbose_name="LGSL code",
+                    ),
+                ),
+                ("description", models.TextField(blank=True)),
             ],
             options={
-                'ordering': ['ordering', 'name'],
-                'abstract': False,
-                'constraints': [models.UniqueConstraint(fields=('name',), name='service_area_unique_name')],
+                "ordering": ["ordering", "name"],
+                "abstract": False,
+                "constraints": [
+                    models.UniqueConstraint(fields=("name",), name="service_area_unique_name")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Team',
+            name="Team",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('active', models.BooleanField(default=True, help_text='Untick to retire instead of deleting.')),
-                ('ordering', models.PositiveIntegerField(default=100, help_text='Lower numbers come first.')),
-                ('email', models.EmailField(blank=True, help_text='Shared mailbox for team notifications.', max_length=254)),
-                ('service_area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='teams', to='organisation.servicearea')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "active",
+                    models.BooleanField(
+                        default=True, help_text="Untick to retire instead of deleting."
+                    ),
+                ),
+                (
+                    "ordering",
+                    models.PositiveIntegerField(
+                        default=100, help_text="Lower numbers come first."
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(
+                        blank=True,
+                        help_text="Shared mailbox for team notifications.",
+                        max_length=254,
+                    ),
+                ),
+                (
+                    "service_area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="teams",
+                        to="organisation.servicearea",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['ordering', 'name'],
-                'abstract': False,
-                'constraints': [models.UniqueConstraint(fields=('service_area', 'name'), name='team_unique_name')],
+                "ordering": ["ordering", "name"],
+                "abstract": False,
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("service_area", "name"), name="team_unique_name"
+                    )
+                ],
             },
         ),
     ]

@@ -59,7 +59,7 @@ def test_ten_failures_lock_the_account_even_for_the_right_password(client, setti
     assert "_auth_user_id" not in client.session
 
 
-def test_lockout_is_a_cool_off_not_a_permanent_lock(client, settings, time_machine=None):
+def test_lockout_is_a_cool_off_not_a_permanent_lock(client, settings):
     from datetime import timedelta
 
     from axes.models import AccessAttempt

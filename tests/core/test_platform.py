@@ -26,7 +26,11 @@ def test_check_deploy_is_clean_with_only_debug_secret_and_hosts():
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -34,8 +38,12 @@ def test_check_deploy_is_clean_with_only_debug_secret_and_hosts():
 def test_production_refuses_to_start_without_a_secret_key():
     env = {"PATH": os.environ["PATH"], "DEBUG": "0", "ALLOWED_HOSTS": "x.example"}
     result = subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True,
-        text=True, timeout=120,
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
@@ -60,11 +68,19 @@ def test_reference_data_matches_the_brief_and_is_idempotent(reference_data):
     assert ServiceArea.objects.count() == 8
     waste = ServiceArea.objects.get(name="Waste Management")
     assert set(waste.contact_types.values_list("name", flat=True)) == {
-        "Missed bin", "Bulky waste collection", "Garden waste subscription",
-        "Fly-tipping report", "New bin request",
+        "Missed bin",
+        "Bulky waste collection",
+        "Garden waste subscription",
+        "Fly-tipping report",
+        "New bin request",
     }
     assert set(Channel.objects.values_list("code", flat=True)) == {
-        "phone", "face_to_face", "email", "webchat", "social_media", "letter",
+        "phone",
+        "face_to_face",
+        "email",
+        "webchat",
+        "social_media",
+        "letter",
     }
     assert ContactType.objects.filter(name="Pothole", service_area__name="Highways").exists()
 
@@ -77,13 +93,19 @@ def test_seed_demo_is_deterministic_and_idempotent():
     first = list(Citizen.objects.order_by("id").values_list("first_name", "last_name")[:10])
     call_command("seed_demo", citizens=50, seed=7, stdout=out)
     assert Citizen.objects.count() == 50, "a second run must not add another set"
-    assert Staff.objects.filter(username__in=["agent", "reception", "officer", "teamleader",
-                                              "admin"]).count() == 5
+    assert (
+        Staff.objects.filter(
+            username__in=["agent", "reception", "officer", "teamleader", "admin"]
+        ).count()
+        == 5
+    )
     assert "demo-password-2026" in out.getvalue()
     # Same seed, same people.
     Citizen.objects.all().delete()
     call_command("seed_demo", citizens=50, seed=7, stdout=io.StringIO())
-    assert list(Citizen.objects.order_by("id").values_list("first_name", "last_name")[:10]) == first
+    assert (
+        list(Citizen.objects.order_by("id").values_list("first_name", "last_name")[:10]) == first
+    )
 
 
 @pytest.mark.django_db

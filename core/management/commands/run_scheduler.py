@@ -23,7 +23,7 @@ class Command(BaseCommand):
         self._stop = False
         signal.signal(signal.SIGTERM, self._request_stop)
         schedule = settings.CELERY_BEAT_SCHEDULE
-        next_run = {name: 0.0 for name in schedule}
+        next_run = dict.fromkeys(schedule, 0.0)
         missing = set()
         self.stdout.write(f"Scheduler running {len(schedule)} periodic jobs in-process.")
         while not self._stop:
@@ -35,8 +35,9 @@ class Command(BaseCommand):
                 task = current_app.tasks.get(entry["task"])
                 if task is None:
                     if name not in missing:
-                        log.warning("Periodic job %s: task %s is not registered", name,
-                                    entry["task"])
+                        log.warning(
+                            "Periodic job %s: task %s is not registered", name, entry["task"]
+                        )
                         missing.add(name)
                     continue
                 try:

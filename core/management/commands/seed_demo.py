@@ -47,7 +47,7 @@ class Command(BaseCommand):
                     f"  {app_config.label}: done in {time.monotonic() - started:.1f}s"
                 )
         self.stdout.write("")
-        self.stdout.write("Demo sign-in details (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo sign-in details (password for all: {DEMO_PASSWORD}):")
         for username, (_first, _last, role, _loc) in DEMO_STAFF.items():
             self.stdout.write(f"  {username:<12} {role}")
 

@@ -6,7 +6,9 @@ from organisation.reference import organisation_reference_seed
 
 
 class Command(BaseCommand):
-    help = "Load the starting reference data (service areas, contact types, channels…). Idempotent."
+    help = (
+        "Load the starting reference data (service areas, contact types, channels…). Idempotent."
+    )
 
     @transaction.atomic
     def handle(self, *args, **options):
