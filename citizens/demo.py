@@ -2,6 +2,16 @@
 
 Faker is slow per call, so it fills pools once and the rows are combined from the pools with
 the seeded RNG; a million citizens take minutes, not hours.
+
+Also: near-duplicate people (typos, swapped names, moved house) so the duplicate features can be
+seen, assistance flags, notes, and linked service accounts with security answers.
+
+DEMO ONLY — how a tester can pass verification (answers are stored only as hashes and printed
+nowhere): council tax — the account reference shown on the record, the postcode of the
+citizen's current address, and a last payment of the reference's last three digits in pounds
+(CT00012345 -> 345.00); benefits — the claim reference, National Insurance number QQ followed by
+the reference's last six digits and C, and the citizen's date of birth; housing rent — the
+account reference, the current postcode and a weekly rent of the last two digits plus 60 pounds.
 """
 
 from datetime import date, timedelta
@@ -9,9 +19,20 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from citizens.models import Address, Citizen, EmailAddress, PhoneNumber
-from citizens.normalise import name_normalise, postcode_normalise
+from citizens.answers import answer_hash, questions_for
+from citizens.models import (
+    Address,
+    AssistanceFlag,
+    Citizen,
+    EmailAddress,
+    Note,
+    PhoneNumber,
+    SecurityAnswer,
+    ServiceAccount,
+)
+from citizens.normalise import name_normalise, postcode_normalise, search_keys_for
 from core.sequences import sequence_take
+from organisation.models import ServiceArea
 
 BATCH = 5000
 TITLES = ["Mr", "Mrs", "Ms", "Miss", "Dr", "", "", "Mx"]
@@ -35,8 +56,173 @@ def _pools(ctx, size=4000):
     }
 
 
+DUPLICATE_SHARE = 0.03
+KIND_AREAS = {
+    "council_tax": "Council Tax",
+    "benefits": "Benefits",
+    "licence": "Licensing",
+    "housing_rent": "Housing",
+}
+NOTE_TEXTS = [
+    "Called about a missed bin collection; explained the new collection day.",
+    "Asked for a copy of their council tax bill to be sent by post.",
+    "Prefers to be called in the afternoon.",
+    "Reported a pothole outside the house; request raised.",
+    "Needed help completing the online form; completed it with them on the phone.",
+    "Asked about garden waste subscription renewal.",
+]
+SENSITIVE_TEXTS = [
+    "Disclosed financial hardship; signposted to Citizens Advice.",
+    "Safeguarding referral made to adult social care.",
+]
+
+
 def citizen_reference(n: int) -> str:
     return f"C{n:07d}"
+
+
+def _citizen(**fields) -> Citizen:
+    first, middle, last = fields["first_name"], fields["middle_names"], fields["last_name"]
+    return Citizen(
+        **fields,
+        search_name=name_normalise(f"{first} {middle} {last}"),
+        search_last_name=name_normalise(last),
+        search_keys=search_keys_for(first, middle, last),
+    )
+
+
+def _typo(word: str, rng) -> str:
+    if len(word) < 4:
+        return word + word[-1]
+    i = rng.randint(1, len(word) - 2)
+    kind = rng.random()
+    if kind < 0.4:  # swapped letters
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+    if kind < 0.7:  # a letter dropped
+        return word[:i] + word[i + 1 :]
+    return word[:i] + word[i] + word[i:]  # a letter doubled
+
+
+def _near_duplicate(original: Citizen, rng, reference: str) -> Citizen:
+    first, last = original.first_name, original.last_name
+    roll = rng.random()
+    if roll < 0.35:
+        last = _typo(last, rng)
+    elif roll < 0.6:
+        first = _typo(first, rng)
+    elif roll < 0.75:
+        first, last = last, first  # names swapped on a form
+    # else: same name, moved house (a different address is chosen by the caller)
+    return _citizen(
+        reference=reference,
+        title=original.title,
+        first_name=first,
+        middle_names="",
+        last_name=last,
+        date_of_birth=original.date_of_birth,
+        preferred_channel=original.preferred_channel,
+    )
+
+
+def _extras(ctx, citizens, postcode_of, areas, now):
+    """Flags, notes and service accounts (with hashed security answers) for a batch."""
+    rng = ctx.rng
+    staff = list(ctx.staff.values()) or [None]
+    flags, notes, accounts, pending_answers = [], [], [], []
+    for c in citizens:
+        if rng.random() < 0.04:
+            flags.append(
+                AssistanceFlag(
+                    citizen=c,
+                    kind=rng.choice(AssistanceFlag.Kind.values),
+                    note="Recorded at a previous contact.",
+                    review_date=(now + timedelta(days=rng.randint(-30, 365))).date(),
+                )
+            )
+        if rng.random() < 0.12:
+            sensitive = rng.random() < 0.15
+            notes.append(
+                Note(
+                    citizen=c,
+                    text=rng.choice(SENSITIVE_TEXTS if sensitive else NOTE_TEXTS),
+                    sensitive=sensitive,
+                    author=rng.choice(staff),
+                    service_area=rng.choice(list(areas.values())) if areas else None,
+                )
+            )
+        for kind, share in (("council_tax", 0.45), ("benefits", 0.1), ("housing_rent", 0.05)):
+            if rng.random() >= share or KIND_AREAS[kind] not in areas:
+                continue
+            digits = f"{c.pk:08d}"
+            prefix = {"council_tax": "CT", "benefits": "BN", "housing_rent": "HR"}[kind]
+            reference = f"{prefix}{digits}"
+            account = ServiceAccount(
+                citizen=c,
+                kind=kind,
+                service_area=areas[KIND_AREAS[kind]],
+                reference=reference,
+                reference_compact=reference,
+                snapshot=_snapshot(kind, digits, rng),
+                last_synced_at=now - timedelta(hours=rng.randint(1, 72)),
+            )
+            accounts.append(account)
+            pending_answers.append((account, _demo_answers(kind, reference, c, postcode_of)))
+    AssistanceFlag.objects.bulk_create(flags)
+    Note.objects.bulk_create(notes)
+    ServiceAccount.objects.bulk_create(accounts)
+    answers = []
+    for account, values in pending_answers:
+        for question in questions_for(account.kind):
+            answers.append(
+                SecurityAnswer(
+                    service_account=account,
+                    question=question.key,
+                    answer_hash=answer_hash(question, values[question.key]),
+                )
+            )
+    SecurityAnswer.objects.bulk_create(answers)
+
+
+def _demo_answers(kind, reference, citizen, postcode_of):
+    digits = reference[2:]
+    postcode = postcode_of.get(citizen.pk, "")
+    dob = citizen.date_of_birth.isoformat() if citizen.date_of_birth else "unknown"
+    if kind == "council_tax":
+        return {
+            "account_reference": reference,
+            "property_postcode": postcode,
+            "last_payment": f"{int(digits[-3:])}.00",
+        }
+    if kind == "benefits":
+        return {
+            "claim_reference": reference,
+            "ni_number": f"QQ{digits[-6:]}C",
+            "date_of_birth": dob,
+        }
+    return {
+        "rent_account": reference,
+        "property_postcode": postcode,
+        "weekly_rent": f"{int(digits[-2:]) + 60}.00",
+    }
+
+
+def _snapshot(kind, digits, rng):
+    if kind == "council_tax":
+        return {
+            "Band": rng.choice("ABCDEFG"),
+            "Balance": f"£{rng.randint(0, 180000) / 100:,.2f}",
+            "Next instalment": f"£{rng.randint(9000, 25000) / 100:,.2f} on 1st of next month",
+            "Payment method": rng.choice(["Direct Debit", "Cash", "Online"]),
+        }
+    if kind == "benefits":
+        return {
+            "Claim status": rng.choice(["In payment", "Awaiting evidence", "Under review"]),
+            "Benefit": rng.choice(["Housing Benefit", "Council Tax Support"]),
+        }
+    return {
+        "Weekly rent": f"£{int(digits[-2:]) + 60}.00",
+        "Arrears": f"£{rng.randint(0, 90000) / 100:,.2f}",
+    }
 
 
 def seed(ctx):
@@ -48,6 +234,7 @@ def seed(ctx):
     refs = iter(sequence_take(name="citizen", count=total))
     now = timezone.now()
     today = date.today()
+    areas = {a.name: a for a in ServiceArea.objects.all()}
     created = 0
     while created < total:
         size = min(BATCH, total - created)
@@ -59,7 +246,7 @@ def seed(ctx):
                 middle = rng.choice(pools["first"]) if rng.random() < 0.3 else ""
                 dob = today - timedelta(days=rng.randint(17 * 365, 95 * 365))
                 batch.append(
-                    Citizen(
+                    _citizen(
                         reference=citizen_reference(next(refs)),
                         title=rng.choice(TITLES),
                         first_name=first,
@@ -67,14 +254,25 @@ def seed(ctx):
                         last_name=last,
                         date_of_birth=dob if rng.random() < 0.92 else None,
                         preferred_channel=rng.choice(["email", "sms", "phone", "letter", ""]),
-                        search_name=name_normalise(f"{first} {middle} {last}"),
-                        search_last_name=name_normalise(last),
                     )
                 )
+            # A realistic share of people registered twice: typos, swapped names, moved house.
+            twins = {}
+            for original in list(batch):
+                if created + len(batch) < total and rng.random() < DUPLICATE_SHARE:
+                    twin = _near_duplicate(original, rng, citizen_reference(next(refs)))
+                    batch.append(twin)
+                    twins[id(twin)] = original
             citizens = Citizen.objects.bulk_create(batch)
+            size = len(citizens)
             addresses, emails, phones = [], [], []
+            postcode_of = {}
             for c in citizens:
+                original = twins.get(id(c))
                 postcode = rng.choice(pools["postcode"])
+                if original is not None and rng.random() < 0.6:
+                    postcode = postcode_of[original.pk]  # same address; else they moved
+                postcode_of[c.pk] = postcode
                 addresses.append(
                     Address(
                         citizen=c,
@@ -124,6 +322,7 @@ def seed(ctx):
             Address.objects.bulk_create(addresses)
             EmailAddress.objects.bulk_create(emails)
             PhoneNumber.objects.bulk_create(phones)
+            _extras(ctx, citizens, postcode_of, areas, now)
         created += size
         if total >= 50_000 and created % 50_000 < BATCH:
             ctx.log(f"  citizens: {created:,} of {total:,}")

@@ -51,6 +51,10 @@ class Citizen(models.Model):
     # Normalised copies for search, maintained by the services that write names.
     search_name = models.CharField(max_length=300, blank=True, editable=False)
     search_last_name = models.CharField(max_length=100, blank=True, editable=False)
+    # Space-separated name tokens plus their phonetic and sorted-letter keys (citizens.search).
+    search_keys = models.TextField(blank=True, editable=False)
+    # Why the agent created this record although likely duplicates were shown.
+    new_person_reason = models.CharField(max_length=255, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -66,11 +70,13 @@ class Citizen(models.Model):
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]
+        permissions = [("merge_citizen", "Can merge duplicate citizen records")]
         indexes = [
             models.Index(
                 fields=["search_last_name", "date_of_birth"], name="citizen_last_dob_idx"
             ),
             models.Index(fields=["date_of_birth"], name="citizen_dob_idx"),
+            # PostgreSQL-only GIN indexes (trigram and full-text) are added by migration 0003.
         ]
 
     def __str__(self):
@@ -83,6 +89,10 @@ class Citizen(models.Model):
     def full_name(self):
         parts = [self.title, self.first_name, self.last_name]
         return " ".join(p for p in parts if p) or "(no name)"
+
+    @property
+    def is_merged(self):
+        return self.status == self.Status.MERGED
 
     @property
     def display_name(self):
@@ -189,3 +199,196 @@ class AssistanceFlag(models.Model):
 
     def __str__(self):
         return self.get_kind_display()
+
+
+class ServiceAccount(models.Model):
+    """A link from a citizen to a back-office record: council tax account, benefit claim…"""
+
+    class Kind(models.TextChoices):
+        COUNCIL_TAX = "council_tax", "Council tax account"
+        BENEFITS = "benefits", "Benefits claim"
+        LICENCE = "licence", "Licence"
+        HOUSING_RENT = "housing_rent", "Housing rent account"
+
+    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="service_accounts")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    service_area = models.ForeignKey(
+        "organisation.ServiceArea", on_delete=models.PROTECT, related_name="+"
+    )
+    reference = models.CharField("External reference", max_length=40)
+    # Upper case, no spaces or punctuation: what quick search matches against.
+    reference_compact = models.CharField(max_length=40, editable=False, db_index=True)
+    description = models.CharField(max_length=200, blank=True)
+    snapshot = models.JSONField(
+        default=dict, blank=True, help_text="Back-office data: balance, next instalment, status…"
+    )
+    last_synced_at = models.DateTimeField(null=True, blank=True)
+    active = models.BooleanField(default=True)
+    # Verification lockout state, changed only by citizens.services.verification_attempt.
+    failed_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    locked_until = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "reference"]
+        permissions = [("verify_serviceaccount", "Can verify a citizen against a service account")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "reference_compact"], name="service_account_unique_ref"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.reference}"
+
+
+class SecurityAnswer(models.Model):
+    """One stored answer to a service's security question, as a salted keyed hash only."""
+
+    service_account = models.ForeignKey(
+        ServiceAccount, on_delete=models.CASCADE, related_name="answers"
+    )
+    question = models.CharField(max_length=40)
+    answer_hash = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service_account", "question"], name="one_answer_per_question"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.service_account}: {self.question}"
+
+
+class VerificationAttempt(models.Model):
+    class Result(models.TextChoices):
+        PASS = "pass", "Passed"
+        FAIL = "fail", "Failed"
+        LOCKED = "locked", "Refused: verification locked"
+
+    citizen = models.ForeignKey(
+        Citizen, on_delete=models.PROTECT, related_name="verification_attempts"
+    )
+    service_account = models.ForeignKey(
+        ServiceAccount, on_delete=models.CASCADE, related_name="verification_attempts"
+    )
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    contact = models.ForeignKey(
+        "contacts.Contact",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="verification_attempts",
+    )
+    result = models.CharField(max_length=10, choices=Result.choices)
+    # Which questions were answered wrongly (names only, never the answers).
+    failed_questions = models.JSONField(default=list, blank=True)
+    # For a pass made outside any contact: when it stops counting.
+    valid_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["service_account", "result", "-created_at"], name="verif_account_idx"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.service_account}: {self.get_result_display()}"
+
+
+class Note(models.Model):
+    """A note about a citizen. Never edited: a correction is a new note pointing at it."""
+
+    citizen = models.ForeignKey(Citizen, on_delete=models.PROTECT, related_name="notes")
+    text = models.TextField()
+    service_area = models.ForeignKey(
+        "organisation.ServiceArea",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    sensitive = models.BooleanField(default=False)
+    corrects = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        permissions = [("view_sensitive_note", "Can see notes marked sensitive")]
+        indexes = [models.Index(fields=["citizen", "-created_at"], name="note_citizen_time_idx")]
+
+    def __str__(self):
+        return f"Note on {self.citizen_id} by {self.author} at {self.created_at:%d/%m/%Y %H:%M}"
+
+
+class CitizenChange(models.Model):
+    """One field changed on a citizen's record: who, when, old and new."""
+
+    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="changes")
+    version = models.PositiveIntegerField(help_text="The record's version after the change.")
+    field = models.CharField(max_length=60)
+    label = models.CharField(max_length=100)
+    old = models.TextField(blank=True)
+    new = models.TextField(blank=True)
+    sensitive = models.BooleanField(default=False)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self):
+        return f"{self.label} changed on {self.changed_at:%d/%m/%Y %H:%M}"
+
+
+class MergeRecord(models.Model):
+    """Who merged which record into which, why, and what moved."""
+
+    survivor = models.ForeignKey(Citizen, on_delete=models.PROTECT, related_name="merges_kept")
+    merged = models.ForeignKey(Citizen, on_delete=models.PROTECT, related_name="merges_absorbed")
+    reason = models.TextField()
+    moved = models.JSONField(default=dict, help_text="Rows moved, per model.")
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    merged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-merged_at"]
+
+    def __str__(self):
+        return f"{self.merged.reference} merged into {self.survivor.reference}"
+
+
+class NotDuplicate(models.Model):
+    """Two records a person reviewed and found to be different people."""
+
+    citizen_a = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="+")
+    citizen_b = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=255)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["citizen_a", "citizen_b"], name="not_duplicate_pair")
+        ]
+
+    def __str__(self):
+        return f"{self.citizen_a_id} is not {self.citizen_b_id}"

@@ -67,3 +67,43 @@ def name_normalise(value: str) -> str:
     ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
     ascii_only = re.sub(r"['’`.]", "", ascii_only.lower())
     return re.sub(r"[^a-z0-9]+", " ", ascii_only).strip()
+
+
+def name_tokens(value: str) -> list[str]:
+    return [t for t in name_normalise(value).split() if t]
+
+
+def token_keys(token: str) -> list[str]:
+    """Search keys of one normalised name token: phonetic (metaphone, NYSIIS) and sorted letters.
+
+    Sounds-alike spellings (Jon/John, Smyth/Smith) share a phonetic key; swapped letters
+    (Smtih/Smith, Jhon/John) share the sorted-letters key. Prefixes keep keys apart from names.
+    """
+    import jellyfish
+
+    letters = re.sub(r"[^a-z]", "", token)
+    if len(letters) < 2:
+        return []
+    keys = {
+        "qm" + jellyfish.metaphone(letters).lower(),
+        "qn" + jellyfish.nysiis(letters).lower(),
+        "qs" + "".join(sorted(letters)),
+    }
+    return sorted(k for k in keys if len(k) > 2)
+
+
+def search_keys_for(*names: str) -> str:
+    """The `Citizen.search_keys` text: every name token and its keys, space-separated."""
+    tokens: list[str] = []
+    for name in names:
+        tokens.extend(name_tokens(name))
+    out: list[str] = []
+    for token in dict.fromkeys(tokens):
+        out.append(token)
+        out.extend(token_keys(token))
+    return " ".join(dict.fromkeys(out))
+
+
+def reference_compact(value: str) -> str:
+    """'ct 1234-567' -> 'CT1234567': how external references are stored and matched."""
+    return re.sub(r"[^A-Z0-9]", "", (value or "").upper())

@@ -271,6 +271,12 @@ COUNCIL_NAME = env("COUNCIL_NAME", default="Demo Borough Council")
 CONTACT_ABANDON_AFTER_MINUTES = env.int("CONTACT_ABANDON_AFTER_MINUTES", default=120)
 # A verification pass made outside any contact holds for this long.
 VERIFICATION_VALID_MINUTES = env.int("VERIFICATION_VALID_MINUTES", default=15)
+# Security-question verification: failures allowed before it locks, and for how long.
+VERIFICATION_MAX_FAILURES = env.int("VERIFICATION_MAX_FAILURES", default=3)
+VERIFICATION_LOCK_MINUTES = env.int("VERIFICATION_LOCK_MINUTES", default=30)
+# Key (pepper) for the salted HMAC of citizens' security answers; keep it out of the database
+# and never rotate it without re-capturing answers.
+SECURITY_ANSWER_KEY = env("SECURITY_ANSWER_KEY", default=SECRET_KEY)
 BANK_HOLIDAY_NATION = env("BANK_HOLIDAY_NATION", default="ENG")  # ENG, WLS, SCT or NIR
 REQUEST_AUTO_CLOSE_DAYS = env.int("REQUEST_AUTO_CLOSE_DAYS", default=14)
 

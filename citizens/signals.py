@@ -1,0 +1,22 @@
+"""The citizens app's domain signals, sent inside the service's transaction.
+
+Every signal is sent with `sender=<model class>`, `instance=...` and `actor=<Staff or None>`:
+
+- `citizen_created(instance=citizen, actor)`
+- `citizen_changed(instance=citizen, actor, changes)`: changes is a list of
+  `{"field", "label", "old", "new", "sensitive"}`; for sensitive fields (date of birth…) show
+  that the field changed, never the values.
+- `citizens_merged(instance=survivor, merged=<merged citizen>, actor, reason)`
+- `note_added(instance=note, actor)`
+- `verification_attempted(instance=attempt, actor)`: attempt has `.citizen`,
+  `.service_account` (with `.service_area`), `.result` in {"pass", "fail", "locked"},
+  `.contact` (nullable) and `.created_at`.
+"""
+
+from django.dispatch import Signal
+
+citizen_created = Signal()
+citizen_changed = Signal()
+citizens_merged = Signal()
+note_added = Signal()
+verification_attempted = Signal()
