@@ -128,6 +128,20 @@ class Contact(models.Model):
 
     class Meta:
         ordering = ["-started_at", "-id"]
+        permissions = [("view_reports", "Can view contact reports")]
+        constraints = [
+            # Everyone (agents and reception alike) holds at most one open contact at a time.
+            models.UniqueConstraint(
+                fields=["agent"],
+                condition=models.Q(status="open"),
+                name="contact_one_open_per_staff",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_at__isnull=True)
+                | models.Q(ended_at__gte=models.F("started_at")),
+                name="contact_ends_after_start",
+            ),
+        ]
         indexes = [
             models.Index(
                 fields=["citizen", "-started_at", "-id"], name="contact_citizen_time_idx"
@@ -135,6 +149,7 @@ class Contact(models.Model):
             models.Index(fields=["agent", "status"], name="contact_agent_status_idx"),
             models.Index(fields=["-started_at", "-id"], name="contact_time_idx"),
             models.Index(fields=["status", "started_at"], name="contact_status_time_idx"),
+            models.Index(fields=["agent", "needs_review"], name="contact_agent_review_idx"),
         ]
 
     def __str__(self):
@@ -143,3 +158,14 @@ class Contact(models.Model):
 
     def get_absolute_url(self):
         return reverse("contacts:detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_open(self):
+        return self.status == self.Status.OPEN
+
+    @property
+    def duration(self):
+        """How long the contact lasted (None while open)."""
+        if self.ended_at is None:
+            return None
+        return self.ended_at - self.started_at

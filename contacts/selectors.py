@@ -1,4 +1,17 @@
-from contacts.models import Contact
+"""Reads for contacts: the open contact, history lists, one contact, prompts and reports."""
+
+import importlib
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When, Window
+from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
+
+from contacts import extensions
+from contacts.filters import ContactFilter
+from contacts.models import Contact, Outcome
+
+# Reverse relations on Contact that are bookkeeping, not "items linked to the contact".
+_NOT_LINKED_APPS = {"contacts", "audit", "timeline"}
 
 
 def contact_open_for(*, staff) -> Contact | None:
@@ -12,3 +25,301 @@ def contact_open_for(*, staff) -> Contact | None:
         .order_by("-started_at")
         .first()
     )
+
+
+@dataclass
+class ContactBar:
+    contact: Contact | None
+    review_count: int
+
+
+def contact_bar_for(*, staff) -> ContactBar:
+    """The open contact and how many contacts await completion, in one query."""
+    if staff is None or not staff.is_authenticated:
+        return ContactBar(None, 0)
+    row = (
+        Contact.objects.filter(agent=staff)
+        .filter(Q(status=Contact.Status.OPEN) | Q(needs_review=True))
+        .select_related("citizen", "channel", "location")
+        .annotate(
+            review_total=Window(
+                Sum(Case(When(needs_review=True, then=1), default=0, output_field=IntegerField()))
+            ),
+            open_first=Case(
+                When(status=Contact.Status.OPEN, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by("open_first", "-started_at", "-id")
+        .first()
+    )
+    if row is None:
+        return ContactBar(None, 0)
+    return ContactBar(row if row.is_open else None, int(row.review_total or 0))
+
+
+def _with_related(queryset):
+    return queryset.select_related(
+        "citizen",
+        "agent",
+        "channel",
+        "location",
+        "service_area",
+        "contact_type",
+        "outcome",
+        "avoidable_reason",
+    )
+
+
+def contact_get(*, pk) -> Contact:
+    return _with_related(Contact.objects.all()).prefetch_related("partners").get(pk=pk)
+
+
+def contact_list(*, filters=None, citizen=None):
+    """A FilterSet over contacts (newest first); `.qs` is empty when the filters are invalid."""
+    queryset = Contact.objects.all()
+    if citizen is not None:
+        queryset = queryset.filter(citizen=citizen)
+    filterset = ContactFilter(filters or None, queryset=queryset)
+    if filterset.is_valid():
+        queryset = filterset.qs
+    else:
+        queryset = queryset.none()
+    queryset = _with_related(queryset).order_by("-started_at", "-id")
+    return filterset, queryset
+
+
+def contacts_needing_review(*, staff):
+    return _with_related(Contact.objects.filter(agent=staff, needs_review=True)).order_by(
+        "-started_at", "-id"
+    )
+
+
+def contact_default_location(*, staff):
+    """The location of the staff member's last contact, else their usual location."""
+    last = (
+        Contact.objects.filter(agent=staff)
+        .order_by("-started_at", "-id")
+        .values_list("location_id", flat=True)
+        .first()
+    )
+    return last or staff.usual_location_id
+
+
+def agent_outcomes():
+    """Outcomes an agent may choose (the job's "not recorded" is not one of them)."""
+    return Outcome.objects.active().exclude(code="not_recorded")
+
+
+# --- Prompts and linked items ---------------------------------------------------------------
+
+
+def contact_prompts(*, citizen, staff) -> list[extensions.Prompt]:
+    """What the agent should act on at the start of a contact with this citizen."""
+    if citizen is None:
+        return []
+    providers = []
+    try:
+        citizen_selectors = importlib.import_module("citizens.selectors")
+    except ModuleNotFoundError:
+        citizen_selectors = None
+    if citizen_selectors is not None and hasattr(citizen_selectors, "citizen_contact_prompts"):
+        providers.append(
+            lambda *, citizen, staff: citizen_selectors.citizen_contact_prompts(citizen=citizen)
+        )
+    providers.extend(extensions.prompt_providers())
+    prompts = []
+    for provider in providers:
+        for item in provider(citizen=citizen, staff=staff) or []:
+            prompts.append(_as_prompt(item))
+    return prompts
+
+
+def _as_prompt(item) -> extensions.Prompt:
+    if isinstance(item, extensions.Prompt):
+        return item
+    if isinstance(item, str):
+        return extensions.Prompt(text=item)
+    if isinstance(item, dict):
+        return extensions.Prompt(
+            text=str(item.get("text") or item.get("message") or ""),
+            level=item.get("level", "info"),
+            url=item.get("url", ""),
+        )
+    return extensions.Prompt(
+        text=str(getattr(item, "text", None) or getattr(item, "message", None) or item),
+        level=getattr(item, "level", "info"),
+        url=getattr(item, "url", ""),
+    )
+
+
+def _reverse_relations():
+    for rel in Contact._meta.related_objects:
+        if rel.one_to_many and rel.related_model._meta.app_label not in _NOT_LINKED_APPS:
+            yield rel
+
+
+def _verification_relation():
+    """Citizens' verification attempts (`.contact`, `.service_account`, `.result`), if built."""
+    for rel in _reverse_relations():
+        names = {f.name for f in rel.related_model._meta.get_fields()}
+        if {"service_account", "result"} <= names:
+            return rel
+    return None
+
+
+def contact_verified_services(*, contact) -> list[str]:
+    """Services the citizen passed verification for during this contact."""
+    rel = _verification_relation()
+    if rel is None or contact is None:
+        return []
+    attempts = (
+        rel.related_model.objects.filter(**{rel.field.name: contact, "result": "pass"})
+        .select_related("service_account__service_area")
+        .order_by("pk")
+    )
+    names = []
+    for attempt in attempts:
+        account = attempt.service_account
+        area = getattr(account, "service_area", None)
+        label = str(area) if area is not None else str(account)
+        if label not in names:
+            names.append(label)
+    return names
+
+
+@dataclass
+class LinkedGroup:
+    label: str
+    items: list
+
+
+def contact_linked_items(*, contact) -> list[LinkedGroup]:
+    """Requests raised, forms started and verifications made during the contact."""
+    groups = []
+    for rel in _reverse_relations():
+        items = list(getattr(contact, rel.get_accessor_name()).all()[:50])
+        if items:
+            label = str(rel.related_model._meta.verbose_name_plural).capitalize()
+            groups.append(LinkedGroup(label, items))
+    for label, func in extensions.linked_item_providers():
+        items = list(func(contact=contact) or [])
+        if items:
+            groups.append(LinkedGroup(label, items))
+    return groups
+
+
+# --- Reports --------------------------------------------------------------------------------
+
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+@dataclass
+class ReportRow:
+    label: str
+    total: int
+    avoidable: int
+    avoidable_known: int
+    resolved: int
+    resolved_known: int
+    share: float = 0.0  # of the whole range, in per cent
+    bar: float = 0.0  # width of the bar, relative to the biggest row, in per cent
+
+    @property
+    def avoidable_rate(self):
+        return _rate(self.avoidable, self.avoidable_known)
+
+    @property
+    def fcr_rate(self):
+        return _rate(self.resolved, self.resolved_known)
+
+
+@dataclass
+class ReportSection:
+    key: str
+    title: str
+    heading: str
+    rows: list
+
+
+def _rate(part, whole):
+    return round(100 * part / whole, 1) if whole else None
+
+
+_MEASURES = {
+    "total": Count("id"),
+    "avoidable": Count("id", filter=Q(avoidable=True)),
+    "avoidable_known": Count("id", filter=Q(avoidable__isnull=False)),
+    "resolved": Count("id", filter=Q(resolved_at_first_contact=True)),
+    "resolved_known": Count("id", filter=Q(resolved_at_first_contact__isnull=False)),
+}
+
+
+def _grouped(queryset, *keys):
+    return queryset.values(*keys).annotate(**_MEASURES).order_by()
+
+
+def _row(label, values) -> ReportRow:
+    return ReportRow(label=label, **{k: values[k] for k in _MEASURES})
+
+
+def _finish(rows, grand_total):
+    biggest = max((r.total for r in rows), default=0)
+    for row in rows:
+        row.share = round(100 * row.total / grand_total, 1) if grand_total else 0.0
+        row.bar = round(100 * row.total / biggest, 1) if biggest else 0.0
+    return rows
+
+
+def contact_report(*, queryset) -> dict:
+    """Volumes and rates by channel, service area, contact type, location, hour and weekday."""
+    overall = queryset.aggregate(**_MEASURES)
+    total = overall["total"]
+    not_recorded = "Not recorded"
+
+    def by_name(prefix):
+        rows = [
+            _row(v[f"{prefix}__name"] or not_recorded, v)
+            for v in _grouped(queryset, f"{prefix}__name")
+        ]
+        rows.sort(key=lambda r: (-r.total, r.label))
+        return _finish(rows, total)
+
+    types = []
+    for v in _grouped(queryset, "contact_type__name", "service_area__name"):
+        name = v["contact_type__name"]
+        label = f"{name} ({v['service_area__name']})" if name else not_recorded
+        types.append(_row(label, v))
+    types.sort(key=lambda r: (-r.total, r.label))
+
+    hours = {
+        v["hour"]: v for v in _grouped(queryset.annotate(hour=ExtractHour("started_at")), "hour")
+    }
+    hour_rows = [
+        _row(f"{h:02d}:00–{h:02d}:59", hours.get(h) or dict.fromkeys(_MEASURES, 0))
+        for h in range(24)
+    ]
+    days = {
+        v["weekday"]: v
+        for v in _grouped(queryset.annotate(weekday=ExtractIsoWeekDay("started_at")), "weekday")
+    }
+    day_rows = [
+        _row(name, days.get(i) or dict.fromkeys(_MEASURES, 0))
+        for i, name in enumerate(WEEKDAYS, start=1)
+    ]
+    return {
+        "overall": _row("All contacts", overall),
+        "sections": [
+            ReportSection("channel", "By channel", "Channel", by_name("channel")),
+            ReportSection(
+                "service_area", "By service area", "Service area", by_name("service_area")
+            ),
+            ReportSection(
+                "contact_type", "By contact type", "Contact type", _finish(types, total)
+            ),
+            ReportSection("location", "By location", "Location", by_name("location")),
+            ReportSection("hour", "By hour of the day", "Hour", _finish(hour_rows, total)),
+            ReportSection("weekday", "By day of the week", "Day", _finish(day_rows, total)),
+        ],
+    }

@@ -1,0 +1,489 @@
+"""Contact pages: start, the open contact, end, history, screen pop and reports."""
+
+import csv
+import importlib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect
+
+from audit.models import AuditEvent
+from audit.services import audit_record
+from citizens.models import Citizen, PhoneNumber
+from citizens.normalise import phone_normalise
+from contacts.active import active_contact_for_request, contact_session_remember
+from contacts.forms import AttachCitizenForm, EndContactForm, ReportForm, StartContactForm
+from contacts.models import Channel, Contact
+from contacts.selectors import (
+    contact_default_location,
+    contact_get,
+    contact_linked_items,
+    contact_list,
+    contact_prompts,
+    contact_report,
+    contact_verified_services,
+    contacts_needing_review,
+)
+from contacts.services import (
+    ContactAlreadyOpen,
+    ContactNotOpen,
+    contact_attach_citizen,
+    contact_end,
+    contact_start,
+)
+
+PAGE_SIZE = 25
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _citizens_selectors():
+    try:
+        return importlib.import_module("citizens.selectors")
+    except ModuleNotFoundError:
+        return None
+
+
+def _citizen_or_404(pk):
+    """The citizen, following a merge pointer to the surviving record."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404("No such citizen") from None
+    selectors = _citizens_selectors()
+    if selectors is not None and hasattr(selectors, "citizen_get"):
+        try:
+            return selectors.citizen_get(pk=pk)
+        except Citizen.DoesNotExist:
+            raise Http404("No such citizen") from None
+    citizen = get_object_or_404(Citizen, pk=pk)
+    seen = set()
+    while citizen.merged_into_id and citizen.pk not in seen:
+        seen.add(citizen.pk)
+        citizen = citizen.merged_into
+    return citizen
+
+
+def citizen_url(citizen):
+    """The citizen's record page, or their contact history until the record page exists."""
+    try:
+        return citizen.get_absolute_url()
+    except NoReverseMatch:
+        return reverse("contacts:citizen_history", kwargs={"citizen_id": citizen.pk})
+
+
+def _url_or_empty(name, **kwargs):
+    try:
+        return reverse(name, kwargs=kwargs or None)
+    except NoReverseMatch:
+        return ""
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _render(request, template, context, partial=None):
+    """Render the page, or just `partial` of it for an htmx request."""
+    name = f"{template}#{partial}" if partial and request.htmx else template
+    return render(request, name, context)
+
+
+def _already_open_message(request, contact):
+    who = contact.citizen.full_name if contact.citizen_id else "an anonymous caller"
+    messages.error(
+        request,
+        f"You already have a contact in progress with {who}. End it before you start another.",
+    )
+
+
+# --- starting, identifying and ending --------------------------------------------------------
+
+
+@permission_required("contacts.add_contact", raise_exception=True)
+def contact_start_view(request):
+    """Start a contact: with a citizen (?citizen=ID) or anonymously."""
+    citizen_id = request.POST.get("citizen") or request.GET.get("citizen")
+    citizen = _citizen_or_404(citizen_id) if citizen_id else None
+    bar = active_contact_for_request(request)
+    if request.method == "POST":
+        form = StartContactForm(request.POST)
+        if form.is_valid():
+            try:
+                contact = contact_start(
+                    actor=request.user,
+                    channel=form.cleaned_data["channel"],
+                    location=form.cleaned_data["location"],
+                    citizen=citizen,
+                )
+            except ContactAlreadyOpen as exc:
+                _already_open_message(request, exc.contact)
+                return redirect(exc.contact)
+            contact_session_remember(request, contact)
+            return _after_start(request, contact)
+    else:
+        channel = Channel.objects.filter(code=request.GET.get("channel") or "").first()
+        form = StartContactForm(
+            initial={
+                "channel": channel or Channel.objects.active().first(),
+                "location": contact_default_location(staff=request.user),
+            }
+        )
+    return render(
+        request,
+        "contacts/start.html",
+        {"form": form, "citizen": citizen, "open_contact": bar.contact},
+    )
+
+
+def _after_start(request, contact):
+    if contact.citizen_id is None:
+        messages.success(
+            request,
+            f"{contact.channel} contact started. Find the caller if they say who they are.",
+        )
+        return redirect(contact)
+    messages.success(request, f"{contact.channel} contact started with {contact.citizen}.")
+    for prompt in contact_prompts(citizen=contact.citizen, staff=request.user)[:6]:
+        messages.warning(request, prompt.text)
+    return redirect(citizen_url(contact.citizen))
+
+
+def _own_contact(request, pk):
+    contact = get_object_or_404(Contact, pk=pk)
+    if contact.agent_id != request.user.pk:
+        raise PermissionDenied("Only the member of staff handling a contact can change it.")
+    return contact
+
+
+@require_POST
+@permission_required("contacts.change_contact", raise_exception=True)
+def contact_attach_view(request, pk):
+    """Say who the caller of an anonymous contact is."""
+    contact = _own_contact(request, pk)
+    form = AttachCitizenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose the caller from the list.")
+        return redirect(contact)
+    citizen = _citizen_or_404(form.cleaned_data["citizen"])
+    try:
+        contact = contact_attach_citizen(actor=request.user, contact=contact, citizen=citizen)
+    except (ValidationError, ContactNotOpen) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        return redirect(contact)
+    contact_session_remember(request, contact if contact.is_open else None)
+    messages.success(request, f"{citizen} added to this contact.")
+    for prompt in contact_prompts(citizen=citizen, staff=request.user)[:6]:
+        messages.warning(request, prompt.text)
+    target = citizen_url(citizen)
+    return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
+
+
+@vary_on_headers("HX-Request")
+@permission_required("contacts.view_contact", raise_exception=True)
+def contact_detail_view(request, pk):
+    try:
+        contact = contact_get(pk=pk)
+    except Contact.DoesNotExist:
+        raise Http404("No such contact") from None
+    form = None
+    if contact.agent_id == request.user.pk and (contact.is_open or contact.needs_review):
+        form = EndContactForm(initial=_form_initial(contact))
+    return _contact_page(request, contact, form)
+
+
+def _form_initial(contact):
+    if not contact.needs_review or contact.outcome is None:
+        return {}
+    return {
+        "service_area": contact.service_area_id,
+        "contact_type": contact.contact_type_id,
+        "notes": contact.notes,
+    }
+
+
+def _contact_page(request, contact, form, status=200):
+    if contact.citizen_id:
+        audit_record(
+            actor=request.user,
+            action=AuditEvent.Action.VIEW,
+            obj=contact,
+            citizen=contact.citizen,
+            request=request,
+        )
+    query = request.GET.get("q", "").strip()
+    candidates = None
+    mine = contact.agent_id == request.user.pk
+    if mine and contact.citizen_id is None and query and (contact.is_open or contact.needs_review):
+        candidates = _find_citizens(request, query)
+    context = {
+        "contact": contact,
+        "form": form,
+        "mine": mine,
+        "q": query,
+        "candidates": candidates,
+        "verified": contact_verified_services(contact=contact),
+        "linked": contact_linked_items(contact=contact),
+        "prompts": contact_prompts(citizen=contact.citizen, staff=request.user)
+        if contact.is_open and mine
+        else [],
+        "citizen_link": citizen_url(contact.citizen) if contact.citizen_id else "",
+        "search_url": _url_or_empty("citizens:search"),
+    }
+    return render(request, "contacts/detail.html", context, status=status)
+
+
+def _find_citizens(request, query):
+    selectors = _citizens_selectors()
+    audit_record(
+        actor=request.user,
+        action=AuditEvent.Action.SEARCH,
+        detail={"query": query[:100], "where": "identify caller"},
+        request=request,
+    )
+    if selectors is not None and hasattr(selectors, "citizen_search"):
+        return list(selectors.citizen_search(query=query, limit=10))
+    from citizens.normalise import name_normalise
+
+    return list(
+        Citizen.objects.active()
+        .filter(search_name__contains=name_normalise(query))
+        .order_by("last_name", "first_name")[:10]
+    )
+
+
+@require_POST
+@permission_required("contacts.change_contact", raise_exception=True)
+def contact_end_view(request, pk):
+    contact = _own_contact(request, pk)
+    form = EndContactForm(request.POST)
+    if form.is_valid():
+        try:
+            contact = contact_end(actor=request.user, contact=contact, **form.details())
+        except ContactNotOpen as exc:
+            messages.error(request, str(exc))
+            return redirect(contact)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            contact_session_remember(request, None)
+            who = contact.citizen or "an anonymous caller"
+            messages.success(request, f"Contact with {who} ended: {contact.outcome}.")
+            target = citizen_url(contact.citizen) if contact.citizen_id else reverse("core:home")
+            return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
+    contact = contact_get(pk=contact.pk)
+    return _contact_page(request, contact, form)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+@permission_required("contacts.view_contact", raise_exception=True)
+def contact_type_options_view(request):
+    """The contact-type select for the chosen service area (htmx swaps it in)."""
+    form = EndContactForm(request.GET)
+    return render(request, "contacts/_contact_type_select.html", {"form": form})
+
+
+@require_GET
+@permission_required("contacts.view_contact", raise_exception=True)
+def active_bar_view(request):
+    """The active-contact bar alone, refreshed by htmx (elapsed time, services verified)."""
+    bar = active_contact_for_request(request)
+    verified = contact_verified_services(contact=bar.contact) if bar.contact else []
+    response = render(
+        request, "contacts/_active_contact_bar.html", {"bar": bar, "verified": verified}
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- history ----------------------------------------------------------------------------------
+
+
+@vary_on_headers("HX-Request")
+@permission_required("contacts.view_contact", raise_exception=True)
+def contact_history_view(request):
+    """Every contact, staff-wide, filtered."""
+    filterset, queryset = contact_list(filters=request.GET)
+    if request.GET:
+        audit_record(
+            actor=request.user,
+            action=AuditEvent.Action.SEARCH,
+            detail={"where": "contact history", "filters": _filters_detail(request)},
+            request=request,
+        )
+    context = {"filter": filterset, "page": _page(request, queryset), "citizen": None}
+    return _render(request, "contacts/history.html", context, partial="results")
+
+
+@vary_on_headers("HX-Request")
+@permission_required("contacts.view_contact", raise_exception=True)
+def citizen_history_view(request, citizen_id):
+    """One citizen's contacts, filtered; the full list behind the record page's panel."""
+    citizen = _citizen_or_404(citizen_id)
+    if citizen.pk != int(citizen_id):
+        return redirect("contacts:citizen_history", citizen_id=citizen.pk)
+    filterset, queryset = contact_list(filters=request.GET, citizen=citizen)
+    audit_record(
+        actor=request.user,
+        action=AuditEvent.Action.VIEW,
+        obj=citizen,
+        detail={"where": "contact history", "filters": _filters_detail(request)},
+        request=request,
+    )
+    context = {
+        "filter": filterset,
+        "page": _page(request, queryset),
+        "citizen": citizen,
+        "citizen_link": citizen_url(citizen),
+    }
+    return _render(request, "contacts/history.html", context, partial="results")
+
+
+def _filters_detail(request):
+    return {k: v for k, v in request.GET.items() if k != "page" and v}
+
+
+@permission_required("contacts.view_contact", raise_exception=True)
+def review_list_view(request):
+    """The signed-in member of staff's contacts closed by the job, to complete."""
+    page = _page(request, contacts_needing_review(staff=request.user))
+    return render(request, "contacts/review.html", {"page": page})
+
+
+# --- screen pop -------------------------------------------------------------------------------
+
+
+@require_GET
+@permission_required("contacts.add_contact", raise_exception=True)
+def incoming_view(request):
+    """Telephony screen pop: GET /contacts/incoming?phone=…"""
+    raw = (request.GET.get("phone") or "").strip()
+    number, error = "", ""
+    matches = []
+    if not raw:
+        error = "The phone system did not send a number. Search for the caller instead."
+    else:
+        try:
+            number = phone_normalise(raw)
+        except ValueError:
+            error = f"“{raw}” is not a UK phone number. Search for the caller instead."
+    if number:
+        ids = PhoneNumber.objects.filter(number=number).values("citizen_id")
+        matches = list(
+            Citizen.objects.active()
+            .filter(pk__in=ids)
+            .prefetch_related("addresses")
+            .order_by("last_name", "first_name", "id")[:50]
+        )
+        audit_record(
+            actor=request.user,
+            action=AuditEvent.Action.SEARCH,
+            detail={"where": "incoming call", "phone": number, "matches": len(matches)},
+            request=request,
+        )
+    if len(matches) == 1:
+        citizen = matches[0]
+        messages.info(request, f"Incoming call from {raw}: {citizen}.")
+        target = citizen_url(citizen)
+        if active_contact_for_request(request).contact is None:
+            target = f"{reverse('contacts:start')}?{urlencode({'citizen': citizen.pk, 'channel': 'phone'})}"
+        return redirect(target)
+    context = {
+        "raw": raw,
+        "number": number,
+        "error": error,
+        "matches": matches,
+        "search_url": _url_or_empty("citizens:search"),
+        "create_url": _url_or_empty("citizens:create"),
+        "start_url": reverse("contacts:start"),
+    }
+    return render(request, "contacts/incoming.html", context)
+
+
+# --- reports ----------------------------------------------------------------------------------
+
+
+@permission_required("contacts.view_reports", raise_exception=True)
+def reports_view(request):
+    form = ReportForm(request.GET or None)
+    if request.GET and not form.is_valid():
+        return render(request, "contacts/reports.html", {"form": form, "report": None})
+    if not request.GET:
+        form = ReportForm({})
+        form.is_valid()
+    date_from, date_to = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+    _filterset, queryset = contact_list(
+        filters={"date_from": date_from.isoformat(), "date_to": date_to.isoformat()}
+    )
+    report = contact_report(queryset=queryset)
+    if request.GET.get("format") == "csv":
+        audit_record(
+            actor=request.user,
+            action=AuditEvent.Action.EXPORT,
+            detail={"report": "contacts", "from": str(date_from), "to": str(date_to)},
+            request=request,
+        )
+        return _report_csv(report, date_from, date_to)
+    csv_query = urlencode(
+        {"date_from": date_from.strftime("%d/%m/%Y"), "date_to": date_to.strftime("%d/%m/%Y")}
+    )
+    context = {
+        "form": form,
+        "report": report,
+        "date_from": date_from,
+        "date_to": date_to,
+        "csv_query": csv_query,
+    }
+    return render(request, "contacts/reports.html", context)
+
+
+def _report_csv(report, date_from, date_to):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"contacts-{date_from:%Y%m%d}-{date_to:%Y%m%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "Breakdown",
+            "Value",
+            "Contacts",
+            "Share of contacts (%)",
+            "Avoidable",
+            "Avoidable rate (%)",
+            "Resolved at first contact",
+            "First-contact resolution rate (%)",
+        ]
+    )
+
+    def line(section, row):
+        writer.writerow(
+            [
+                section,
+                row.label,
+                row.total,
+                row.share,
+                row.avoidable,
+                "" if row.avoidable_rate is None else row.avoidable_rate,
+                row.resolved,
+                "" if row.fcr_rate is None else row.fcr_rate,
+            ]
+        )
+
+    overall = report["overall"]
+    overall.share = 100.0 if overall.total else 0.0
+    line("All", overall)
+    for section in report["sections"]:
+        for row in section.rows:
+            line(section.heading, row)
+    return response
