@@ -177,7 +177,13 @@ DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d %m %Y"
 # --- Static and uploaded files ------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static", ("vendor", BASE_DIR / "node_modules")]
+# Only the built front-end packages are served (from npm, see package.json; no build step).
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    ("vendor/govuk-frontend", BASE_DIR / "node_modules/govuk-frontend/dist/govuk"),
+    ("vendor/moj-frontend", BASE_DIR / "node_modules/@ministryofjustice/frontend/moj"),
+    ("vendor/htmx", BASE_DIR / "node_modules/htmx.org/dist"),
+]
 STORAGES = {
     # Uploaded evidence is private: it lives outside any public URL and is only served through
     # permission-checking views.
