@@ -1,4 +1,4 @@
-"""Take the README's screenshots from a running demo server (make run): python scripts/screenshots.py"""
+"""Take the README screenshots from a running demo server: python scripts/screenshots.py"""
 
 import os
 import sys
