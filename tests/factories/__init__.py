@@ -15,3 +15,8 @@ from tests.factories.organisation import (  # noqa: F401
     ServiceAreaFactory,
     TeamFactory,
 )
+from tests.factories.requests_tracking import (  # noqa: F401, E402
+    MessageTemplateFactory,
+    ProcessFactory,
+    StageActionFactory,
+)

@@ -1,0 +1,158 @@
+"""Reads of requests_tracking: lists, a request with its history, stage plans, duplicates."""
+
+from decimal import Decimal
+
+from django.db.models import Prefetch, Q
+
+from notifications.selectors import messages_for
+from requests_tracking.models import Evidence, Process, Request, RequestNote, Stage, StageVisit
+from requests_tracking.sla import stage_sla_seconds
+from requests_tracking.working_time import add_working_seconds
+
+# How far apart two reports with coordinates may be and still be "the same place" (~100 m).
+NEAR_DEGREES_LAT = Decimal("0.0009")
+NEAR_DEGREES_LON = Decimal("0.0015")
+
+
+def processes_current():
+    return (
+        Process.objects.filter(is_current=True, active=True)
+        .select_related("service_area")
+        .prefetch_related(Prefetch("stages", queryset=Stage.objects.order_by("order")))
+        .order_by("service_area__name", "name")
+    )
+
+
+def request_list(*, filters=None):
+    qs = Request.objects.select_related(
+        "process", "current_stage", "citizen", "service_area", "team", "assigned_to"
+    )
+    if filters is not None:
+        qs = filters.filter_queryset(qs) if hasattr(filters, "filter_queryset") else qs
+    return qs.order_by("-created_at", "-id")
+
+
+def request_get(*, pk) -> Request:
+    return (
+        Request.objects.select_related(
+            "process",
+            "process__service_area",
+            "current_stage",
+            "current_visit",
+            "citizen",
+            "service_area",
+            "team",
+            "assigned_to",
+            "channel",
+            "originating_contact",
+            "created_by",
+        )
+        .prefetch_related(Prefetch("process__stages", queryset=Stage.objects.order_by("order")))
+        .get(pk=pk)
+    )
+
+
+def request_visits(*, request):
+    return list(
+        StageVisit.objects.filter(request=request)
+        .select_related("stage", "entered_by", "left_by")
+        .order_by("entered_at", "id")
+    )
+
+
+def request_notes(*, request):
+    return list(RequestNote.objects.filter(request=request).select_related("author"))
+
+
+def request_evidence(*, request):
+    return list(Evidence.objects.filter(request=request).select_related("uploaded_by"))
+
+
+def request_messages(*, request):
+    return messages_for(obj=request)
+
+
+def request_stage_plan(*, request, visits=None) -> list[dict]:
+    """Each stage with its state (done/current/upcoming) and its own due date.
+
+    Upcoming stages are due one after another from the current stage's due date.
+    """
+    visits = visits if visits is not None else request_visits(request=request)
+    stages = list(request.process.stages.all())
+    last_visit = {}
+    for visit in visits:
+        last_visit[visit.stage_id] = visit
+    current = request.current_stage
+    plan = []
+    running_due = request.current_visit.due_at if request.current_visit else None
+    live = request.is_live
+    for stage in stages:
+        visit = last_visit.get(stage.pk)
+        if current and stage.pk == current.pk and live:
+            state, due = "current", visit.due_at if visit else None
+        elif current and stage.order < current.order or (not live and visit):
+            state, due = "done", visit.due_at if visit else None
+        else:
+            state = "upcoming"
+            due = None
+            if running_due is not None and live:
+                running_due = add_working_seconds(running_due, stage_sla_seconds(stage))
+                due = running_due
+        if current and stage.pk == current.pk and not live and request.status != "resolved":
+            state = "stopped"
+        plan.append({"stage": stage, "state": state, "due_at": due, "visit": visit})
+    return plan
+
+
+def request_possible_duplicates(
+    *, process, postcode="", uprn="", latitude=None, longitude=None, exclude_pk=None
+):
+    """Open requests of the same process (any version) at the same place."""
+    place = Q(pk__in=[])
+    if uprn:
+        place |= Q(uprn=uprn)
+    compact = (postcode or "").replace(" ", "").upper()
+    if compact:
+        place |= Q(postcode_compact=compact)
+    if latitude is not None and longitude is not None:
+        lat, lon = Decimal(str(latitude)), Decimal(str(longitude))
+        place |= Q(
+            latitude__range=(lat - NEAR_DEGREES_LAT, lat + NEAR_DEGREES_LAT),
+            longitude__range=(lon - NEAR_DEGREES_LON, lon + NEAR_DEGREES_LON),
+        )
+    qs = (
+        Request.objects.live()
+        .filter(place, process__code=process.code)
+        .select_related("current_stage", "citizen", "process")
+        .order_by("-created_at")
+    )
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return list(qs[:10])
+
+
+def request_can_work(*, staff, request) -> bool:
+    """Service officers work requests of their own service areas; leaders and admins any."""
+    if not staff.has_perm("requests_tracking.work_request"):
+        return False
+    if staff.is_superuser:
+        return True
+    area_ids = set(staff.service_areas.values_list("pk", flat=True))
+    return not area_ids or request.service_area_id in area_ids
+
+
+def requests_open_for_citizen(*, citizen):
+    return (
+        Request.objects.live()
+        .filter(citizen=citizen)
+        .select_related("process", "current_stage")
+        .order_by("-created_at")
+    )
+
+
+def requests_for_citizen(*, citizen):
+    return (
+        Request.objects.filter(citizen=citizen)
+        .select_related("process", "current_stage")
+        .order_by("-created_at")
+    )

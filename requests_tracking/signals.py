@@ -1,0 +1,18 @@
+"""Domain signals of requests_tracking, sent inside the service's transaction.
+
+Every signal is sent with `sender=Request` (or RequestNote/Evidence), `instance=<object>` and
+`actor=<Staff or None>`; extra keyword arguments are listed beside each.
+"""
+
+from django.dispatch import Signal
+
+request_created = Signal()  # instance=Request
+request_stage_changed = Signal()  # instance=Request, from_stage, to_stage, direction
+request_note_added = Signal()  # sender=RequestNote, instance=RequestNote, request
+request_information_requested = Signal()  # sender=RequestNote, instance=RequestNote, request
+request_citizen_replied = Signal()  # sender=RequestNote, instance=RequestNote, request
+# change: on_hold, resumed, resolved, closed, reopened, cancelled; reason
+request_status_changed = Signal()
+request_assigned = Signal()  # instance=Request, team, assigned_to
+request_evidence_added = Signal()  # sender=Evidence, instance=Evidence, request
+request_sla_changed = Signal()  # instance=Request, sla_state (at_risk or breached), stage

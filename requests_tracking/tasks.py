@@ -1,0 +1,13 @@
+from celery import shared_task
+
+from requests_tracking import services
+
+
+@shared_task(name="requests_tracking.tasks.sla_sweep", ignore_result=True)
+def sla_sweep() -> int:
+    return services.requests_sla_sweep()
+
+
+@shared_task(name="requests_tracking.tasks.auto_close_resolved", ignore_result=True)
+def auto_close_resolved() -> int:
+    return services.requests_auto_close()

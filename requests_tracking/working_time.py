@@ -1,0 +1,84 @@
+"""Working-time arithmetic for SLAs: Monday to Friday, 09:00–17:00 local time, no bank holidays.
+
+SLAs are counted in working seconds: one working day is WORKING_DAY_SECONDS, so "5 working days"
+from Friday 10:00 is the next Friday 10:00, and a request logged on Saturday starts its clock on
+Monday at 09:00. Bank holidays come from the `holidays` package for BANK_HOLIDAY_NATION.
+"""
+
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+
+import holidays
+from django.conf import settings
+from django.utils import timezone
+
+DAY_START = time(9, 0)
+DAY_END = time(17, 0)
+WORKING_DAY_SECONDS = 8 * 3600
+
+
+@lru_cache(maxsize=8)
+def _bank_holidays(nation: str):
+    return holidays.country_holidays("GB", subdiv=nation)
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and day not in _bank_holidays(settings.BANK_HOLIDAY_NATION)
+
+
+def _local(moment: datetime) -> datetime:
+    return timezone.localtime(moment) if timezone.is_aware(moment) else moment
+
+
+def _at(day: date, at: time) -> datetime:
+    return timezone.make_aware(datetime.combine(day, at))
+
+
+def _next_working_start(moment: datetime) -> datetime:
+    """The moment itself if it is inside working hours, else the start of the next working day."""
+    local = _local(moment)
+    day = local.date()
+    if is_working_day(day):
+        if local.time() < DAY_START:
+            return _at(day, DAY_START)
+        if local.time() < DAY_END:
+            return local
+    day += timedelta(days=1)
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return _at(day, DAY_START)
+
+
+def add_working_seconds(start: datetime, seconds: float) -> datetime:
+    """The moment `seconds` of working time after `start`."""
+    moment = _next_working_start(start)
+    remaining = max(0.0, float(seconds))
+    # Whole working weeks first would be faster, but SLAs are short and holidays irregular.
+    while True:
+        local = _local(moment)
+        end_of_day = _at(local.date(), DAY_END)
+        available = (end_of_day - local).total_seconds()
+        if remaining <= available:
+            return local + timedelta(seconds=remaining)
+        remaining -= available
+        moment = _next_working_start(end_of_day)
+
+
+def working_seconds_between(start: datetime, end: datetime) -> float:
+    """Working seconds from `start` to `end` (0 when end is not after start)."""
+    if end <= start:
+        return 0.0
+    total = 0.0
+    moment = _next_working_start(start)
+    while moment < end:
+        local = _local(moment)
+        end_of_day = _at(local.date(), DAY_END)
+        stop = min(end_of_day, end)
+        total += max(0.0, (stop - local).total_seconds())
+        moment = _next_working_start(end_of_day)
+    return total
+
+
+def sla_seconds(*, amount: int, unit: str) -> int:
+    """An SLA of `amount` working days or hours, in working seconds."""
+    return amount * (WORKING_DAY_SECONDS if unit == "days" else 3600)

@@ -1,0 +1,44 @@
+from datetime import datetime
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import CitizenFactory, EmailAddressFactory, ProcessFactory
+
+
+def at(y, m, d, hh=0, mm=0):
+    return timezone.make_aware(datetime(y, m, d, hh, mm))
+
+
+@pytest.fixture
+def process(db):
+    return ProcessFactory()
+
+
+@pytest.fixture
+def citizen(db):
+    person = CitizenFactory(first_name="Jane", middle_names="", last_name="Resident")
+    EmailAddressFactory(citizen=person, email="jane@example.com")
+    return person
+
+
+@pytest.fixture
+def raise_request(process, officer, citizen):
+    """raise_request(**kwargs) raises a request on Monday 2 March 2026 09:00 by default."""
+    from requests_tracking.services import request_create
+
+    def make(**kwargs):
+        kwargs.setdefault("actor", officer)
+        kwargs.setdefault("process", process)
+        kwargs.setdefault("citizen", citizen)
+        kwargs.setdefault("description", "Sofa and fridge to collect")
+        kwargs.setdefault("now", at(2026, 3, 2, 9))
+        return request_create(**kwargs)
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Staff fixtures hash a password; the production hasher costs about a second per user.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
