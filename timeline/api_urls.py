@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from timeline import api
+
+urlpatterns = [
+    path(
+        "citizens/<int:pk>/timeline/",
+        api.CitizenTimelineView.as_view(),
+        name="citizen-timeline",
+    ),
+]

@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from timeline import views
 
 app_name = "timeline"
 
-urlpatterns = []
+urlpatterns = [
+    path("citizens/<int:pk>/", views.citizen_feed, name="citizen_feed"),
+]

@@ -7,6 +7,11 @@ from tests.factories.citizens import (  # noqa: F401
     EmailAddressFactory,
     PhoneNumberFactory,
 )
+from tests.factories.contacts import (  # noqa: F401
+    AvoidableReasonFactory,
+    ContactFactory,
+    PartnerOrganisationFactory,
+)
 from tests.factories.organisation import (  # noqa: F401
     ChannelFactory,
     ContactTypeFactory,
@@ -20,3 +25,4 @@ from tests.factories.requests_tracking import (  # noqa: F401, E402
     ProcessFactory,
     StageActionFactory,
 )
+from tests.factories.timeline import EntryFactory  # noqa: F401

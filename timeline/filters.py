@@ -1,0 +1,123 @@
+import datetime
+
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils import timezone
+
+from organisation.models import ServiceArea
+from timeline.models import Category, Entry, Kind
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+class TimelineFilterForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            self.add_error("until", "The ‘to’ date must be the same as or after the ‘from’ date")
+        return cleaned
+
+
+class TimelineFilter(django_filters.FilterSet):
+    """The feed's filters; each works alone and all combine. Dates are whole days, UK time."""
+
+    kind = django_filters.MultipleChoiceFilter(
+        choices=Category.choices,
+        method="filter_kind",
+        label="Kind of activity",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    service_area = django_filters.ModelChoiceFilter(
+        queryset=ServiceArea.objects.order_by("ordering", "name"),
+        label="Service area",
+        empty_label="All service areas",
+    )
+    since = django_filters.DateFilter(
+        method="filter_since",
+        label="From",
+        help_text="For example, 27/3/2026",
+        error_messages={"invalid": "Enter the ‘from’ date as day/month/year, like 27/3/2026"},
+    )
+    until = django_filters.DateFilter(
+        method="filter_until",
+        label="To",
+        help_text="For example, 27/4/2026",
+        error_messages={"invalid": "Enter the ‘to’ date as day/month/year, like 27/4/2026"},
+    )
+    actor = django_filters.ModelChoiceFilter(
+        queryset=get_user_model().objects.order_by("first_name", "last_name", "username"),
+        label="Member of staff",
+        empty_label="Anyone",
+    )
+    q = django_filters.CharFilter(method="filter_text", label="Containing the words")
+
+    class Meta:
+        model = Entry
+        fields = ["kind", "service_area", "since", "until", "actor", "q"]
+        form = TimelineFilterForm
+
+    def __init__(self, *args, actor_queryset=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if actor_queryset is not None:
+            self.filters["actor"].queryset = actor_queryset
+        # Plain-words messages for choices that are not (or no longer) on the list.
+        self.form.fields["service_area"].error_messages["invalid_choice"] = (
+            "Choose a service area from the list"
+        )
+        self.form.fields["actor"].error_messages["invalid_choice"] = (
+            "Choose a member of staff from the list"
+        )
+        self.form.fields["kind"].error_messages["invalid_choice"] = (
+            "Choose kinds of activity from the list"
+        )
+        for name in ("since", "until"):
+            self.form.fields[name].widget.attrs.update(
+                {"class": "govuk-input--width-10", "autocomplete": "off"}
+            )
+
+    def filter_kind(self, queryset, name, value):
+        if not value:
+            return queryset
+        categories = [v for v in value if v in Category.values]
+        kinds = [v for v in value if v in Kind.values]
+        return queryset.filter(Q(category__in=categories) | Q(kind__in=kinds))
+
+    def filter_since(self, queryset, name, value):
+        # A range on the column itself (not __date) so the (citizen, -occurred_at) index serves it.
+        return queryset.filter(occurred_at__gte=_start_of(value))
+
+    def filter_until(self, queryset, name, value):
+        return queryset.filter(occurred_at__lt=_start_of(value + datetime.timedelta(days=1)))
+
+    def filter_text(self, queryset, name, value):
+        for word in value.split()[:10]:
+            queryset = queryset.filter(summary__icontains=word)
+        return queryset
+
+
+class TimelineApiFilter(TimelineFilter):
+    """The API also accepts exact kinds (`contact_ended`) as well as groups (`contacts`)."""
+
+    kind = django_filters.MultipleChoiceFilter(
+        choices=[*Category.choices, *Kind.choices],
+        method="filter_kind",
+        help_text="A group (contacts, notes…) or an exact kind (contact_ended…); repeatable.",
+    )
+    since = django_filters.DateFilter(
+        method="filter_since", help_text="On or after this day (YYYY-MM-DD), UK time."
+    )
+    until = django_filters.DateFilter(
+        method="filter_until", help_text="On or before this day (YYYY-MM-DD), UK time."
+    )
+    service_area = django_filters.ModelChoiceFilter(
+        queryset=ServiceArea.objects.all(), help_text="Service area id."
+    )
+    actor = django_filters.ModelChoiceFilter(
+        queryset=get_user_model().objects.all(), help_text="Staff id."
+    )
+    q = django_filters.CharFilter(method="filter_text", help_text="Words in the summary.")
