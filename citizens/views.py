@@ -1,0 +1,415 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect
+
+from audit.models import AuditEvent
+from audit.services import audit_record
+from citizens import selectors, services
+from citizens.answers import questions_for
+from citizens.filters import CitizenFilter
+from citizens.forms import (
+    ConfirmNewForm,
+    CreateCitizenForm,
+    EditCitizenForm,
+    FlagForm,
+    MergeForm,
+    NotDuplicateForm,
+    NoteForm,
+    VerificationForm,
+)
+from citizens.models import AssistanceFlag, Citizen, ServiceAccount
+from citizens.panels import panels_render
+from citizens.search import citizen_search, parse_query, results_queryset
+from contacts.selectors import contact_open_for
+
+
+def _redirect(request, url):
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+@permission_required("citizens.view_citizen", raise_exception=True)
+@vary_on_headers("HX-Request")
+def search(request):
+    query = request.GET.get("q", "").strip()
+    results = citizen_search(query=query, limit=25) if query else []
+    if query:
+        audit_record(
+            actor=request.user,
+            action=AuditEvent.Action.SEARCH,
+            detail={"q": query[:200], "results": len(results)},
+            request=request,
+        )
+    context = {"query": query, "results": results}
+    if request.htmx:
+        return render(request, "citizens/search.html#results", context)
+    return render(request, "citizens/search.html", context)
+
+
+@permission_required("citizens.view_citizen", raise_exception=True)
+@vary_on_headers("HX-Request")
+def advanced_search(request):
+    searched = any(v for k, v in request.GET.items() if k not in ("page", "sort"))
+    data = request.GET.copy()
+    data.setdefault("sort", "last_name")
+    qs = results_queryset(Citizen.objects.active().values("id")).filter(
+        status=Citizen.Status.ACTIVE
+    )
+    filterset = CitizenFilter(data, queryset=qs)
+    page = None
+    if searched and filterset.is_valid():
+        page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
+        audit_record(
+            actor=request.user,
+            action=AuditEvent.Action.SEARCH,
+            detail={"advanced": {k: v for k, v in request.GET.items() if v}},
+            request=request,
+        )
+    context = {"filterset": filterset, "form": filterset.form, "page": page, "searched": searched}
+    if request.htmx:
+        return render(request, "citizens/advanced.html#results", context)
+    return render(request, "citizens/advanced.html", context)
+
+
+@permission_required("citizens.add_citizen", raise_exception=True)
+def create(request):
+    form = CreateCitizenForm(request.POST or None, initial=_initial_from_query(request))
+    confirm = ConfirmNewForm(request.POST or None) if "confirm_step" in request.POST else None
+    candidates = []
+    if request.method == "POST" and form.is_valid():
+        confirmed = confirm is not None and confirm.is_valid()
+        try:
+            citizen = services.citizen_create(
+                actor=request.user,
+                data=form.cleaned_data,
+                confirm_new=confirmed,
+                new_person_reason=confirm.cleaned_data["new_person_reason"] if confirmed else "",
+            )
+        except services.DuplicatesFound as exc:
+            candidates = exc.candidates
+            if confirm is None:
+                confirm = ConfirmNewForm()
+        else:
+            messages.success(request, f"Record created for {citizen.full_name}.")
+            return redirect(citizen)
+    return render(
+        request,
+        "citizens/create.html",
+        {"form": form, "confirm": confirm, "candidates": candidates},
+    )
+
+
+def _initial_from_query(request):
+    q = request.GET.get("q", "")
+    parsed = parse_query(q) if q else None
+    if not parsed:
+        return {}
+    initial = {"email": parsed.email, "phone": parsed.phone}
+    if parsed.names:
+        initial["last_name"] = parsed.names[-1].title()
+        if len(parsed.names) > 1:
+            initial["first_name"] = parsed.names[0].title()
+    if parsed.dob:
+        initial["date_of_birth"] = parsed.dob.strftime("%d/%m/%Y")
+    return initial
+
+
+def _citizen_or_redirect(request, pk):
+    citizen = get_object_or_404(Citizen, pk=pk)
+    if citizen.is_merged:
+        survivor = selectors.citizen_get(pk=pk)
+        messages.info(
+            request,
+            f"Record {citizen.reference} was merged into {survivor.reference}: "
+            "you are seeing the record that was kept.",
+        )
+        return None, redirect(survivor)
+    return citizen, None
+
+
+@permission_required("citizens.view_citizen", raise_exception=True)
+def detail(request, pk):
+    citizen, response = _citizen_or_redirect(request, pk)
+    if response:
+        return response
+    citizen = selectors.citizen_detail(pk=pk)
+    contact = contact_open_for(staff=request.user)
+    audit_record(actor=request.user, action=AuditEvent.Action.VIEW, obj=citizen, request=request)
+    status = selectors.verification_status(citizen=citizen, staff=request.user, contact=contact)
+    for account in citizen.linked_accounts:
+        account.verification = status.get(account.id, "not verified")
+    can_notes = request.user.has_perm("citizens.view_note")
+    notes = (
+        list(selectors.citizen_notes(citizen=citizen, user=request.user)[:20]) if can_notes else []
+    )
+    context = {
+        "citizen": citizen,
+        "current_address": next((a for a in citizen.addresses.all() if a.is_current), None),
+        "previous_addresses": [a for a in citizen.addresses.all() if not a.is_current],
+        "prompts": selectors.citizen_contact_prompts(citizen=citizen),
+        "notes": notes,
+        "note_form": NoteForm(),
+        "flag_form": FlagForm(),
+        "contact": contact,
+        "panels": panels_render(request, citizen),
+        "merges": list(selectors.merge_records(citizen=citizen)),
+    }
+    return render(request, "citizens/detail.html", context)
+
+
+@permission_required("citizens.change_citizen", raise_exception=True)
+def edit(request, pk):
+    citizen, response = _citizen_or_redirect(request, pk)
+    if response:
+        return response
+    values = {k: getattr(citizen, k) for k in services.PERSON_FIELDS}
+    values |= services.citizen_contact_values(citizen)
+    values["version"] = citizen.version
+    form = EditCitizenForm(request.POST or None, initial=values, citizen_id=citizen.pk)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            changes = services.citizen_update(
+                actor=request.user,
+                citizen=citizen,
+                version=form.cleaned_data["version"],
+                data=data,
+            )
+        except services.VersionConflict as exc:
+            current = exc.current
+            theirs = {k: getattr(current, k) for k in services.PERSON_FIELDS}
+            theirs |= services.citizen_contact_values(current)
+            conflict = [
+                {
+                    "label": label,
+                    "mine": data.get(key),
+                    "theirs": theirs.get(key),
+                }
+                for key, (label, _s) in (services.PERSON_FIELDS | services.CONTACT_FIELDS).items()
+                if (data.get(key) or "") != (theirs.get(key) or "")
+            ]
+            # Keep what this agent typed, but against the latest version, so they can re-save.
+            post = request.POST.copy()
+            post["version"] = current.version
+            form = EditCitizenForm(post, citizen_id=citizen.pk)
+            form.is_valid()
+        else:
+            if changes:
+                messages.success(
+                    request, f"Saved {len(changes)} change(s) to {citizen.full_name}."
+                )
+            else:
+                messages.info(request, "Nothing was changed.")
+            return redirect(citizen)
+    return render(
+        request, "citizens/edit.html", {"citizen": citizen, "form": form, "conflict": conflict}
+    )
+
+
+@permission_required("citizens.change_citizen", raise_exception=True)
+@require_POST
+def confirm_details(request, pk):
+    citizen = get_object_or_404(Citizen, pk=pk, status=Citizen.Status.ACTIVE)
+    services.citizen_confirm_contact_details(actor=request.user, citizen=citizen)
+    messages.success(request, "Contact details confirmed as still correct.")
+    return _redirect(request, citizen.get_absolute_url())
+
+
+@permission_required("citizens.change_citizen", raise_exception=True)
+def flag_add(request, pk):
+    citizen = get_object_or_404(Citizen, pk=pk, status=Citizen.Status.ACTIVE)
+    form = FlagForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.assistance_flag_add(actor=request.user, citizen=citizen, **form.cleaned_data)
+        messages.success(request, "Assistance need added.")
+        return redirect(citizen)
+    return render(request, "citizens/flag_form.html", {"citizen": citizen, "form": form})
+
+
+@permission_required("citizens.change_citizen", raise_exception=True)
+@require_POST
+def flag_end(request, pk, flag_pk):
+    flag = get_object_or_404(AssistanceFlag, pk=flag_pk, citizen_id=pk, active=True)
+    services.assistance_flag_end(actor=request.user, flag=flag)
+    messages.success(request, "Assistance need ended.")
+    return redirect(flag.citizen)
+
+
+@permission_required("citizens.view_citizen", raise_exception=True)
+def history(request, pk):
+    citizen = get_object_or_404(Citizen, pk=pk)
+    changes = Paginator(
+        selectors.CitizenChange.objects.filter(citizen=citizen).select_related("changed_by"), 50
+    ).get_page(request.GET.get("page"))
+    return render(request, "citizens/history.html", {"citizen": citizen, "page": changes})
+
+
+# --- notes ---------------------------------------------------------------------------------
+
+
+@permission_required("citizens.add_note", raise_exception=True)
+def note_add(request, pk):
+    citizen = get_object_or_404(Citizen, pk=pk, status=Citizen.Status.ACTIVE)
+    form = NoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data["sensitive"] and not request.user.has_perm("citizens.view_sensitive_note"):
+            # Anyone may mark a note sensitive; they then cannot see it, so say so.
+            messages.info(request, "Note added and marked sensitive: only permitted roles see it.")
+        else:
+            messages.success(request, "Note added.")
+        services.note_add(actor=request.user, citizen=citizen, **data)
+        return _redirect(request, citizen.get_absolute_url() + "#notes")
+    return render(request, "citizens/note_form.html", {"citizen": citizen, "form": form})
+
+
+@permission_required("citizens.add_note", raise_exception=True)
+def note_correct(request, pk, note_pk):
+    citizen = get_object_or_404(Citizen, pk=pk, status=Citizen.Status.ACTIVE)
+    try:
+        original = selectors.note_get(citizen=citizen, pk=note_pk, user=request.user)
+    except selectors.Note.DoesNotExist as exc:
+        raise Http404 from exc
+    form = NoteForm(
+        request.POST or None,
+        initial={"text": original.text, "service_area": original.service_area_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.note_add(
+            actor=request.user, citizen=citizen, corrects=original, **form.cleaned_data
+        )
+        messages.success(request, "Correction added; the original note is kept.")
+        return redirect(citizen.get_absolute_url() + "#notes")
+    return render(
+        request,
+        "citizens/note_form.html",
+        {"citizen": citizen, "form": form, "original": original},
+    )
+
+
+# --- verification --------------------------------------------------------------------------
+
+
+@permission_required("citizens.verify_serviceaccount", raise_exception=True)
+def verify(request, pk, account_pk):
+    account = get_object_or_404(
+        ServiceAccount.objects.select_related("citizen", "service_area"),
+        pk=account_pk,
+        citizen_id=pk,
+    )
+    contact = contact_open_for(staff=request.user)
+    form = VerificationForm(request.POST or None, kind=account.kind)
+    attempt = None
+    if request.method == "POST" and form.is_valid():
+        attempt = services.verification_attempt(
+            actor=request.user, service_account=account, answers=form.cleaned_data, contact=contact
+        )
+        if attempt.result == "pass":
+            messages.success(request, f"Verified for {account.get_kind_display().lower()}.")
+            return redirect(account.citizen)
+        account.refresh_from_db()
+        form = VerificationForm(kind=account.kind)  # never echo answers back
+    current = selectors.verification_current_pass(
+        service_account=account, staff=request.user, contact=contact
+    )
+    questions = {q.key: q for q in questions_for(account.kind)}
+    return render(
+        request,
+        "citizens/verify.html",
+        {
+            "account": account,
+            "citizen": account.citizen,
+            "form": form,
+            "attempt": attempt,
+            "current": current,
+            "contact": contact,
+            "failed_labels": [
+                questions[k].label for k in (attempt.failed_questions if attempt else [])
+            ],
+            "locked": bool(account.locked_until and account.locked_until > timezone.now()),
+        },
+    )
+
+
+# --- duplicates and merge ------------------------------------------------------------------
+
+
+@permission_required("citizens.view_citizen", raise_exception=True)
+def duplicates(request, pk):
+    citizen = get_object_or_404(Citizen, pk=pk, status=Citizen.Status.ACTIVE)
+    candidates = selectors.citizen_duplicates(citizen=citizen)
+    return render(
+        request, "citizens/duplicates.html", {"citizen": citizen, "candidates": candidates}
+    )
+
+
+@permission_required("citizens.merge_citizen", raise_exception=True)
+def review_duplicates(request):
+    try:
+        after = int(request.GET.get("after", "0"))
+    except ValueError:
+        after = 0
+    pairs, next_after = selectors.probable_duplicates(after_id=max(after, 0), limit=25)
+    return render(
+        request,
+        "citizens/review_duplicates.html",
+        {"pairs": pairs, "next_after": next_after, "after": after},
+    )
+
+
+@permission_required("citizens.merge_citizen", raise_exception=True)
+def merge(request, pk, other_pk):
+    a = get_object_or_404(Citizen, pk=pk, status=Citizen.Status.ACTIVE)
+    b = get_object_or_404(Citizen, pk=other_pk, status=Citizen.Status.ACTIVE)
+    if a.pk == b.pk:
+        raise Http404
+    pair = list(results_queryset([a.pk, b.pk]).order_by("id"))
+    form = MergeForm(request.POST or None, pair=pair, initial={"survivor": str(min(a.pk, b.pk))})
+    not_dup = NotDuplicateForm()
+    if request.method == "POST" and form.is_valid():
+        survivor = a if str(a.pk) == form.cleaned_data["survivor"] else b
+        other = b if survivor is a else a
+        try:
+            services.citizens_merge(
+                actor=request.user,
+                survivor=survivor,
+                merged=other,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValueError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"{other.reference} merged into {survivor.reference}.")
+            return redirect(survivor)
+    return render(
+        request,
+        "citizens/merge.html",
+        {"pair": pair, "form": form, "not_dup": not_dup, "a": a, "b": b},
+    )
+
+
+@permission_required("citizens.merge_citizen", raise_exception=True)
+@require_POST
+def not_duplicate(request, pk, other_pk):
+    a = get_object_or_404(Citizen, pk=pk)
+    b = get_object_or_404(Citizen, pk=other_pk)
+    form = NotDuplicateForm(request.POST)
+    if form.is_valid():
+        services.not_duplicate_record(
+            actor=request.user, citizen_a=a, citizen_b=b, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, "Recorded that these are different people.")
+        return redirect(reverse("citizens:review_duplicates"))
+    pair = list(results_queryset([a.pk, b.pk]).order_by("id"))
+    return render(
+        request,
+        "citizens/merge.html",
+        {"pair": pair, "form": MergeForm(pair=pair), "not_dup": form, "a": a, "b": b},
+    )
