@@ -142,7 +142,7 @@ def message_send(*, message_id: int, now=None) -> Message | None:
         else:
             message.status = Message.Status.PENDING
             message.last_error = error
-            message.next_attempt_at = finished + retry_delay(message.attempts)
+            message.next_attempt_at = max(finished, now) + retry_delay(message.attempts)
         message.save(
             update_fields=[
                 "status",
