@@ -43,13 +43,13 @@ class EntryData:
     def to_entry(self) -> Entry:
         values = asdict(self)
         actor_type = values.pop("actor_type")
+        values["summary"] = values["summary"][:300]
         if actor_type == ActorType.STAFF and self.actor_id is None:
             actor_type = ActorType.SYSTEM
         return Entry(
             **values,
             actor_type=actor_type,
             category=KIND_CATEGORY.get(self.kind, ""),
-            summary=self.summary[:300],
         )
 
 
