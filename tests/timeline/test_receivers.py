@@ -65,7 +65,8 @@ def test_profile_change_lists_fields_and_hides_sensitive_values():
         "new": None,
         "sensitive": True,
     }
-    assert "1980" not in str(entry.detail) and "1981" not in str(entry.detail)
+    assert "1980" not in str(entry.detail)
+    assert "1981" not in str(entry.detail)
 
 
 def test_merge_moves_the_history_to_the_survivor_and_says_why():
