@@ -40,10 +40,13 @@ def test_message_is_sent_only_after_the_transaction_commits(django_capture_on_co
 
 
 def test_rolled_back_change_sends_nothing(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):  # noqa: PT012
-        with transaction.atomic():
-            enqueue()
-            raise RuntimeError("the change failed")
+    with (  # noqa: PT012
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        enqueue()
+        raise RuntimeError("the change failed")
     assert Message.objects.count() == 0
     assert mail.outbox == []
 

@@ -74,7 +74,10 @@ def test_every_trigger_fires_once_per_stage_visit(raise_request, process, office
     stage = first_stage(process)
     for trigger in (StageAction.Trigger.ENTER, StageAction.Trigger.RESOLVE):
         StageActionFactory(
-            stage=stage, trigger=trigger, template=template, recipient=StageAction.Recipient.CITIZEN
+            stage=stage,
+            trigger=trigger,
+            template=template,
+            recipient=StageAction.Recipient.CITIZEN,
         )
     request = raise_request()
     assert Message.objects.filter(event__startswith="When the stage is entered").count() == 1
