@@ -13,7 +13,7 @@ class EntryFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Entry
 
-    citizen = factory.SubFactory(CitizenFactory, middle_names="")
+    citizen = factory.SubFactory(CitizenFactory, middle_names="", preferred_name="")
     occurred_at = factory.Sequence(lambda n: BASE_TIME + datetime.timedelta(hours=n))
     kind = Kind.NOTE_ADDED
     category = factory.LazyAttribute(lambda o: KIND_CATEGORY[o.kind])

@@ -18,7 +18,9 @@ from tests.factories import (
 
 
 def citizen(**kwargs):
-    return CitizenFactory(middle_names="", **kwargs)
+    kwargs.setdefault("middle_names", "")
+    kwargs.setdefault("preferred_name", "")
+    return CitizenFactory(**kwargs)
 
 
 def staff(**kwargs):

@@ -5,7 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from tests.factories import CitizenFactory, EntryFactory, ServiceAreaFactory, StaffFactory
+from tests.factories import EntryFactory, ServiceAreaFactory, StaffFactory
+from tests.timeline import builders as make
 from timeline.models import Category, Entry, Kind
 from timeline.selectors import cursor_decode, cursor_encode, timeline_feed
 
@@ -27,7 +28,7 @@ def ids(feed):
 @pytest.fixture
 def mixed(db):
     """One citizen's feed: contacts in Waste by one agent, notes in Council Tax by another."""
-    citizen = CitizenFactory(middle_names="")
+    citizen = make.citizen()
     waste = ServiceAreaFactory(name="Waste Management")
     tax = ServiceAreaFactory(name="Council Tax")
     alice = StaffFactory(first_name="Alice", last_name="Agent")
@@ -155,7 +156,7 @@ def test_bad_filters_say_what_is_wrong_and_show_nothing(mixed, agent_client, fil
 
 
 def test_keyset_pages_have_no_duplicates_or_gaps_when_new_events_arrive(db):
-    citizen = CitizenFactory(middle_names="")
+    citizen = make.citizen()
     same_time = at(5)
     # Ties on occurred_at too, so the id breaks them.
     for n in range(23):
@@ -193,7 +194,7 @@ def test_cursor_round_trips_and_rejects_rubbish(db):
 def test_first_page_takes_the_same_number_of_queries_at_any_size(
     agent_client, django_assert_max_num_queries
 ):
-    citizen = CitizenFactory(middle_names="")
+    citizen = make.citizen()
     areas = [ServiceAreaFactory(), ServiceAreaFactory()]
     staff = [StaffFactory(), StaffFactory()]
 
@@ -287,7 +288,7 @@ def test_viewing_the_timeline_is_audited_once_per_view_not_per_page(mixed, agent
 
 
 def test_staff_without_the_timeline_permission_are_refused(client, db):
-    citizen = CitizenFactory(middle_names="")
+    citizen = make.citizen()
     client.force_login(StaffFactory())
     response = client.get(feed_url(citizen))
     assert response.status_code == 403
@@ -298,15 +299,15 @@ def test_unknown_citizen_is_a_404(agent_client):
 
 
 def test_merged_record_redirects_to_the_survivor(agent_client):
-    survivor = CitizenFactory(middle_names="")
-    merged = CitizenFactory(middle_names="", status="merged", merged_into=survivor)
+    survivor = make.citizen()
+    merged = make.citizen(status="merged", merged_into=survivor)
     response = agent_client.get(feed_url(merged))
     assert response.status_code == 302
     assert response.url == feed_url(survivor)
 
 
 def test_sensitive_changes_show_that_they_changed_but_never_the_values(agent_client):
-    citizen = CitizenFactory(middle_names="")
+    citizen = make.citizen()
     EntryFactory(
         citizen=citizen,
         kind=Kind.PROFILE_CHANGED,
@@ -321,3 +322,14 @@ def test_sensitive_changes_show_that_they_changed_but_never_the_values(agent_cli
     content = agent_client.get(feed_url(citizen)).content.decode()
     assert "Last name: Smith → Jones" in content
     assert "Date of birth: changed (not shown)" in content
+
+
+def test_the_citizen_record_shows_the_timeline_panel_with_its_filters(agent_client):
+    citizen = make.citizen()
+    EntryFactory(citizen=citizen, summary="Note: the panel shows me")
+    response = agent_client.get(reverse("citizens:detail", kwargs={"pk": citizen.pk}))
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="timeline-panel"' in content
+    assert "Note: the panel shows me" in content
+    assert f'hx-get="{feed_url(citizen)}"' in content
