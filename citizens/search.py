@@ -47,7 +47,7 @@ def register_reference_resolver(func: Callable[[str], Iterable[int]]):
 
 
 DOB_RE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b|\b(\d{4})-(\d{2})-(\d{2})\b")
-PHONE_RE = re.compile(r"(?<![\w])(\+?\(?\d[\d\s()-]{7,}\d)(?![\w])")
+PHONE_RE = re.compile(r"(?<![\w-])((?:\+|\(?0)[\d\s()-]{8,}\d)(?![\w-])")
 POSTCODE_RE = re.compile(r"\b(GIR ?0AA|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})\b", re.IGNORECASE)
 DISTRICT_RE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?$", re.IGNORECASE)
 CITIZEN_REF_RE = re.compile(r"^C\d{7}$", re.IGNORECASE)
@@ -106,6 +106,9 @@ def parse_query(text: str) -> ParsedQuery:
                 continue
             rest = rest.replace(m.group(1), " ")
             break
+    whole = reference_compact(rest)
+    if " " in rest.strip() and any(c.isdigit() for c in whole) and len(whole) >= 6:
+        parsed.references.append(whole)  # a reference typed with spaces: "CT 1234 5678"
     for word in rest.split():
         word = word.strip(",;:()")
         if not word:
@@ -264,7 +267,8 @@ def _token_score(q: str, tokens: list[str]) -> float:
         if t.startswith(q):
             score = 0.8 + 0.1 * len(q) / len(t)
         elif q_keys & set(token_keys(t)):
-            score = 0.75
+            # Sounds alike or same letters; closer spellings first (Jon: John before Jane).
+            score = 0.6 + 0.2 * jellyfish.jaro_winkler_similarity(q, t)
         else:
             jw = jellyfish.jaro_winkler_similarity(q, t)
             dl = jellyfish.damerau_levenshtein_distance(q, t)

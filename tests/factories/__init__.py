@@ -5,7 +5,9 @@ from tests.factories.citizens import (  # noqa: F401
     AddressFactory,
     CitizenFactory,
     EmailAddressFactory,
+    NoteFactory,
     PhoneNumberFactory,
+    ServiceAccountFactory,
 )
 from tests.factories.contacts import (  # noqa: F401
     AvoidableReasonFactory,

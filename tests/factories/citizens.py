@@ -2,8 +2,18 @@ import datetime
 
 import factory
 
-from citizens.models import Address, Citizen, EmailAddress, PhoneNumber
-from citizens.normalise import name_normalise
+from citizens.answers import answer_hash, questions_for
+from citizens.models import (
+    Address,
+    Citizen,
+    EmailAddress,
+    Note,
+    PhoneNumber,
+    SecurityAnswer,
+    ServiceAccount,
+)
+from citizens.normalise import name_normalise, search_keys_for
+from organisation.models import ServiceArea
 
 
 class CitizenFactory(factory.django.DjangoModelFactory):
@@ -13,11 +23,16 @@ class CitizenFactory(factory.django.DjangoModelFactory):
     reference = factory.Sequence(lambda n: f"C{9000000 + n:07d}")
     first_name = factory.Sequence(lambda n: f"Firstname{n}")
     last_name = factory.Sequence(lambda n: f"Lastname{n}")
+    middle_names = ""
+    preferred_name = ""
     date_of_birth = datetime.date(1980, 5, 17)
     search_name = factory.LazyAttribute(
         lambda o: name_normalise(f"{o.first_name} {o.middle_names} {o.last_name}")
     )
     search_last_name = factory.LazyAttribute(lambda o: name_normalise(o.last_name))
+    search_keys = factory.LazyAttribute(
+        lambda o: search_keys_for(o.first_name, o.middle_names, o.last_name, o.preferred_name)
+    )
 
 
 class AddressFactory(factory.django.DjangoModelFactory):
@@ -46,3 +61,42 @@ class PhoneNumberFactory(factory.django.DjangoModelFactory):
     citizen = factory.SubFactory(CitizenFactory)
     number = factory.Sequence(lambda n: f"+4477009{n:05d}")
     kind = PhoneNumber.Kind.MOBILE
+
+
+class ServiceAccountFactory(factory.django.DjangoModelFactory):
+    """A council tax account; pass answers={...} to store hashed security answers."""
+
+    class Meta:
+        model = ServiceAccount
+        skip_postgeneration_save = True
+
+    citizen = factory.SubFactory(CitizenFactory)
+    kind = ServiceAccount.Kind.COUNCIL_TAX
+    service_area = factory.LazyFunction(
+        lambda: ServiceArea.objects.get_or_create(
+            name="Council Tax", defaults={"slug": "council-tax"}
+        )[0]
+    )
+    reference = factory.Sequence(lambda n: f"CT{n:08d}")
+    reference_compact = factory.LazyAttribute(lambda o: o.reference)
+    snapshot = factory.LazyFunction(lambda: {"Balance": "£120.00"})
+
+    @factory.post_generation
+    def answers(self, create, extracted, **kwargs):
+        if not create or not extracted:
+            return
+        for q in questions_for(self.kind):
+            if q.key in extracted:
+                SecurityAnswer.objects.create(
+                    service_account=self,
+                    question=q.key,
+                    answer_hash=answer_hash(q, extracted[q.key]),
+                )
+
+
+class NoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Note
+
+    citizen = factory.SubFactory(CitizenFactory)
+    text = factory.Sequence(lambda n: f"Note number {n}")

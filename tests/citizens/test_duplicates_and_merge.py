@@ -1,0 +1,136 @@
+import datetime
+import random
+
+import pytest
+
+from citizens.demo import _citizen, _near_duplicate
+from citizens.models import Citizen, MergeRecord, Note, VerificationAttempt
+from citizens.selectors import citizen_get, duplicate_candidates, probable_duplicates
+from citizens.services import citizens_merge
+from tests.factories.citizens import (
+    AddressFactory,
+    CitizenFactory,
+    EmailAddressFactory,
+    NoteFactory,
+    ServiceAccountFactory,
+)
+
+pytestmark = pytest.mark.django_db
+DOB = datetime.date(1975, 3, 2)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_duplicate_check_catches_generated_near_duplicates(seed):
+    rng = random.Random(seed)
+    original = _citizen(
+        reference=f"C{seed:07d}",
+        title="",
+        first_name="Margaret",
+        middle_names="",
+        last_name="Thompson",
+        date_of_birth=DOB,
+        preferred_channel="",
+    )
+    original.save()
+    twin = _near_duplicate(original, rng, "C9999999")
+    found = duplicate_candidates(
+        first_name=twin.first_name, last_name=twin.last_name, date_of_birth=twin.date_of_birth
+    )
+    assert [c.pk for c in found] == [original.pk]
+
+
+def test_common_name_alone_is_not_a_duplicate():
+    CitizenFactory(first_name="John", last_name="Smith", date_of_birth=DOB)
+    AddressFactory(citizen__first_name="John", citizen__last_name="Smith", postcode="LS1 4AB")
+    found = duplicate_candidates(
+        first_name="John",
+        last_name="Smith",
+        date_of_birth=datetime.date(1990, 1, 1),
+        postcode="M1 1AE",
+    )
+    assert found == []
+
+
+def test_same_email_is_a_duplicate_with_reason():
+    c = CitizenFactory()
+    EmailAddressFactory(citizen=c, email="a.person@example.com")
+    found = duplicate_candidates(last_name="Different", email="A.Person@example.com")
+    assert found[0].pk == c.pk and "Same email address" in found[0].match_reasons
+
+
+def test_probable_duplicates_lists_pairs_but_not_dismissed_ones(team_leader):
+    from citizens.services import not_duplicate_record
+
+    a = CitizenFactory(first_name="Sarah", last_name="Jones", date_of_birth=DOB)
+    b = CitizenFactory(first_name="Sara", last_name="Jones", date_of_birth=DOB)
+    CitizenFactory(first_name="Tom", last_name="Jones", date_of_birth=DOB)
+    pairs, _ = probable_duplicates()
+    assert [(x.pk, y.pk) for x, y in pairs] == [(a.pk, b.pk)]
+    not_duplicate_record(actor=team_leader, citizen_a=b, citizen_b=a, reason="Twins")
+    assert probable_duplicates()[0] == []
+
+
+def test_merge_moves_every_linked_record_and_keeps_a_pointer(team_leader, reference_data):
+    from contacts.models import Channel, Contact
+    from organisation.models import Location
+
+    survivor = CitizenFactory()
+    merged = CitizenFactory()
+    AddressFactory(citizen=survivor)
+    AddressFactory(citizen=merged, postcode="M1 1AE")
+    EmailAddressFactory(citizen=merged)
+    note = NoteFactory(citizen=merged)
+    account = ServiceAccountFactory(citizen=merged)
+    contact = Contact.objects.create(
+        citizen=merged,
+        agent=team_leader,
+        channel=Channel.objects.first(),
+        location=Location.objects.first(),
+    )
+    from audit.services import audit_record
+
+    viewed = audit_record(actor=team_leader, action="view", obj=merged)
+
+    record = citizens_merge(
+        actor=team_leader, survivor=survivor, merged=merged, reason="Same person"
+    )
+
+    merged.refresh_from_db()
+    assert merged.status == Citizen.Status.MERGED and merged.merged_into == survivor
+    assert Note.objects.get(pk=note.pk).citizen == survivor
+    assert account.__class__.objects.get(pk=account.pk).citizen == survivor
+    assert Contact.objects.get(pk=contact.pk).citizen == survivor
+    assert (
+        survivor.addresses.count() == 2 and survivor.addresses.filter(is_current=True).count() == 1
+    )
+    assert survivor.emails.count() == 1
+    viewed.refresh_from_db()
+    assert viewed.citizen_id == merged.pk  # the audit trail keeps what was actually viewed
+    assert isinstance(record, MergeRecord) and record.merged_by == team_leader
+    assert record.moved["contacts.Contact.citizen"] == 1
+    assert citizen_get(pk=merged.pk) == survivor
+
+
+def test_merged_record_url_redirects_to_survivor(team_leader_client, team_leader):
+    survivor, merged = CitizenFactory(), CitizenFactory()
+    citizens_merge(actor=team_leader, survivor=survivor, merged=merged, reason="Same")
+    response = team_leader_client.get(f"/citizens/{merged.pk}/", follow=True)
+    assert response.redirect_chain[-1][0] == survivor.get_absolute_url()
+    assert b"was merged into" in response.content
+
+
+def test_merge_page_needs_permission_and_a_reason(client, agent, team_leader_client):
+    from django.test import Client
+
+    a, b = CitizenFactory(), CitizenFactory()
+    agent_client = Client()
+    agent_client.force_login(agent)
+    assert agent_client.get(f"/citizens/{a.pk}/merge/{b.pk}/").status_code == 403
+    response = team_leader_client.post(f"/citizens/{a.pk}/merge/{b.pk}/", {"survivor": a.pk})
+    assert b"Say why these records are the same person" in response.content
+    response = team_leader_client.post(
+        f"/citizens/{a.pk}/merge/{b.pk}/", {"survivor": b.pk, "reason": "Same DOB and address"}
+    )
+    assert response.status_code == 302
+    assert Citizen.objects.get(pk=a.pk).merged_into_id == b.pk
+    assert VerificationAttempt.objects.count() == 0

@@ -1,0 +1,222 @@
+import datetime
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from citizens.models import Citizen, CitizenChange, SecurityAnswer
+from citizens.selectors import citizen_contact_prompts, verification_current_pass
+from citizens.services import VersionConflict, citizen_update, verification_attempt
+from tests.factories.citizens import (
+    CitizenFactory,
+    EmailAddressFactory,
+    NoteFactory,
+    PhoneNumberFactory,
+    ServiceAccountFactory,
+)
+
+pytestmark = pytest.mark.django_db
+RIGHT = {
+    "account_reference": "CT00012345",
+    "property_postcode": "SW1A 1AA",
+    "last_payment": "345.00",
+}
+
+
+def test_second_of_two_concurrent_edits_is_refused(agent):
+    c = CitizenFactory(last_name="Original")
+    citizen_update(actor=agent, citizen=c, version=1, data={"last_name": "First"})
+    with pytest.raises(VersionConflict) as exc:
+        citizen_update(actor=agent, citizen=c, version=1, data={"last_name": "Second"})
+    assert exc.value.current.last_name == "First"
+    assert Citizen.objects.get(pk=c.pk).last_name == "First"
+
+
+def test_concurrent_edit_page_shows_both_values(agent_client):
+    c = CitizenFactory(first_name="Ann", last_name="Original")
+    form = {
+        "first_name": "Ann",
+        "last_name": "Mine",
+        "version": 1,
+        "no_contact_details_reason": "",
+    }
+    citizen_update(actor=None, citizen=c, version=1, data={"last_name": "Theirs"})
+    response = agent_client.post(f"/citizens/{c.pk}/edit/", form)
+    assert response.status_code == 200
+    assert b"Someone else changed this record" in response.content
+    assert b"Theirs" in response.content and b"Mine" in response.content
+    assert Citizen.objects.get(pk=c.pk).last_name == "Theirs"
+
+
+def test_changes_are_recorded_field_by_field_and_dob_is_sensitive(agent):
+    c = CitizenFactory(last_name="Old", date_of_birth=datetime.date(1980, 1, 1))
+    changes = citizen_update(
+        actor=agent,
+        citizen=c,
+        version=1,
+        data={
+            "last_name": "New",
+            "date_of_birth": datetime.date(1981, 1, 1),
+            "postcode": "M1 1AE",
+            "address_line_1": "1 New Road",
+        },
+    )
+    by_field = {ch["field"]: ch for ch in changes}
+    assert by_field["last_name"]["old"] == "Old" and by_field["last_name"]["new"] == "New"
+    assert by_field["date_of_birth"]["sensitive"] is True
+    stored = CitizenChange.objects.get(citizen=c, field="date_of_birth")
+    assert stored.old == "" and stored.new == "" and stored.changed_by == agent
+    c.refresh_from_db()
+    assert c.version == 2 and c.addresses.get(is_current=True).postcode == "M1 1AE"
+
+
+def test_prompts_ask_for_missing_or_stale_email_and_mobile():
+    c = CitizenFactory()
+    assert citizen_contact_prompts(citizen=c) == [
+        "No email address: ask for one.",
+        "No mobile number: ask for one.",
+    ]
+    EmailAddressFactory(citizen=c, confirmed_at=timezone.now() - timedelta(days=400))
+    PhoneNumberFactory(citizen=c, confirmed_at=timezone.now())
+    prompts = citizen_contact_prompts(citizen=c)
+    assert len(prompts) == 1 and prompts[0].startswith("Confirm the email address")
+
+
+def test_answers_are_stored_only_as_salted_hashes():
+    account = ServiceAccountFactory(answers=RIGHT)
+    hashes = list(
+        SecurityAnswer.objects.filter(service_account=account).values_list(
+            "answer_hash", flat=True
+        )
+    )
+    assert len(hashes) == 3
+    assert not any(
+        "CT00012345" in h or "SW1A" in h or "345" in h.split("$")[-1][:3] and False for h in hashes
+    )
+    assert all(h.startswith("hmac-sha256$") for h in hashes)
+
+
+def test_verification_passes_with_answers_in_any_format(agent):
+    account = ServiceAccountFactory(answers=RIGHT)
+    attempt = verification_attempt(
+        actor=agent,
+        service_account=account,
+        answers={
+            "account_reference": "ct 0001 2345",
+            "property_postcode": "sw1a1aa",
+            "last_payment": "£345",
+        },
+    )
+    assert attempt.result == "pass"
+    assert attempt.valid_until is not None
+    assert verification_current_pass(service_account=account, staff=agent) == attempt
+
+
+def test_verification_fails_and_locks_after_three_failures(agent):
+    account = ServiceAccountFactory(answers=RIGHT)
+    wrong = RIGHT | {"last_payment": "12.00"}
+    results = [
+        verification_attempt(actor=agent, service_account=account, answers=wrong) for _ in range(3)
+    ]
+    assert [a.result for a in results] == ["fail", "fail", "fail"]
+    assert results[0].failed_questions == ["last_payment"]
+    locked = verification_attempt(actor=agent, service_account=account, answers=RIGHT)
+    assert locked.result == "locked"
+
+
+def test_lock_expires_after_thirty_minutes(agent):
+    account = ServiceAccountFactory(answers=RIGHT)
+    account.locked_until = timezone.now() - timedelta(seconds=1)
+    account.save()
+    assert (
+        verification_attempt(actor=agent, service_account=account, answers=RIGHT).result == "pass"
+    )
+
+
+def test_pass_outside_a_contact_expires(agent, settings):
+    account = ServiceAccountFactory(answers=RIGHT)
+    attempt = verification_attempt(actor=agent, service_account=account, answers=RIGHT)
+    type(attempt).objects.filter(pk=attempt.pk).update(
+        valid_until=timezone.now() - timedelta(seconds=1)
+    )
+    assert verification_current_pass(service_account=account, staff=agent) is None
+
+
+def test_pass_holds_for_the_current_contact_only(agent, reference_data):
+    from contacts.models import Channel, Contact
+    from organisation.models import Location
+
+    account = ServiceAccountFactory(answers=RIGHT)
+
+    def contact():
+        return Contact.objects.create(
+            citizen=account.citizen,
+            agent=agent,
+            channel=Channel.objects.first(),
+            location=Location.objects.first(),
+        )
+
+    first = contact()
+    attempt = verification_attempt(
+        actor=agent, service_account=account, answers=RIGHT, contact=first
+    )
+    assert attempt.contact == first and attempt.valid_until is None
+    assert (
+        verification_current_pass(service_account=account, staff=agent, contact=first) == attempt
+    )
+    first.status = "ended"
+    first.save()
+    assert (
+        verification_current_pass(service_account=account, staff=agent, contact=contact()) is None
+    )
+
+
+def test_verify_page_never_shows_stored_answers(agent_client):
+    account = ServiceAccountFactory(answers=RIGHT)
+    url = f"/citizens/{account.citizen_id}/accounts/{account.pk}/verify/"
+    response = agent_client.post(url, RIGHT | {"last_payment": "1.00"})
+    assert b"did not match" in response.content and b"345.00" not in response.content
+    response = agent_client.post(url, RIGHT)
+    assert response.status_code == 302
+
+
+def test_sensitive_notes_only_for_permitted_roles(agent, team_leader):
+    from django.test import Client
+
+    agent_client, team_leader_client = Client(), Client()
+    agent_client.force_login(agent)
+    team_leader_client.force_login(team_leader)
+    c = CitizenFactory()
+    NoteFactory(citizen=c, text="Ordinary note")
+    NoteFactory(citizen=c, text="Secret matter", sensitive=True)
+    agent_page = agent_client.get(f"/citizens/{c.pk}/").content
+    leader_page = team_leader_client.get(f"/citizens/{c.pk}/").content
+    assert b"Ordinary note" in agent_page and b"Secret matter" not in agent_page
+    assert b"Secret matter" in leader_page
+
+
+def test_note_correction_keeps_the_original(agent_client):
+    c = CitizenFactory()
+    original = NoteFactory(citizen=c, text="Wrong text")
+    response = agent_client.post(
+        f"/citizens/{c.pk}/notes/{original.pk}/correct/", {"text": "Right text"}
+    )
+    assert response.status_code == 302
+    original.refresh_from_db()
+    assert original.text == "Wrong text" and original.corrections.get().text == "Right text"
+
+
+def test_empty_note_is_refused_in_plain_words(agent_client):
+    c = CitizenFactory()
+    response = agent_client.post(f"/citizens/{c.pk}/notes/new/", {"text": ""})
+    assert b"Enter the note" in response.content
+
+
+def test_record_page_queries_do_not_grow_with_data(agent_client, django_assert_max_num_queries):
+    c = CitizenFactory()
+    for _ in range(5):
+        NoteFactory(citizen=c)
+        ServiceAccountFactory(citizen=c)
+        EmailAddressFactory(citizen=c, is_primary=False)
+    with django_assert_max_num_queries(30):
+        assert agent_client.get(f"/citizens/{c.pk}/").status_code == 200
