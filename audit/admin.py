@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from audit.models import AuditEvent
+from audit.models import AuditEvent, SubjectAccessRequest
 
 
 @admin.register(AuditEvent)
@@ -19,6 +19,24 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SubjectAccessRequest)
+class SubjectAccessRequestAdmin(admin.ModelAdmin):
+    """Logged and exported through the Subject access pages so that each step is audited."""
+
+    list_display = ["pk", "citizen", "received_on", "due_on", "status", "exported_at"]
+    list_filter = ["status", "due_on"]
+    search_fields = ["citizen__reference", "citizen__last_name", "requested_by"]
+    list_select_related = ["citizen"]
+    raw_id_fields = ["citizen"]
+    readonly_fields = [f.name for f in SubjectAccessRequest._meta.fields]
+
+    def has_add_permission(self, request):
         return False
 
     def has_delete_permission(self, request, obj=None):

@@ -1,3 +1,6 @@
+import calendar
+import datetime
+
 from django.conf import settings
 from django.db import models
 
@@ -60,3 +63,55 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The audit trail is append-only.")
+
+
+def one_calendar_month_after(day: datetime.date) -> datetime.date:
+    """The ICO deadline: the same date next month, or that month's last day if it has none."""
+    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
+    last = calendar.monthrange(year, month)[1]
+    return datetime.date(year, month, min(day.day, last))
+
+
+class SubjectAccessRequest(models.Model):
+    """A citizen's request for everything held about them (UK GDPR Article 15)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        EXPORTED = "exported", "Exported"
+        CLOSED = "closed", "Closed"
+
+    citizen = models.ForeignKey(
+        "citizens.Citizen", on_delete=models.PROTECT, related_name="subject_access_requests"
+    )
+    received_on = models.DateField(help_text="The day the request reached the council.")
+    due_on = models.DateField(help_text="One calendar month after it was received (ICO rule).")
+    requested_by = models.CharField(
+        max_length=200, help_text="Who asked: the citizen, or their representative and why."
+    )
+    identity_checked = models.BooleanField(default=False)
+    notes = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    logged_at = models.DateTimeField(auto_now_add=True)
+    exported_at = models.DateTimeField(null=True, blank=True)
+    exported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    export_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = "subject access request"
+        permissions = [
+            ("export_subjectaccessrequest", "Can export everything held about a citizen")
+        ]
+        indexes = [models.Index(fields=["status", "due_on"], name="sar_status_due_idx")]
+
+    def __str__(self):
+        return f"Subject access request {self.pk} ({self.citizen_id}) due {self.due_on:%d/%m/%Y}"
+
+    @property
+    def reference(self):
+        return f"SAR-{self.pk:05d}"

@@ -1,4 +1,8 @@
-from audit.models import AuditEvent
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from audit.models import AuditEvent, SubjectAccessRequest, one_calendar_month_after
 
 # Set by contacts when a member of staff has an open contact, so audit rows can say which one.
 ACTIVE_CONTACT_SESSION_KEY = "active_contact_id"
@@ -35,3 +39,67 @@ def audit_record(
         detail=detail or {},
         ip_address=request.META.get("REMOTE_ADDR") if request is not None else None,
     )
+
+
+@transaction.atomic
+def subject_access_request_log(
+    *, actor, citizen, received_on, requested_by: str, identity_checked=False, notes=""
+) -> SubjectAccessRequest:
+    """Log a subject access request with its legal due date (one calendar month, ICO rule)."""
+    sar = SubjectAccessRequest.objects.create(
+        citizen=citizen,
+        received_on=received_on,
+        due_on=one_calendar_month_after(received_on),
+        requested_by=requested_by,
+        identity_checked=identity_checked,
+        notes=notes,
+        logged_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=sar,
+        citizen=citizen,
+        detail={"due_on": sar.due_on.isoformat()},
+    )
+    return sar
+
+
+@transaction.atomic
+def subject_access_export(*, actor, sar, request=None) -> tuple[bytes, str]:
+    """Build the bundle for a logged request, record who exported it, and audit it."""
+    from audit.subject_access.bundle import bundle_build
+
+    content, filename = bundle_build(citizen=sar.citizen, sar=sar)
+    SubjectAccessRequest.objects.filter(pk=sar.pk).update(
+        status=SubjectAccessRequest.Status.EXPORTED
+        if sar.status == SubjectAccessRequest.Status.OPEN
+        else sar.status,
+        exported_at=timezone.now(),
+        exported_by=actor,
+        export_count=F("export_count") + 1,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.EXPORT,
+        obj=sar,
+        citizen=sar.citizen,
+        request=request,
+        detail={"what": "subject access bundle", "file": filename, "bytes": len(content)},
+    )
+    sar.refresh_from_db()
+    return content, filename
+
+
+@transaction.atomic
+def subject_access_request_close(*, actor, sar) -> SubjectAccessRequest:
+    sar.status = SubjectAccessRequest.Status.CLOSED
+    sar.save(update_fields=["status"])
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CHANGE,
+        obj=sar,
+        citizen=sar.citizen,
+        detail={"status": "closed"},
+    )
+    return sar
