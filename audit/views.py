@@ -43,7 +43,8 @@ def sar_create(request):
     initial = {"received_on": timezone.localdate().strftime("%d/%m/%Y")}
     if request.GET.get("citizen"):
         initial["citizen"] = request.GET["citizen"]
-    form = SubjectAccessRequestForm(request.POST or None, initial=initial)
+    data = request.POST if request.method == "POST" else None
+    form = SubjectAccessRequestForm(data, initial=initial)
     if request.method == "POST" and form.is_valid():
         sar = subject_access_request_log(actor=request.user, **form.cleaned_data)
         messages.success(
