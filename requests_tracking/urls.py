@@ -1,5 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from requests_tracking import views
 
 app_name = "requests_tracking"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.request_list, name="list"),
+    path("new/", views.request_create, name="create"),
+    path("<int:pk>/", views.request_detail, name="detail"),
+    path("<int:pk>/notes/", views.request_note, name="note"),
+    path("<int:pk>/evidence/", views.evidence_upload, name="evidence_upload"),
+    path(
+        "<int:pk>/evidence/<int:evidence_pk>/", views.evidence_download, name="evidence_download"
+    ),
+    path("<int:pk>/<slug:action>/", views.request_action, name="action"),
+]

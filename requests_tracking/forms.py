@@ -1,0 +1,219 @@
+"""Forms for raising and working requests: validation and plain-words errors, no side effects."""
+
+import os
+import uuid
+
+import filetype
+from django import forms
+from django.conf import settings
+from django.utils.text import get_valid_filename
+
+from accounts.models import Staff
+from citizens.normalise import postcode_normalise
+from contacts.models import Channel
+from organisation.models import Team
+from requests_tracking.models import Process
+
+# Detected content type -> the extension the file is stored with.
+ALLOWED_TYPES = {
+    "application/pdf": "pdf",
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/gif": "gif",
+    "image/webp": "webp",
+    "image/heic": "heic",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "application/vnd.oasis.opendocument.text": "odt",
+}
+ALLOWED_LABEL = "PDF, JPG, PNG, GIF, WEBP, HEIC, DOCX, XLSX or ODT"
+
+
+class ProcessChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.service_area.name}: {obj.name}"
+
+
+class RequestCreateForm(forms.Form):
+    process = ProcessChoiceField(
+        queryset=Process.objects.none(),
+        label="What is the request about?",
+        empty_label="Choose a process",
+        error_messages={"required": "Choose what the request is about."},
+    )
+    description = forms.CharField(
+        label="Describe the request",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        error_messages={"required": "Describe the request."},
+    )
+    address_line_1 = forms.CharField(
+        label="Address or location",
+        required=False,
+        max_length=200,
+        help_text="Where it is, e.g. '12 High Street' or 'outside the library'.",
+    )
+    postcode = forms.CharField(required=False, max_length=20)
+    uprn = forms.CharField(label="UPRN", required=False, max_length=12)
+    latitude = forms.DecimalField(
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        min_value=-90,
+        max_value=90,
+        error_messages={"invalid": "Enter the latitude as a number, like 51.501009."},
+    )
+    longitude = forms.DecimalField(
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        min_value=-180,
+        max_value=180,
+        error_messages={"invalid": "Enter the longitude as a number, like -0.141588."},
+    )
+    channel = forms.ModelChoiceField(
+        queryset=Channel.objects.active(),
+        required=False,
+        label="How did the citizen get in touch?",
+        empty_label="Not recorded",
+        to_field_name="code",
+    )
+    confirm_new = forms.BooleanField(
+        required=False,
+        label="This is a new report, not one of the open requests listed",
+    )
+
+    def __init__(self, *args, processes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["process"].queryset = (
+            processes if processes is not None else Process.objects.none()
+        )
+
+    def clean_postcode(self):
+        value = self.cleaned_data["postcode"].strip()
+        if not value:
+            return ""
+        try:
+            return postcode_normalise(value)
+        except ValueError:
+            raise forms.ValidationError("Enter a real UK postcode, like SW1A 1AA.") from None
+
+    def clean_uprn(self):
+        value = self.cleaned_data["uprn"].strip()
+        if value and not value.isdigit():
+            raise forms.ValidationError("A UPRN is made of numbers only, up to 12 digits.")
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        lat, lon = cleaned.get("latitude"), cleaned.get("longitude")
+        if (
+            (lat is None) != (lon is None)
+            and not self.errors.get("latitude")
+            and not (self.errors.get("longitude"))
+        ):
+            self.add_error("longitude" if lon is None else "latitude", "Enter both coordinates.")
+        return cleaned
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Enter the reason."},
+    )
+
+
+class ResolveForm(forms.Form):
+    resolution = forms.CharField(
+        label="What was done",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        error_messages={"required": "Enter what was done to resolve the request."},
+    )
+
+
+class QuestionForm(forms.Form):
+    question = forms.CharField(
+        label="What do you need from the citizen?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="The citizen is sent this by email or text message.",
+        error_messages={"required": "Enter what you need from the citizen."},
+    )
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(
+        label="The citizen's reply",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        error_messages={"required": "Enter the citizen's reply."},
+    )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label="Note",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        error_messages={"required": "Enter the note."},
+    )
+    visible_to_citizen = forms.BooleanField(required=False, label="The citizen can see this note")
+
+
+class AssignForm(forms.Form):
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.none(), required=False, empty_label="No team"
+    )
+    assigned_to = forms.ModelChoiceField(
+        queryset=Staff.objects.filter(is_active=True),
+        required=False,
+        label="Officer",
+        empty_label="Nobody",
+    )
+
+    def __init__(self, *args, request_obj=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if request_obj is not None:
+            self.fields["team"].queryset = Team.objects.filter(
+                service_area_id=request_obj.service_area_id, active=True
+            )
+            self.fields["assigned_to"].queryset = Staff.objects.filter(
+                is_active=True, groups__permissions__codename="work_request"
+            ).distinct()
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a file",
+        help_text=f"{ALLOWED_LABEL}, up to {settings.MAX_UPLOAD_MB} MB.",
+        error_messages={"required": "Choose a file to upload.", "empty": "The file is empty."},
+    )
+    description = forms.CharField(required=False, max_length=200, label="What is it? (optional)")
+    visible_to_citizen = forms.BooleanField(required=False, label="The citizen can see this file")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.MAX_UPLOAD_MB * 1024 * 1024
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"The file must be smaller than {settings.MAX_UPLOAD_MB} MB."
+            )
+        upload.seek(0)
+        head = upload.read(8192)
+        upload.seek(0)
+        kind = filetype.guess(head)
+        # The content decides, never the name: a program renamed to .pdf is still a program.
+        if kind is None or kind.mime not in ALLOWED_TYPES:
+            found = f" (it looks like a {kind.extension.upper()} file)" if kind else ""
+            raise forms.ValidationError(f"The file must be a {ALLOWED_LABEL}{found}.")
+        upload.detected_type = kind.mime
+        upload.stored_name = f"{uuid.uuid4().hex}.{ALLOWED_TYPES[kind.mime]}"
+        return upload
+
+    def original_name(self) -> str:
+        """The uploader's file name, without any folders, safe to show."""
+        raw = os.path.basename(self.cleaned_data["file"].name.replace("\\", "/"))
+        return (get_valid_filename(raw) if raw.strip(". ") else "file")[:200]

@@ -1,0 +1,82 @@
+"""What requests_tracking adds to other apps' screens, registered from AppConfig.ready()."""
+
+import re
+
+from django.urls import reverse
+
+from requests_tracking.models import Request
+
+PANEL_ROWS = 10
+REFERENCE_RE = re.compile(r"^REQ-?\d{4}-?\d{6}$", re.IGNORECASE)
+
+
+def citizen_panel_context(request, citizen) -> dict:
+    """Open requests first, then the most recent others (two queries)."""
+    rows = list(
+        Request.objects.filter(citizen=citizen)
+        .select_related("process", "current_stage", "current_visit")
+        .order_by("-created_at")[: PANEL_ROWS + 1]
+    )
+    rows.sort(key=lambda r: not r.is_live)  # stable: open ones first, newest first within
+    return {
+        "citizen_requests": rows[:PANEL_ROWS],
+        "more_requests": len(rows) > PANEL_ROWS,
+        "request_total": Request.objects.filter(citizen=citizen).count()
+        if len(rows) > PANEL_ROWS
+        else len(rows),
+    }
+
+
+def reference_to_citizens(text: str):
+    """A request reference (REQ-2026-000123) finds the citizen who raised it."""
+    token = text.strip().upper()
+    if not REFERENCE_RE.match(token):
+        return []
+    digits = re.sub(r"\D", "", token)
+    reference = f"REQ-{digits[:4]}-{digits[4:]}"
+    return list(
+        Request.objects.filter(reference=reference, citizen__isnull=False).values_list(
+            "citizen_id", flat=True
+        )
+    )
+
+
+def has_open_requests(queryset):
+    return queryset.filter(requests__status__in=Request.LIVE_STATUSES).distinct()
+
+
+def at_risk_prompts(*, citizen, staff):
+    """Prompts for the agent at the start of a contact: this citizen's requests at risk."""
+    from contacts.extensions import Prompt
+
+    if citizen is None:
+        return []
+    rows = (
+        Request.objects.live()
+        .filter(citizen=citizen, sla_state__in=["at_risk", "breached"])
+        .select_related("process")
+        .order_by("-created_at")[:5]
+    )
+    words = {"breached": "past its due date", "at_risk": "at risk of missing its SLA"}
+    return [
+        Prompt(
+            text=f"{r.reference} {r.process.name} is {words[r.sla_state]}",
+            level="warning",
+            url=reverse("requests_tracking:detail", kwargs={"pk": r.pk}),
+        )
+        for r in rows
+    ]
+
+
+def register_all() -> None:
+    from citizens.filters import register_boolean_filter
+    from citizens.panels import register_panel
+    from citizens.search import register_reference_resolver
+    from contacts.extensions import register_prompt_provider
+
+    register_panel(
+        "requests_tracking/_citizen_panel.html", order=30, context=citizen_panel_context
+    )
+    register_reference_resolver(reference_to_citizens)
+    register_boolean_filter("has_open_requests", "Has open requests", has_open_requests)
+    register_prompt_provider(at_risk_prompts)

@@ -1,0 +1,329 @@
+"""Staff screens: the request list, raising a request, the request page and its case work."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_POST
+
+from audit.services import audit_record
+from citizens.models import Citizen
+from contacts.selectors import contact_open_for
+from requests_tracking import selectors, services
+from requests_tracking.filters import RequestFilter
+from requests_tracking.forms import (
+    AssignForm,
+    EvidenceForm,
+    NoteForm,
+    QuestionForm,
+    ReasonForm,
+    ReplyForm,
+    RequestCreateForm,
+    ResolveForm,
+)
+from requests_tracking.models import Evidence, Request
+
+PAGE_SIZE = 25
+
+
+@permission_required("requests_tracking.view_request", raise_exception=True)
+def request_list(request):
+    filters = RequestFilter(
+        request.GET or None, queryset=selectors.request_list(), request=request
+    )
+    qs = filters.qs if filters.is_bound and filters.is_valid() else selectors.request_list()
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    if filters.is_bound and any(v for k, v in request.GET.items() if k != "page"):
+        audit_record(
+            actor=request.user,
+            action="search",
+            detail={"requests": {k: v for k, v in request.GET.items() if k != "page"}},
+            request=request,
+        )
+    template = "requests_tracking/list.html"
+    if request.htmx:
+        template += "#results"
+    response = render(request, template, {"filter": filters, "page": page})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@permission_required("requests_tracking.add_request", raise_exception=True)
+def request_create(request):
+    citizen = None
+    citizen_id = request.GET.get("citizen") or request.POST.get("citizen")
+    if citizen_id:
+        try:
+            citizen = get_object_or_404(Citizen, pk=int(citizen_id))
+        except ValueError:
+            raise Http404("No such citizen") from None
+    contact = contact_open_for(staff=request.user)
+    if contact is not None and contact.citizen_id not in (None, getattr(citizen, "pk", None)):
+        contact = None  # a contact with somebody else is not this request's origin
+    processes = selectors.processes_current()
+    address = citizen.addresses.filter(is_current=True).first() if citizen else None
+    initial = {}
+    if address is not None:
+        initial = {"address_line_1": address.line_1, "postcode": address.postcode}
+        initial["uprn"] = address.uprn
+    if contact is not None:
+        initial["channel"] = contact.channel.code
+    duplicates = []
+    if request.method == "POST":
+        form = RequestCreateForm(request.POST, processes=processes)
+        if form.is_valid():
+            data = form.cleaned_data
+            duplicates = selectors.request_possible_duplicates(
+                process=data["process"],
+                postcode=data["postcode"],
+                uprn=data["uprn"],
+                latitude=data["latitude"],
+                longitude=data["longitude"],
+            )
+            if duplicates and not data["confirm_new"]:
+                form.add_error(
+                    "confirm_new",
+                    "There are open requests like this at the same place. Open one of them, "
+                    "or confirm this is a new report.",
+                )
+            else:
+                try:
+                    new = services.request_create(
+                        actor=request.user,
+                        process=data["process"],
+                        description=data["description"],
+                        citizen=citizen,
+                        channel=data["channel"],
+                        originating_contact=contact,
+                        address_line_1=data["address_line_1"],
+                        postcode=data["postcode"],
+                        uprn=data["uprn"],
+                        latitude=data["latitude"],
+                        longitude=data["longitude"],
+                    )
+                except ValidationError as exc:
+                    _errors_to_form(form, exc)
+                else:
+                    messages.success(request, f"Request {new.reference} raised.")
+                    return redirect(new)
+    else:
+        initial_process = request.GET.get("process")
+        if initial_process:
+            initial["process"] = initial_process
+        form = RequestCreateForm(initial=initial, processes=processes)
+    return render(
+        request,
+        "requests_tracking/create.html",
+        {"form": form, "citizen": citizen, "contact": contact, "duplicates": duplicates},
+    )
+
+
+def _errors_to_form(form, exc):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+# --- The request page and its case work ------------------------------------------------------
+
+ACTION_FORMS = {
+    "hold": ReasonForm,
+    "cancel": ReasonForm,
+    "reopen": ReasonForm,
+    "resolve": ResolveForm,
+    "request_information": QuestionForm,
+    "citizen_reply": ReplyForm,
+}
+ACTION_DONE = {
+    "advance": "Moved to the next stage.",
+    "back": "Moved back to the previous stage.",
+    "hold": "The request is on hold.",
+    "resume": "The request is off hold.",
+    "request_information": "The citizen has been asked for the information.",
+    "citizen_reply": "The citizen's reply is recorded and the clock has restarted.",
+    "resolve": "The request is resolved.",
+    "close": "The request is closed.",
+    "reopen": "The request is reopened.",
+    "cancel": "The request is cancelled.",
+    "assign": "Assignment saved.",
+}
+
+
+def _page(request, obj, *, forms=None, status=200):
+    visits = selectors.request_visits(request=obj)
+    can_work = selectors.request_can_work(staff=request.user, request=obj)
+    allowed = services.transitions_allowed(obj)
+    forms = forms or {}
+    context = {
+        "req": obj,
+        "plan": selectors.request_stage_plan(request=obj, visits=visits),
+        "visits": visits,
+        "notes": selectors.request_notes(request=obj),
+        "evidence": selectors.request_evidence(request=obj),
+        "outbox": selectors.request_messages(request=obj),
+        "can_work": can_work,
+        "allowed": allowed if can_work else allowed & {"citizen_reply"},
+        "note_form": forms.get("note") or NoteForm(),
+        "evidence_form": forms.get("evidence") or EvidenceForm(),
+        "assign_form": forms.get("assign")
+        or AssignForm(
+            request_obj=obj, initial={"team": obj.team_id, "assigned_to": obj.assigned_to_id}
+        ),
+        "action_forms": {
+            name: forms.get(name) or form_class(prefix=name)
+            for name, form_class in ACTION_FORMS.items()
+        },
+        "open_form": next(iter(forms), ""),
+        "error_form": next((f for f in forms.values() if f.errors), None),
+    }
+    return render(request, "requests_tracking/detail.html", context, status=status)
+
+
+def _get(pk):
+    try:
+        return selectors.request_get(pk=pk)
+    except Request.DoesNotExist:
+        raise Http404("No such request") from None
+
+
+@permission_required("requests_tracking.view_request", raise_exception=True)
+def request_detail(request, pk):
+    obj = _get(pk)
+    audit_record(actor=request.user, action="view", obj=obj, citizen=obj.citizen, request=request)
+    return _page(request, obj)
+
+
+@require_POST
+@permission_required("requests_tracking.view_request", raise_exception=True)
+def request_action(request, pk, action):
+    obj = _get(pk)
+    if action not in ACTION_DONE:
+        raise Http404("No such action")
+    if action == "citizen_reply":
+        if not request.user.has_perm("requests_tracking.add_requestnote"):
+            raise PermissionDenied
+    elif not selectors.request_can_work(staff=request.user, request=obj):
+        raise PermissionDenied
+    form = None
+    if action in ACTION_FORMS:
+        form = ACTION_FORMS[action](request.POST, prefix=action)
+    elif action == "assign":
+        form = AssignForm(request.POST, request_obj=obj)
+    if form is not None and not form.is_valid():
+        return _page(request, obj, forms={action: form})
+    data = form.cleaned_data if form is not None else {}
+    calls = {
+        "advance": lambda: services.request_advance(actor=request.user, request=obj),
+        "back": lambda: services.request_move_back(actor=request.user, request=obj),
+        "hold": lambda: services.request_hold(
+            actor=request.user, request=obj, reason=data["reason"]
+        ),
+        "resume": lambda: services.request_resume(actor=request.user, request=obj),
+        "request_information": lambda: services.request_information_request(
+            actor=request.user, request=obj, question=data["question"]
+        ),
+        "citizen_reply": lambda: services.request_citizen_reply(
+            actor=request.user, request=obj, text=data["text"]
+        ),
+        "resolve": lambda: services.request_resolve(
+            actor=request.user, request=obj, resolution=data["resolution"]
+        ),
+        "close": lambda: services.request_close(actor=request.user, request=obj),
+        "reopen": lambda: services.request_reopen(
+            actor=request.user, request=obj, reason=data["reason"]
+        ),
+        "cancel": lambda: services.request_cancel(
+            actor=request.user, request=obj, reason=data["reason"]
+        ),
+        "assign": lambda: services.request_assign(
+            actor=request.user,
+            request=obj,
+            team=data["team"],
+            assigned_to=data["assigned_to"],
+        ),
+    }
+    try:
+        calls[action]()
+    except services.TransitionRefused as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        if form is None:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            _errors_to_form(form, exc)
+            return _page(request, obj, forms={action: form})
+    else:
+        messages.success(request, ACTION_DONE[action])
+    return redirect(obj)
+
+
+@require_POST
+@permission_required("requests_tracking.add_requestnote", raise_exception=True)
+def request_note(request, pk):
+    obj = _get(pk)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        return _page(request, obj, forms={"note": form})
+    services.request_note_add(
+        actor=request.user,
+        request=obj,
+        text=form.cleaned_data["text"],
+        visible_to_citizen=form.cleaned_data["visible_to_citizen"],
+    )
+    messages.success(request, "Note added.")
+    return redirect(f"{obj.get_absolute_url()}#notes")
+
+
+@require_POST
+@permission_required("requests_tracking.add_evidence", raise_exception=True)
+def evidence_upload(request, pk):
+    obj = _get(pk)
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _page(request, obj, forms={"evidence": form})
+    upload = form.cleaned_data["file"]
+    services.request_evidence_add(
+        actor=request.user,
+        request=obj,
+        upload=upload,
+        stored_name=upload.stored_name,
+        original_name=form.original_name(),
+        content_type=upload.detected_type,
+        description=form.cleaned_data["description"],
+        visible_to_citizen=form.cleaned_data["visible_to_citizen"],
+    )
+    messages.success(request, f"{form.original_name()} uploaded.")
+    return redirect(f"{obj.get_absolute_url()}#evidence")
+
+
+@permission_required("requests_tracking.view_evidence", raise_exception=True)
+def evidence_download(request, pk, evidence_pk):
+    evidence = get_object_or_404(
+        Evidence.objects.select_related("request__citizen"), pk=evidence_pk, request_id=pk
+    )
+    audit_record(
+        actor=request.user,
+        action="download",
+        obj=evidence,
+        citizen=evidence.request.citizen,
+        detail={"request": evidence.request.reference, "file": evidence.original_name},
+        request=request,
+    )
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file is missing from storage") from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

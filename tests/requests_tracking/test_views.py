@@ -1,0 +1,280 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from accounts.models import Role
+from audit.models import AuditEvent
+from requests_tracking import services
+from requests_tracking.models import Evidence, Request
+from tests.factories import ContactFactory
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 64
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+
+
+def url(name, *args):
+    return reverse(f"requests_tracking:{name}", args=args)
+
+
+def test_list_shows_requests_and_filters_by_status(officer_client, raise_request, officer):
+    open_one = raise_request()
+    done = raise_request()
+    services.request_resolve(actor=officer, request=done, resolution="done")
+    response = officer_client.get(url("list"), {"status": "resolved"})
+    assert response.status_code == 200
+    assert done.reference in response.text
+    assert open_one.reference not in response.text
+    assert AuditEvent.objects.filter(action="search", actor=officer).exists()
+
+
+def test_list_htmx_returns_only_the_results(officer_client, raise_request):
+    raise_request()
+    response = officer_client.get(url("list"), {"sla_state": "on_track"}, HTTP_HX_REQUEST="true")
+    assert 'id="results"' in response.text
+    assert "<html" not in response.text
+    assert "HX-Request" in response["Vary"]
+
+
+def test_list_filter_errors_do_not_crash(officer_client):
+    response = officer_client.get(url("list"), {"created_from": "31/02/2026", "process": "x"})
+    assert response.status_code == 200
+
+
+def test_agent_raises_a_request_linked_to_the_open_contact(agent_client, agent, process, citizen):
+    contact = ContactFactory(agent=agent, citizen=citizen)
+    response = agent_client.post(
+        url("create") + f"?citizen={citizen.pk}",
+        {
+            "process": process.pk,
+            "description": "Old sofa",
+            "address_line_1": "1 High Street",
+            "postcode": "sw1a1aa",
+        },
+    )
+    request = Request.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == request.get_absolute_url()
+    assert request.citizen == citizen
+    assert request.originating_contact == contact
+    assert request.postcode == "SW1A 1AA"
+    assert list(contact.requests.all()) == [request]
+
+
+def test_create_form_says_what_is_wrong(agent_client, citizen):
+    response = agent_client.post(
+        url("create") + f"?citizen={citizen.pk}",
+        {"process": "", "description": "", "postcode": "NOT A POSTCODE", "latitude": "north"},
+    )
+    assert response.status_code == 200
+    text = response.text
+    assert "There is a problem" in text
+    assert "Choose what the request is about." in text
+    assert "Describe the request." in text
+    assert "Enter a real UK postcode" in text
+    assert "Enter the latitude as a number" in text
+    assert Request.objects.count() == 0
+
+
+def test_duplicate_at_the_same_place_is_shown_before_logging(
+    agent_client, raise_request, process, citizen
+):
+    existing = raise_request(postcode="SW1A 1AA")
+    data = {"process": process.pk, "description": "Same again", "postcode": "SW1A 1AA"}
+    response = agent_client.post(url("create") + f"?citizen={citizen.pk}", data)
+    assert response.status_code == 200
+    assert existing.reference in response.text
+    assert Request.objects.count() == 1
+    response = agent_client.post(
+        url("create") + f"?citizen={citizen.pk}", {**data, "confirm_new": "on"}
+    )
+    assert response.status_code == 302
+    assert Request.objects.count() == 2
+
+
+def test_detail_page_shows_stages_and_is_audited(officer_client, raise_request, officer):
+    request = raise_request()
+    response = officer_client.get(request.get_absolute_url())
+    assert response.status_code == 200
+    assert "Move to next stage" in response.text
+    assert "Assess" in response.text
+    assert "Do the work" in response.text
+    assert AuditEvent.objects.filter(action="view", object_id=str(request.pk)).exists()
+
+
+def test_agent_can_view_but_not_work_a_request(agent_client, raise_request):
+    request = raise_request()
+    response = agent_client.get(request.get_absolute_url())
+    assert "Move to next stage" not in response.text
+    response = agent_client.post(url("action", request.pk, "advance"))
+    assert response.status_code == 403
+
+
+def test_officer_of_another_service_area_cannot_work_it(officer_client, officer, raise_request):
+    from tests.factories import ServiceAreaFactory
+
+    officer.service_areas.add(ServiceAreaFactory())
+    request = raise_request()
+    assert officer_client.post(url("action", request.pk, "advance")).status_code == 403
+
+
+def test_officer_moves_request_through_its_stages(officer_client, raise_request):
+    request = raise_request()
+    officer_client.post(url("action", request.pk, "advance"))
+    officer_client.post(url("action", request.pk, "advance"))
+    response = officer_client.post(url("action", request.pk, "advance"), follow=True)
+    assert "This is the last stage. Resolve the request instead." in response.text
+    officer_client.post(url("action", request.pk, "resolve"), {"resolve-resolution": "Done"})
+    request.refresh_from_db()
+    assert request.status == Request.Status.RESOLVED
+    assert request.visits.count() == 3
+
+
+def test_action_form_errors_are_shown_in_plain_words(officer_client, raise_request):
+    request = raise_request()
+    response = officer_client.post(url("action", request.pk, "cancel"), {"cancel-reason": ""})
+    assert response.status_code == 200
+    assert "There is a problem" in response.text
+    assert "Enter the reason." in response.text
+    request.refresh_from_db()
+    assert request.status == Request.Status.OPEN
+
+
+def test_agent_records_citizen_reply(agent_client, raise_request, officer):
+    request = raise_request()
+    services.request_information_request(actor=officer, request=request, question="Photo?")
+    agent_client.post(url("action", request.pk, "citizen_reply"), {"citizen_reply-text": "Sent"})
+    request.refresh_from_db()
+    assert request.status == Request.Status.OPEN
+
+
+def test_unknown_action_is_404(officer_client, raise_request):
+    assert officer_client.post(url("action", raise_request().pk, "explode")).status_code == 404
+
+
+def test_note_can_be_internal_or_visible(officer_client, raise_request):
+    request = raise_request()
+    officer_client.post(url("note", request.pk), {"text": "Internal only"})
+    officer_client.post(url("note", request.pk), {"text": "For you", "visible_to_citizen": "on"})
+    assert sorted(request.notes.values_list("text", "visible_to_citizen")) == [
+        ("For you", True),
+        ("Internal only", False),
+    ]
+    response = officer_client.post(url("note", request.pk), {"text": "  "})
+    assert "Enter the note." in response.text
+
+
+# --- Evidence -----------------------------------------------------------------------------
+
+
+def upload(client, request, name, content, content_type="application/pdf"):
+    return client.post(
+        url("evidence_upload", request.pk),
+        {"file": SimpleUploadedFile(name, content, content_type=content_type)},
+    )
+
+
+def test_evidence_upload_is_stored_privately_under_a_generated_name(
+    officer_client, raise_request, tmp_path
+):
+    request = raise_request()
+    response = upload(officer_client, request, "../../etc/passwd.pdf", PDF)
+    assert response.status_code == 302
+    evidence = Evidence.objects.get()
+    assert evidence.original_name == "passwd.pdf"
+    assert evidence.content_type == "application/pdf"
+    assert evidence.file.name.startswith(f"evidence/{request.pk}/")
+    assert ".." not in evidence.file.name
+    assert "passwd" not in evidence.file.name
+    assert (tmp_path / evidence.file.name).read_bytes() == PDF
+
+
+def test_program_renamed_to_pdf_is_refused(officer_client, raise_request):
+    response = upload(officer_client, raise_request(), "invoice.pdf", EXE)
+    assert response.status_code == 200
+    assert "The file must be a PDF, JPG, PNG" in response.text
+    assert "it looks like a EXE file" in response.text
+    assert Evidence.objects.count() == 0
+
+
+def test_text_file_renamed_to_pdf_is_refused(officer_client, raise_request):
+    response = upload(officer_client, raise_request(), "notes.pdf", b"just some text")
+    assert "The file must be a PDF" in response.text
+    assert Evidence.objects.count() == 0
+
+
+def test_oversized_file_is_refused(officer_client, raise_request, settings):
+    settings.MAX_UPLOAD_MB = 1
+    response = upload(officer_client, raise_request(), "big.pdf", PDF + b"0" * (1024 * 1024))
+    assert "The file must be smaller than 1 MB." in response.text
+    assert Evidence.objects.count() == 0
+
+
+def test_image_named_pdf_is_stored_as_what_it_is(officer_client, raise_request):
+    upload(officer_client, raise_request(), "photo.pdf", PNG)
+    evidence = Evidence.objects.get()
+    assert evidence.content_type == "image/png"
+    assert evidence.file.name.endswith(".png")
+
+
+def test_evidence_download_checks_permission_and_is_audited(client, officer_client, raise_request):
+    request = raise_request()
+    upload(officer_client, request, "report.pdf", PDF)
+    evidence = Evidence.objects.get()
+    download = url("evidence_download", request.pk, evidence.pk)
+    response = officer_client.get(download)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    assert "attachment" in response["Content-Disposition"]
+    assert AuditEvent.objects.filter(action="download").exists()
+    client.logout()
+    assert client.get(download).status_code in (302, 403)
+
+
+@pytest.mark.parametrize("role_client", [Role.AGENT, Role.SERVICE_OFFICER], indirect=True)
+def test_staff_with_evidence_permission_can_download(role_client, raise_request):
+    request = raise_request()
+    # raise_request's officer fixture may re-save the same user: sign in again.
+    role_client.force_login(type(role_client.user).objects.get(pk=role_client.user.pk))
+    upload(role_client, request, "report.pdf", PDF)
+    evidence = Evidence.objects.get()
+    assert role_client.get(url("evidence_download", request.pk, evidence.pk)).status_code == 200
+
+
+def test_staff_without_evidence_permission_are_refused(officer_client, raise_request):
+    from tests.factories import StaffFactory
+
+    request = raise_request()
+    upload(officer_client, request, "report.pdf", PDF)
+    evidence = Evidence.objects.get()
+    officer_client.force_login(StaffFactory(username="no-role"))
+    response = officer_client.get(url("evidence_download", request.pk, evidence.pk))
+    assert response.status_code == 403
+
+
+def test_evidence_of_another_request_is_not_found(officer_client, raise_request):
+    first, second = raise_request(), raise_request()
+    upload(officer_client, first, "report.pdf", PDF)
+    evidence = Evidence.objects.get()
+    assert officer_client.get(url("evidence_download", second.pk, evidence.pk)).status_code == 404
+
+
+def test_citizen_record_shows_requests_panel(agent_client, raise_request, citizen):
+    request = raise_request()
+    response = agent_client.get(citizen.get_absolute_url())
+    assert response.status_code == 200
+    assert request.reference in response.text
+    assert "Raise a request" in response.text
