@@ -282,7 +282,7 @@ class ContactListCreate(generics.ListCreateAPIView):
         )
 
     def filter_queryset(self, queryset):
-        filterset = ContactFilter(self.request.query_params or None, queryset=queryset)
+        filterset = ContactFilter(self.request.query_params, queryset=queryset)
         if not filterset.is_valid():
             raise serializers.ValidationError(filterset.errors)
         citizen = filterset.form.cleaned_data.get("citizen")

@@ -1,4 +1,4 @@
-"""Extension points other apps fill in from their AppConfig.ready(), so contacts never imports them.
+"""Extension points other apps fill in from AppConfig.ready(), so contacts never imports them.
 
 - Prompt providers: `register_prompt_provider(func)`, where `func(*, citizen, staff)` returns a
   list of `Prompt`s (or plain strings) the agent should act on when a contact starts; e.g.

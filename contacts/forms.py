@@ -64,7 +64,8 @@ class EndContactForm(forms.Form):
     )
     avoidable = forms.TypedChoiceField(
         label="Was the contact avoidable?",
-        help_text="Would the citizen not have needed to contact us had we got it right first time?",
+        help_text="Would the citizen not have needed to contact us had we got it right "
+        "first time?",
         choices=YES_NO,
         coerce=_yes_no,
         widget=forms.RadioSelect,

@@ -81,11 +81,8 @@ def contact_list(*, filters=None, citizen=None):
     queryset = Contact.objects.all()
     if citizen is not None:
         queryset = queryset.filter(citizen=citizen)
-    filterset = ContactFilter(filters or None, queryset=queryset)
-    if filterset.is_valid():
-        queryset = filterset.qs
-    else:
-        queryset = queryset.none()
+    filterset = ContactFilter(filters if filters is not None else {}, queryset=queryset)
+    queryset = filterset.qs if filterset.is_valid() else queryset.none()
     queryset = _with_related(queryset).order_by("-started_at", "-id")
     return filterset, queryset
 
@@ -247,12 +244,13 @@ def _rate(part, whole):
     return round(100 * part / whole, 1) if whole else None
 
 
+# Annotation names must not clash with the model's fields ("avoidable"), hence the prefix.
 _MEASURES = {
-    "total": Count("id"),
-    "avoidable": Count("id", filter=Q(avoidable=True)),
-    "avoidable_known": Count("id", filter=Q(avoidable__isnull=False)),
-    "resolved": Count("id", filter=Q(resolved_at_first_contact=True)),
-    "resolved_known": Count("id", filter=Q(resolved_at_first_contact__isnull=False)),
+    "m_total": Count("id"),
+    "m_avoidable": Count("id", filter=Q(avoidable=True)),
+    "m_avoidable_known": Count("id", filter=Q(avoidable__isnull=False)),
+    "m_resolved": Count("id", filter=Q(resolved_at_first_contact=True)),
+    "m_resolved_known": Count("id", filter=Q(resolved_at_first_contact__isnull=False)),
 }
 
 
@@ -261,7 +259,7 @@ def _grouped(queryset, *keys):
 
 
 def _row(label, values) -> ReportRow:
-    return ReportRow(label=label, **{k: values[k] for k in _MEASURES})
+    return ReportRow(label=label, **{k[2:]: values[k] for k in _MEASURES})
 
 
 def _finish(rows, grand_total):
@@ -275,7 +273,7 @@ def _finish(rows, grand_total):
 def contact_report(*, queryset) -> dict:
     """Volumes and rates by channel, service area, contact type, location, hour and weekday."""
     overall = queryset.aggregate(**_MEASURES)
-    total = overall["total"]
+    total = overall["m_total"]
     not_recorded = "Not recorded"
 
     def by_name(prefix):

@@ -397,7 +397,8 @@ def incoming_view(request):
         messages.info(request, f"Incoming call from {raw}: {citizen}.")
         target = citizen_url(citizen)
         if active_contact_for_request(request).contact is None:
-            target = f"{reverse('contacts:start')}?{urlencode({'citizen': citizen.pk, 'channel': 'phone'})}"
+            query = urlencode({"citizen": citizen.pk, "channel": "phone"})
+            target = f"{reverse('contacts:start')}?{query}"
         return redirect(target)
     context = {
         "raw": raw,

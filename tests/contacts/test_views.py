@@ -1,0 +1,411 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Role
+from audit.services import ACTIVE_CONTACT_SESSION_KEY
+from contacts.models import Contact
+from contacts.services import contact_start
+from tests.contacts.conftest import new_citizen
+from tests.factories import PhoneNumberFactory, StaffFactory
+from tests.factories.contacts import ContactFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def end_data(ref, **changes):
+    data = {
+        "service_area": ref.waste.pk,
+        "contact_type": ref.missed_bin.pk,
+        "outcome": ref.resolved.pk,
+        "avoidable": "no",
+        "resolved_at_first_contact": "yes",
+        "notes": "",
+    }
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+# --- start ---------------------------------------------------------------------------------------
+
+
+def test_start_form_defaults_to_the_location_of_the_last_contact(agent_client, agent, ref):
+    ContactFactory(agent=agent, channel=ref.phone, location=ref.reception, ended=True)
+    response = agent_client.get(reverse("contacts:start"))
+    assert response.status_code == 200
+    assert response.context["form"].initial["location"] == ref.reception.pk
+
+
+def test_start_form_defaults_to_the_usual_location_without_history(agent_client, agent, ref):
+    agent.usual_location = ref.contact_centre
+    agent.save()
+    response = agent_client.get(reverse("contacts:start") + "?channel=face_to_face")
+    initial = response.context["form"].initial
+    assert initial["location"] == ref.contact_centre.pk
+    assert initial["channel"] == ref.face_to_face
+
+
+def test_start_contact_with_citizen_stores_it_in_the_session(agent_client, agent, ref):
+    citizen = new_citizen()
+    response = agent_client.post(
+        reverse("contacts:start"),
+        {"citizen": citizen.pk, "channel": ref.phone.pk, "location": ref.contact_centre.pk},
+    )
+    contact = Contact.objects.get(agent=agent)
+    assert response.status_code == 302
+    assert contact.citizen == citizen
+    assert contact.is_open
+    assert agent_client.session[ACTIVE_CONTACT_SESSION_KEY] == contact.pk
+
+
+def test_start_contact_shows_the_citizens_prompts(agent_client, ref):
+    citizen = new_citizen()  # no email, no mobile
+    response = agent_client.post(
+        reverse("contacts:start"),
+        {"citizen": citizen.pk, "channel": ref.phone.pk, "location": ref.contact_centre.pk},
+        follow=True,
+    )
+    texts = [str(m) for m in response.context["messages"]]
+    assert any("No email address" in t for t in texts)
+    assert any("No mobile number" in t for t in texts)
+
+
+def test_registered_prompt_providers_are_shown(agent, ref):
+    from contacts import extensions
+    from contacts.selectors import contact_prompts
+
+    def at_risk(*, citizen, staff):
+        return [extensions.Prompt(text="1 open request is close to its deadline", level="warning")]
+
+    extensions.register_prompt_provider(at_risk)
+    try:
+        texts = [p.text for p in contact_prompts(citizen=new_citizen(), staff=agent)]
+    finally:
+        extensions._PROMPT_PROVIDERS.remove(at_risk)
+    assert "1 open request is close to its deadline" in texts
+
+
+def test_start_anonymous_contact_goes_to_the_contact_page(agent_client, agent, ref):
+    response = agent_client.post(
+        reverse("contacts:start"), {"channel": ref.phone.pk, "location": ref.contact_centre.pk}
+    )
+    contact = Contact.objects.get(agent=agent)
+    assert contact.citizen is None
+    assert response.url == contact.get_absolute_url()
+
+
+def test_start_contact_requires_a_location(agent_client, ref):
+    response = agent_client.post(reverse("contacts:start"), {"channel": ref.phone.pk})
+    assert response.status_code == 200
+    assert "Select where you are taking this contact." in response.content.decode()
+    assert "govuk-error-summary" in response.content.decode()
+    assert not Contact.objects.exists()
+
+
+def test_start_contact_with_nonsense_input_does_not_crash(agent_client, ref):
+    response = agent_client.post(
+        reverse("contacts:start"), {"channel": "abc", "location": "99999"}
+    )
+    assert response.status_code == 200
+    assert "Select one of the locations in the list." in response.content.decode()
+    assert agent_client.get(reverse("contacts:start") + "?citizen=xyz").status_code == 404
+
+
+def test_second_start_is_refused_with_a_link_to_the_open_contact(client, ref):
+    staff = StaffFactory(role=Role.RECEPTION)
+    client.force_login(staff)
+    first = contact_start(actor=staff, channel=ref.face_to_face, location=ref.reception)
+    response = client.post(
+        reverse("contacts:start"),
+        {"channel": ref.face_to_face.pk, "location": ref.reception.pk},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == first.get_absolute_url()
+    body = response.content.decode()
+    assert "You already have a contact in progress" in body
+    assert Contact.objects.filter(agent=staff).count() == 1
+    # The start page itself warns and links to the open contact.
+    page = client.get(reverse("contacts:start")).content.decode()
+    assert first.get_absolute_url() in page
+    assert "End that contact" in page
+
+
+# --- the active-contact bar ----------------------------------------------------------------------
+
+
+def test_active_contact_bar_shows_the_open_contact_on_every_page(agent_client, agent, ref):
+    citizen = new_citizen(first_name="Priya", last_name="Shah")
+    contact_start(actor=agent, channel=ref.phone, location=ref.contact_centre, citizen=citizen)
+    body = agent_client.get(reverse("core:home")).content.decode()
+    assert 'data-testid="active-contact-bar"' in body
+    assert "Priya Shah" in body
+    assert "End contact" in body
+    assert "Contact centre" in body
+
+
+def test_active_contact_bar_costs_one_query(
+    agent_client, agent, ref, django_assert_num_queries, rf
+):
+    from django.template import Context, Template
+
+    contact_start(actor=agent, channel=ref.phone, location=ref.contact_centre)
+    request = rf.get("/")
+    request.user = agent
+    request.session = {}
+    template = Template('{% include "contacts/_active_contact_bar.html" %}')
+    with django_assert_num_queries(1):
+        html = template.render(Context({"request": request}))
+        template.render(Context({"request": request}))  # a second use is free
+    assert "an anonymous caller" in html
+    assert request.session[ACTIVE_CONTACT_SESSION_KEY]
+
+
+def test_active_bar_is_empty_without_an_open_contact(agent_client):
+    body = agent_client.get(reverse("contacts:active_bar")).content.decode()
+    assert "In progress" not in body
+
+
+def test_active_bar_lists_contacts_to_complete(agent_client, agent, ref):
+    ContactFactory(
+        agent=agent,
+        channel=ref.phone,
+        location=ref.contact_centre,
+        status=Contact.Status.AUTO_CLOSED,
+        started_at=timezone.now() - timedelta(hours=3),
+        ended_at=timezone.now(),
+        needs_review=True,
+    )
+    body = agent_client.get(reverse("core:home")).content.decode()
+    assert "1 contact was closed without an outcome" in body
+
+
+# --- identify the caller -------------------------------------------------------------------------
+
+
+def test_attach_caller_to_anonymous_contact(agent_client, agent, ref):
+    contact = contact_start(actor=agent, channel=ref.phone, location=ref.contact_centre)
+    citizen = new_citizen(last_name="Okafor")
+    page = agent_client.get(contact.get_absolute_url() + "?q=okafor").content.decode()
+    assert "This is the caller" in page
+    response = agent_client.post(
+        reverse("contacts:attach", args=[contact.pk]), {"citizen": citizen.pk}
+    )
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert contact.citizen == citizen
+
+
+def test_attach_someone_elses_contact_is_forbidden(client, agent, ref):
+    contact = contact_start(actor=agent, channel=ref.phone, location=ref.contact_centre)
+    other = StaffFactory(role=Role.AGENT)
+    client.force_login(other)
+    response = client.post(
+        reverse("contacts:attach", args=[contact.pk]), {"citizen": new_citizen().pk}
+    )
+    assert response.status_code == 403
+
+
+# --- end -----------------------------------------------------------------------------------------
+
+
+def test_end_contact_with_an_outcome(agent_client, agent, ref):
+    contact = contact_start(actor=agent, channel=ref.phone, location=ref.contact_centre)
+    data = end_data(ref, partners=[ref.citizens_advice.pk], outcome=ref.signposted.pk)
+    response = agent_client.post(reverse("contacts:end", args=[contact.pk]), data)
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert contact.status == Contact.Status.ENDED
+    assert contact.outcome == ref.signposted
+    assert list(contact.partners.all()) == [ref.citizens_advice]
+    assert ACTIVE_CONTACT_SESSION_KEY not in agent_client.session
+
+
+@pytest.mark.parametrize(
+    ("missing", "message"),
+    [
+        ("service_area", "Select the service area the contact was about."),
+        ("contact_type", "Select what the contact was about."),
+        ("outcome", "Select the outcome of the contact."),
+        ("avoidable", "Select yes if the contact was avoidable, or no."),
+        ("resolved_at_first_contact", "Select yes if the query was resolved during the contact."),
+    ],
+)
+def test_end_contact_says_what_is_missing(agent_client, agent, ref, missing, message):
+    contact = contact_start(actor=agent, channel=ref.phone, location=ref.contact_centre)
+    response = agent_client.post(
+        reverse("contacts:end", args=[contact.pk]), end_data(ref, **{missing: None})
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in body
+    assert message in body
+    contact.refresh_from_db()
+    assert contact.is_open
+
+
+def test_end_contact_requires_a_reason_when_avoidable(agent_client, agent, ref):
+    contact = contact_start(actor=agent, channel=ref.phone, location=ref.contact_centre)
+    response = agent_client.post(
+        reverse("contacts:end", args=[contact.pk]), end_data(ref, avoidable="yes")
+    )
+    assert "Select why the contact was avoidable." in response.content.decode()
+
+
+def test_end_contact_refuses_a_contact_type_from_another_area(agent_client, agent, ref):
+    contact = contact_start(actor=agent, channel=ref.phone, location=ref.contact_centre)
+    response = agent_client.post(
+        reverse("contacts:end", args=[contact.pk]), end_data(ref, contact_type=ref.balance.pk)
+    )
+    body = response.content.decode()
+    assert "“Balance enquiry” is not a contact type of Waste Management." in body
+    contact.refresh_from_db()
+    assert contact.is_open
+
+
+def test_end_someone_elses_contact_is_forbidden(client, agent, ref):
+    contact = contact_start(actor=agent, channel=ref.phone, location=ref.contact_centre)
+    client.force_login(StaffFactory(role=Role.TEAM_LEADER))
+    response = client.post(reverse("contacts:end", args=[contact.pk]), end_data(ref))
+    assert response.status_code == 403
+
+
+def test_not_recorded_outcome_is_not_offered_to_agents(agent_client, agent, ref):
+    contact = contact_start(actor=agent, channel=ref.phone, location=ref.contact_centre)
+    body = agent_client.get(contact.get_absolute_url()).content.decode()
+    assert "Signposted" in body
+    assert "Not recorded" not in body
+    response = agent_client.post(
+        reverse("contacts:end", args=[contact.pk]), end_data(ref, outcome=ref.not_recorded.pk)
+    )
+    assert "Select one of the outcomes in the list." in response.content.decode()
+
+
+# --- dependent contact types ---------------------------------------------------------------------
+
+
+def test_contact_types_follow_the_service_area(agent_client, ref):
+    response = agent_client.get(
+        reverse("contacts:contact_type_options"),
+        {"service_area": ref.council_tax.pk},
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    assert "Balance enquiry" in body
+    assert "Missed bin" not in body
+    assert 'id="id_contact_type"' in body
+
+
+def test_without_a_service_area_every_contact_type_is_offered_grouped(agent_client, agent, ref):
+    contact = contact_start(actor=agent, channel=ref.phone, location=ref.contact_centre)
+    body = agent_client.get(contact.get_absolute_url()).content.decode()
+    assert '<optgroup label="Waste Management">' in body
+    assert '<optgroup label="Council Tax">' in body
+    assert 'hx-get="/contacts/contact-types/"' in body
+
+
+def test_contact_type_options_survive_bad_input(agent_client, ref):
+    response = agent_client.get(reverse("contacts:contact_type_options"), {"service_area": "x"})
+    assert response.status_code == 200
+
+
+# --- auto-closed contacts to complete ------------------------------------------------------------
+
+
+def test_agent_sees_and_completes_contacts_closed_by_the_job(agent_client, agent, ref):
+    from contacts.services import contact_close_abandoned
+
+    contact = ContactFactory(
+        agent=agent,
+        channel=ref.phone,
+        location=ref.contact_centre,
+        started_at=timezone.now() - timedelta(days=1),
+    )
+    contact_close_abandoned()
+    body = agent_client.get(reverse("contacts:review")).content.decode()
+    assert contact.get_absolute_url() in body
+    page = agent_client.get(contact.get_absolute_url()).content.decode()
+    assert "Complete the contact" in page
+    agent_client.post(reverse("contacts:end", args=[contact.pk]), end_data(ref))
+    contact.refresh_from_db()
+    assert not contact.needs_review
+    assert contact.outcome == ref.resolved
+    assert (
+        "You have no contacts to complete."
+        in agent_client.get(reverse("contacts:review")).content.decode()
+    )
+
+
+# --- screen pop ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "raw", ["07700 900123", "+44 7700 900123", "(07700) 900-123", "447700900123"]
+)
+def test_screen_pop_with_one_match_opens_that_citizen(agent_client, raw):
+    citizen = new_citizen()
+    PhoneNumberFactory(citizen=citizen, number="+447700900123")
+    response = agent_client.get("/contacts/incoming", {"phone": raw})
+    assert response.status_code == 302
+    assert f"citizen={citizen.pk}" in response.url
+    assert "channel=phone" in response.url
+
+
+def test_screen_pop_with_several_matches_lists_them(agent_client):
+    household = [new_citizen(last_name="Evans"), new_citizen(last_name="Evans")]
+    for person in household:
+        PhoneNumberFactory(citizen=person, number="+441632960001")
+    response = agent_client.get("/contacts/incoming", {"phone": "01632 960001"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "2 citizens have this number" in body
+    for person in household:
+        assert f"citizen={person.pk}" in body
+
+
+def test_screen_pop_with_no_match_offers_search_and_anonymous_contact(agent_client):
+    response = agent_client.get("/contacts/incoming", {"phone": "01632 960999"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "No citizen has this number" in body
+    assert "Start an anonymous phone contact" in body
+
+
+def test_screen_pop_with_a_bad_number_does_not_crash(agent_client):
+    response = agent_client.get("/contacts/incoming", {"phone": "not a number"})
+    assert response.status_code == 200
+    assert "is not a UK phone number" in response.content.decode()
+    assert agent_client.get("/contacts/incoming").status_code == 200
+
+
+# --- permissions ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("role_client", "can_start", "can_view", "can_report"),
+    [
+        (Role.AGENT, True, True, False),
+        (Role.RECEPTION, True, True, False),
+        (Role.SERVICE_OFFICER, False, True, False),
+        (Role.TEAM_LEADER, True, True, True),
+        (Role.ADMINISTRATOR, True, True, True),
+    ],
+    indirect=["role_client"],
+)
+def test_permissions_per_role(role_client, ref, can_start, can_view, can_report):
+    def status(url):
+        return role_client.get(url).status_code
+
+    assert (status(reverse("contacts:start")) == 200) is can_start
+    assert (status("/contacts/incoming?phone=01632960000") == 200) is can_start
+    assert (status(reverse("contacts:history")) == 200) is can_view
+    assert (status(reverse("contacts:reports")) == 200) is can_report
+    if not can_report:
+        assert status(reverse("contacts:reports")) == 403
+
+
+def test_signed_out_users_are_sent_to_sign_in(client):
+    response = client.get(reverse("contacts:history"))
+    assert response.status_code == 302
+    assert "/accounts/sign-in/" in response.url
