@@ -34,7 +34,7 @@ from citizens.normalise import (
     token_keys,
 )
 
-CANDIDATES = 300
+CANDIDATES = 150
 
 _reference_resolvers: list[Callable[[str], Iterable[int]]] = []
 
@@ -248,7 +248,8 @@ def _name_candidates(parsed: ParsedQuery, limit: int) -> list[int]:
     postgres = connection.vendor == "postgresql"
     finder = _pg_name_ids if postgres else _like_name_ids
     ids = finder(qs, tokens, fuzzy=False)
-    if len(ids) < limit:
+    # Sound-alike and swapped-letter matches only when exact/prefix ones are few.
+    if len(ids) < min(limit, 10):
         ids += [i for i in finder(qs, tokens, fuzzy=True) if i not in set(ids)]
     if not ids:
         ids = _pg_trigram_ids(qs, tokens) if postgres else _edit_distance_ids(qs, tokens)
@@ -338,15 +339,27 @@ def citizen_search(*, query: str, limit: int = 25) -> list[Citizen]:
                         postcode_compact__startswith=parsed.district
                     ).values("citizen_id")
                 )
-            name_ids = list(qs.values_list("id", flat=True)[:CANDIDATES])
+            name_ids = list(
+                qs.order_by("search_last_name", "first_name", "id").values_list("id", flat=True)[
+                    :limit
+                ]
+            )
         both = ident_ids & set(name_ids)
         ids = both if both else ident_ids | set(name_ids)
     else:
         ids = ident_ids
-    citizens = list(results_queryset(ids).filter(status=Citizen.Status.ACTIVE))
+    # Rank on a few columns first, then load the full rows of the best ones only.
+    rows = list(
+        Citizen.objects.filter(id__in=ids, status=Citizen.Status.ACTIVE).only(
+            "id", "first_name", "middle_names", "last_name", "preferred_name"
+        )
+    )
+    scores = {c.id: _score(c, parsed) + (1.0 if c.id in ident_ids else 0.0) for c in rows}
+    rows = [c for c in rows if scores[c.id] >= 0.5]
+    rows.sort(key=lambda c: (-scores[c.id], c.last_name, c.first_name, c.id))
+    best = [c.id for c in rows[:limit]]
+    citizens = sorted(results_queryset(best), key=lambda c: best.index(c.id))
     for c in citizens:
-        c.search_score = _score(c, parsed) + (1.0 if c.id in ident_ids else 0.0)
+        c.search_score = scores[c.id]
         c.match_reason = ident_reasons.get(c.id) or _reason(c, parsed, c.search_score)
-    citizens = [c for c in citizens if c.search_score >= 0.5]
-    citizens.sort(key=lambda c: (-c.search_score, c.last_name, c.first_name, c.id))
-    return citizens[:limit]
+    return citizens

@@ -36,7 +36,8 @@ def test_create_lists_duplicates_and_needs_confirmation(agent_client):
         "no_contact_details_reason": "None",
     }
     response = agent_client.post("/citizens/new/", form)
-    assert response.status_code == 200 and existing.reference.encode() in response.content
+    assert response.status_code == 200
+    assert existing.reference.encode() in response.content
     assert b"Similar name and same date of birth" in response.content
     response = agent_client.post(
         "/citizens/new/", form | {"confirm_step": "1", "confirm_new": "on"}
@@ -55,7 +56,8 @@ def test_api_search_returns_ranked_results(api):
     CitizenFactory(first_name="Jane", last_name="Smithson")
     body = api.get("/api/v1/citizens/", {"q": "Jon Smyth"}).json()
     assert set(body) == {"count", "next", "previous", "results"}
-    assert body["results"][0]["id"] == john.pk and "version" in body["results"][0]
+    assert body["results"][0]["id"] == john.pk
+    assert "version" in body["results"][0]
 
 
 def test_api_create_201(api):
@@ -76,8 +78,12 @@ def test_api_create_201(api):
     body = response.json()
     assert (
         body["postcode"] == "SW1A 1AA"
-        and body["phone"] == "+447700900555"
-        and body["version"] == 1
+    )
+    assert (
+        body["phone"] == "+447700900555"
+    )
+    assert (
+        body["version"] == 1
     )
 
 
@@ -119,13 +125,16 @@ def test_api_patch_with_stale_version_409(api):
     ok = api.patch(
         f"/api/v1/citizens/{c.pk}/", {"last_name": "After", "version": 1}, format="json"
     )
-    assert ok.status_code == 200 and ok.json()["version"] == 2
+    assert ok.status_code == 200
+    assert ok.json()["version"] == 2
     stale = api.patch(
         f"/api/v1/citizens/{c.pk}/", {"last_name": "Again", "version": 1}, format="json"
     )
-    assert stale.status_code == 409 and stale.json()["current"]["last_name"] == "After"
+    assert stale.status_code == 409
+    assert stale.json()["current"]["last_name"] == "After"
     bad = api.patch(f"/api/v1/citizens/{c.pk}/", {"postcode": "zzz", "version": 2}, format="json")
-    assert bad.status_code == 400 and "postcode" in bad.json()
+    assert bad.status_code == 400
+    assert "postcode" in bad.json()
 
 
 def test_api_notes_and_duplicates(api):

@@ -55,7 +55,8 @@ def test_same_email_is_a_duplicate_with_reason():
     c = CitizenFactory()
     EmailAddressFactory(citizen=c, email="a.person@example.com")
     found = duplicate_candidates(last_name="Different", email="A.Person@example.com")
-    assert found[0].pk == c.pk and "Same email address" in found[0].match_reasons
+    assert found[0].pk == c.pk
+    assert "Same email address" in found[0].match_reasons
 
 
 def test_probable_duplicates_lists_pairs_but_not_dismissed_ones(team_leader):
@@ -96,17 +97,22 @@ def test_merge_moves_every_linked_record_and_keeps_a_pointer(team_leader, refere
     )
 
     merged.refresh_from_db()
-    assert merged.status == Citizen.Status.MERGED and merged.merged_into == survivor
+    assert merged.status == Citizen.Status.MERGED
+    assert merged.merged_into == survivor
     assert Note.objects.get(pk=note.pk).citizen == survivor
     assert account.__class__.objects.get(pk=account.pk).citizen == survivor
     assert Contact.objects.get(pk=contact.pk).citizen == survivor
     assert (
-        survivor.addresses.count() == 2 and survivor.addresses.filter(is_current=True).count() == 1
+        survivor.addresses.count() == 2
+    )
+    assert (
+        survivor.addresses.filter(is_current=True).count() == 1
     )
     assert survivor.emails.count() == 1
     viewed.refresh_from_db()
     assert viewed.citizen_id == merged.pk  # the audit trail keeps what was actually viewed
-    assert isinstance(record, MergeRecord) and record.merged_by == team_leader
+    assert isinstance(record, MergeRecord)
+    assert record.merged_by == team_leader
     assert record.moved["contacts.Contact.citizen"] == 1
     assert citizen_get(pk=merged.pk) == survivor
 

@@ -44,7 +44,8 @@ def test_concurrent_edit_page_shows_both_values(agent_client):
     response = agent_client.post(f"/citizens/{c.pk}/edit/", form)
     assert response.status_code == 200
     assert b"Someone else changed this record" in response.content
-    assert b"Theirs" in response.content and b"Mine" in response.content
+    assert b"Theirs" in response.content
+    assert b"Mine" in response.content
     assert Citizen.objects.get(pk=c.pk).last_name == "Theirs"
 
 
@@ -62,12 +63,16 @@ def test_changes_are_recorded_field_by_field_and_dob_is_sensitive(agent):
         },
     )
     by_field = {ch["field"]: ch for ch in changes}
-    assert by_field["last_name"]["old"] == "Old" and by_field["last_name"]["new"] == "New"
+    assert by_field["last_name"]["old"] == "Old"
+    assert by_field["last_name"]["new"] == "New"
     assert by_field["date_of_birth"]["sensitive"] is True
     stored = CitizenChange.objects.get(citizen=c, field="date_of_birth")
-    assert stored.old == "" and stored.new == "" and stored.changed_by == agent
+    assert stored.old == ""
+    assert stored.new == ""
+    assert stored.changed_by == agent
     c.refresh_from_db()
-    assert c.version == 2 and c.addresses.get(is_current=True).postcode == "M1 1AE"
+    assert c.version == 2
+    assert c.addresses.get(is_current=True).postcode == "M1 1AE"
 
 
 def test_prompts_ask_for_missing_or_stale_email_and_mobile():
@@ -79,7 +84,8 @@ def test_prompts_ask_for_missing_or_stale_email_and_mobile():
     EmailAddressFactory(citizen=c, confirmed_at=timezone.now() - timedelta(days=400))
     PhoneNumberFactory(citizen=c, confirmed_at=timezone.now())
     prompts = citizen_contact_prompts(citizen=c)
-    assert len(prompts) == 1 and prompts[0].startswith("Confirm the email address")
+    assert len(prompts) == 1
+    assert prompts[0].startswith("Confirm the email address")
 
 
 def test_answers_are_stored_only_as_salted_hashes():
@@ -160,7 +166,8 @@ def test_pass_holds_for_the_current_contact_only(agent, reference_data):
     attempt = verification_attempt(
         actor=agent, service_account=account, answers=RIGHT, contact=first
     )
-    assert attempt.contact == first and attempt.valid_until is None
+    assert attempt.contact == first
+    assert attempt.valid_until is None
     assert (
         verification_current_pass(service_account=account, staff=agent, contact=first) == attempt
     )
@@ -175,7 +182,8 @@ def test_verify_page_never_shows_stored_answers(agent_client):
     account = ServiceAccountFactory(answers=RIGHT)
     url = f"/citizens/{account.citizen_id}/accounts/{account.pk}/verify/"
     response = agent_client.post(url, RIGHT | {"last_payment": "1.00"})
-    assert b"did not match" in response.content and b"345.00" not in response.content
+    assert b"did not match" in response.content
+    assert b"345.00" not in response.content
     response = agent_client.post(url, RIGHT)
     assert response.status_code == 302
 
@@ -191,7 +199,8 @@ def test_sensitive_notes_only_for_permitted_roles(agent, team_leader):
     NoteFactory(citizen=c, text="Secret matter", sensitive=True)
     agent_page = agent_client.get(f"/citizens/{c.pk}/").content
     leader_page = team_leader_client.get(f"/citizens/{c.pk}/").content
-    assert b"Ordinary note" in agent_page and b"Secret matter" not in agent_page
+    assert b"Ordinary note" in agent_page
+    assert b"Secret matter" not in agent_page
     assert b"Secret matter" in leader_page
 
 
@@ -203,7 +212,8 @@ def test_note_correction_keeps_the_original(agent_client):
     )
     assert response.status_code == 302
     original.refresh_from_db()
-    assert original.text == "Wrong text" and original.corrections.get().text == "Right text"
+    assert original.text == "Wrong text"
+    assert original.corrections.get().text == "Right text"
 
 
 def test_empty_note_is_refused_in_plain_words(agent_client):

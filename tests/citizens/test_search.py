@@ -44,7 +44,8 @@ def names(results):
 def test_search_finds_misspelt_partial_and_reordered_names(people, query):
     john, _ = people
     results = citizen_search(query=query)
-    assert results and results[0].pk == john.pk
+    assert results
+    assert results[0].pk == john.pk
 
 
 def test_ranking_puts_the_exact_person_first(people):
@@ -128,7 +129,8 @@ def test_search_page_shows_results_and_is_audited(agent_client, people):
 
     response = agent_client.get("/citizens/", {"q": "Jon Smyth"})
     assert response.status_code == 200
-    assert b"John" in response.content and b"SW1A 1AA" in response.content
+    assert b"John" in response.content
+    assert b"SW1A 1AA" in response.content
     assert AuditEvent.objects.filter(action="search").exists()
 
 
@@ -141,6 +143,9 @@ def test_search_partial_for_htmx(agent_client, people):
 
 def test_advanced_search_filters_and_reports_bad_dates(agent_client, people):
     ok = agent_client.get("/citizens/advanced/", {"last_name": "smi", "postcode": "SW1A"})
-    assert ok.status_code == 200 and b"John" in ok.content and b"Jane" not in ok.content
+    assert ok.status_code == 200
+    assert b"John" in ok.content
+    assert b"Jane" not in ok.content
     bad = agent_client.get("/citizens/advanced/", {"date_of_birth": "31/02/1980"})
-    assert bad.status_code == 200 and b"There is a problem" in bad.content
+    assert bad.status_code == 200
+    assert b"There is a problem" in bad.content
