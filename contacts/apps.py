@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class ContactsConfig(AppConfig):
     name = "contacts"
     verbose_name = "Contacts"
+
+    def ready(self):
+        from citizens.panels import register_panel
+        from contacts.panels import contact_panel_context
+
+        register_panel("contacts/_citizen_panel.html", order=20, context=contact_panel_context)

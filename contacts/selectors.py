@@ -87,6 +87,15 @@ def contact_list(*, filters=None, citizen=None):
     return filterset, queryset
 
 
+def citizen_contacts_recent(*, citizen, limit=5):
+    """The citizen's latest contacts for their record page (one query)."""
+    return list(
+        _with_related(Contact.objects.filter(citizen=citizen)).order_by("-started_at", "-id")[
+            :limit
+        ]
+    )
+
+
 def contacts_needing_review(*, staff):
     return _with_related(Contact.objects.filter(agent=staff, needs_review=True)).order_by(
         "-started_at", "-id"
@@ -112,8 +121,12 @@ def agent_outcomes():
 # --- Prompts and linked items ---------------------------------------------------------------
 
 
-def contact_prompts(*, citizen, staff) -> list[extensions.Prompt]:
-    """What the agent should act on at the start of a contact with this citizen."""
+def contact_prompts(*, citizen, staff, include_citizen=True) -> list[extensions.Prompt]:
+    """What the agent should act on at the start of a contact with this citizen.
+
+    `include_citizen=False` leaves out citizens' own prompts (missing or stale email/mobile,
+    assistance needs) for pages that show those already, such as the citizen record.
+    """
     if citizen is None:
         return []
     providers = []
@@ -121,7 +134,11 @@ def contact_prompts(*, citizen, staff) -> list[extensions.Prompt]:
         citizen_selectors = importlib.import_module("citizens.selectors")
     except ModuleNotFoundError:
         citizen_selectors = None
-    if citizen_selectors is not None and hasattr(citizen_selectors, "citizen_contact_prompts"):
+    if (
+        include_citizen
+        and citizen_selectors is not None
+        and hasattr(citizen_selectors, "citizen_contact_prompts")
+    ):
         providers.append(
             lambda *, citizen, staff: citizen_selectors.citizen_contact_prompts(citizen=citizen)
         )

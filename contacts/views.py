@@ -153,7 +153,9 @@ def _after_start(request, contact):
         )
         return redirect(contact)
     messages.success(request, f"{contact.channel} contact started with {contact.citizen}.")
-    for prompt in contact_prompts(citizen=contact.citizen, staff=request.user)[:6]:
+    # The record page shows the citizen's own prompts; add those of other apps.
+    prompts = contact_prompts(citizen=contact.citizen, staff=request.user, include_citizen=False)
+    for prompt in prompts[:6]:
         messages.warning(request, prompt.text)
     return redirect(citizen_url(contact.citizen))
 
@@ -182,7 +184,8 @@ def contact_attach_view(request, pk):
         return redirect(contact)
     contact_session_remember(request, contact if contact.is_open else None)
     messages.success(request, f"{citizen} added to this contact.")
-    for prompt in contact_prompts(citizen=citizen, staff=request.user)[:6]:
+    prompts = contact_prompts(citizen=citizen, staff=request.user, include_citizen=False)
+    for prompt in prompts[:6]:
         messages.warning(request, prompt.text)
     target = citizen_url(citizen)
     return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
@@ -395,11 +398,8 @@ def incoming_view(request):
     if len(matches) == 1:
         citizen = matches[0]
         messages.info(request, f"Incoming call from {raw}: {citizen}.")
-        target = citizen_url(citizen)
-        if active_contact_for_request(request).contact is None:
-            query = urlencode({"citizen": citizen.pk, "channel": "phone"})
-            target = f"{reverse('contacts:start')}?{query}"
-        return redirect(target)
+        # The record's contacts panel offers "Start a contact" with the phone channel chosen.
+        return redirect(f"{citizen_url(citizen)}?{urlencode({'channel': 'phone'})}")
     context = {
         "raw": raw,
         "number": number,

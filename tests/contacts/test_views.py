@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from audit.services import ACTIVE_CONTACT_SESSION_KEY
-from contacts.models import Contact
+from contacts.models import Channel, Contact
 from contacts.services import contact_start
 from tests.contacts.conftest import new_citizen
 from tests.factories import PhoneNumberFactory, StaffFactory
@@ -67,9 +67,11 @@ def test_start_contact_shows_the_citizens_prompts(agent_client, ref):
         {"citizen": citizen.pk, "channel": ref.phone.pk, "location": ref.contact_centre.pk},
         follow=True,
     )
-    texts = [str(m) for m in response.context["messages"]]
-    assert any("No email address" in t for t in texts)
-    assert any("No mobile number" in t for t in texts)
+    body = response.content.decode()
+    assert response.redirect_chain[-1][0] == citizen.get_absolute_url()
+    assert "No email address" in body
+    assert "No mobile number" in body
+    assert "End contact" in body
 
 
 def test_registered_prompt_providers_are_shown(agent, ref):
@@ -343,13 +345,16 @@ def test_agent_sees_and_completes_contacts_closed_by_the_job(agent_client, agent
 @pytest.mark.parametrize(
     "raw", ["07700 900123", "+44 7700 900123", "(07700) 900-123", "447700900123"]
 )
-def test_screen_pop_with_one_match_opens_that_citizen(agent_client, raw):
+def test_screen_pop_with_one_match_opens_that_citizen(agent_client, ref, raw):
     citizen = new_citizen()
     PhoneNumberFactory(citizen=citizen, number="+447700900123")
     response = agent_client.get("/contacts/incoming", {"phone": raw})
     assert response.status_code == 302
-    assert f"citizen={citizen.pk}" in response.url
-    assert "channel=phone" in response.url
+    assert response.url == f"{citizen.get_absolute_url()}?channel=phone"
+    page = agent_client.get(response.url).content.decode()
+    assert 'data-testid="start-contact-form"' in page
+    phone = Channel.objects.get(code="phone")
+    assert f'<option value="{phone.pk}" selected>Phone</option>' in page
 
 
 def test_screen_pop_with_several_matches_lists_them(agent_client):
@@ -409,3 +414,49 @@ def test_signed_out_users_are_sent_to_sign_in(client):
     response = client.get(reverse("contacts:history"))
     assert response.status_code == 302
     assert "/accounts/sign-in/" in response.url
+
+
+# --- the citizen record's contacts panel ----------------------------------------------------------
+
+
+def test_citizen_record_panel_lists_recent_contacts_and_offers_start(agent_client, ref):
+    citizen = new_citizen()
+    ContactFactory(ended=True, citizen=citizen, channel=ref.face_to_face, location=ref.reception)
+    body = agent_client.get(citizen.get_absolute_url()).content.decode()
+    assert 'data-testid="citizen-contacts-panel"' in body
+    assert 'data-testid="start-contact-form"' in body
+    assert "Face to face" in body
+
+
+def test_citizen_record_panel_offers_to_add_the_caller_to_an_anonymous_contact(
+    agent_client, agent, ref
+):
+    contact = contact_start(actor=agent, channel=ref.phone, location=ref.contact_centre)
+    citizen = new_citizen()
+    body = agent_client.get(citizen.get_absolute_url()).content.decode()
+    assert reverse("contacts:attach", args=[contact.pk]) in body
+    assert 'data-testid="start-contact-form"' not in body
+
+
+def test_citizen_record_panel_warns_when_in_a_contact_with_someone_else(agent_client, agent, ref):
+    contact_start(
+        actor=agent, channel=ref.phone, location=ref.contact_centre, citizen=new_citizen()
+    )
+    body = agent_client.get(new_citizen().get_absolute_url()).content.decode()
+    assert "before you start one with" in body
+
+
+def test_citizen_record_panel_query_count_does_not_grow(
+    agent_client, ref, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    citizen = new_citizen()
+    ContactFactory(ended=True, citizen=citizen, channel=ref.phone, location=ref.contact_centre)
+    with CaptureQueriesContext(connection) as few:
+        agent_client.get(citizen.get_absolute_url())
+    for _ in range(20):
+        ContactFactory(ended=True, citizen=citizen, channel=ref.phone, location=ref.contact_centre)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        agent_client.get(citizen.get_absolute_url())

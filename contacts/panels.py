@@ -1,0 +1,36 @@
+"""The contacts panel on the citizen record page (registered with citizens.panels in ready())."""
+
+from django.db.models import Count
+
+from contacts.active import active_contact_for_request
+from contacts.forms import StartContactForm
+from contacts.models import Channel, Contact
+from contacts.selectors import citizen_contacts_recent, contact_default_location, contact_prompts
+
+
+def contact_panel_context(request, citizen) -> dict:
+    """Recent contacts, the total, and what the "start a contact" box should offer."""
+    open_contact = active_contact_for_request(request).contact
+    total = Contact.objects.filter(citizen=citizen).aggregate(n=Count("id"))["n"]
+    context = {
+        "recent_contacts": citizen_contacts_recent(citizen=citizen),
+        "contact_total": total,
+        "open_contact": open_contact,
+        "can_start": request.user.has_perm("contacts.add_contact"),
+        "start_form": None,
+        "extra_prompts": [],
+    }
+    if open_contact is None and context["can_start"]:
+        channel = Channel.objects.filter(code=request.GET.get("channel") or "").first()
+        context["start_form"] = StartContactForm(
+            initial={
+                "channel": channel or Channel.objects.active().first(),
+                "location": contact_default_location(staff=request.user),
+            },
+            auto_id="start_%s",
+        )
+    elif open_contact is not None and open_contact.citizen_id == citizen.pk:
+        context["extra_prompts"] = contact_prompts(
+            citizen=citizen, staff=request.user, include_citizen=False
+        )
+    return context
