@@ -416,7 +416,7 @@ def test_signed_out_users_are_sent_to_sign_in(client):
     assert "/accounts/sign-in/" in response.url
 
 
-# --- the citizen record's contacts panel ----------------------------------------------------------
+# --- the citizen record's contacts panel ---------------------------------------------------------
 
 
 def test_citizen_record_panel_lists_recent_contacts_and_offers_start(agent_client, ref):

@@ -28,8 +28,3 @@ from tests.factories.requests_tracking import (  # noqa: F401, E402
     StageActionFactory,
 )
 from tests.factories.timeline import EntryFactory  # noqa: F401
-from tests.factories.contacts import (  # noqa: F401
-    AvoidableReasonFactory,
-    ContactFactory,
-    PartnerOrganisationFactory,
-)
