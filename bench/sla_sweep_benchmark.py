@@ -112,16 +112,41 @@ def build(n, due_share):
     return due
 
 
+def reset(n, due_share):
+    """Put the due share back as it was before the last sweep (rows kept)."""
+    from notifications.models import Message
+    from requests_tracking.models import ActionFiring
+
+    due = int(n * due_share)
+    ActionFiring.objects.all().delete()
+    Message.objects.all().delete()
+    with connection.cursor() as cur:
+        cur.execute(
+            "UPDATE requests_tracking_request SET sla_state = 'on_track', "
+            "next_check_at = now() - interval '29 days' WHERE reference IN "
+            "(SELECT 'BENCH-' || g FROM generate_series(1, %s) AS g)",
+            [due],
+        )
+    return due
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=1_000_000)
     parser.add_argument("--due-share", type=float, default=0.01)
+    parser.add_argument(
+        "--reuse", action="store_true", help="Keep the rows of the last run; reset the due ones."
+    )
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Run this against PostgreSQL (set DATABASE_URL).")
     ensure_database()
     call_command("migrate", verbosity=0)
-    due = build(args.requests, args.due_share)
+    due = (
+        reset(args.requests, args.due_share)
+        if args.reuse
+        else build(args.requests, args.due_share)
+    )
 
     import notifications.services as outbox
     from notifications.models import Message

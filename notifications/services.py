@@ -2,6 +2,7 @@
 
 import logging
 from datetime import timedelta
+from functools import lru_cache
 
 from django.db import transaction
 from django.template import Context, Engine, TemplateSyntaxError
@@ -24,9 +25,14 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(30 * 2 ** max(0, attempts - 1), 3600))
 
 
+@lru_cache(maxsize=256)
+def _compiled(text: str):
+    return _engine.from_string(text)
+
+
 def template_render(*, text: str, context: dict) -> str:
     try:
-        return _engine.from_string(text).render(Context(context)).strip()
+        return _compiled(text).render(Context(context)).strip()
     except TemplateSyntaxError:
         log.exception("Message template could not be rendered; sending it as written")
         return text
@@ -54,7 +60,7 @@ def _dispatch(message_ids):
             log.warning("Broker unavailable (%s); the outbox sweep will send %s", exc, message_id)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def message_enqueue(
     *,
     actor=None,

@@ -245,7 +245,7 @@ def _action_fire(*, actor, request, visit, action: StageAction, note: str = "") 
         template_render(text=template.sms_body, context=context) if template.sms_body else ""
     )
     event_key = f"request:{request.pk}:visit:{visit.pk}:action:{action.pk}"
-    event = f"{action.get_trigger_display()} – {visit.stage.name}"
+    event = f"{action.get_trigger_display()} – {action.stage.name}"
     targets: list[tuple[str, str, str]] = []
     if action.recipient == StageAction.Recipient.CITIZEN:
         if action.channel == StageAction.Channel.PREFERRED:
