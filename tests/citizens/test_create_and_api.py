@@ -76,15 +76,9 @@ def test_api_create_201(api):
     )
     assert response.status_code == 201
     body = response.json()
-    assert (
-        body["postcode"] == "SW1A 1AA"
-    )
-    assert (
-        body["phone"] == "+447700900555"
-    )
-    assert (
-        body["version"] == 1
-    )
+    assert body["postcode"] == "SW1A 1AA"
+    assert body["phone"] == "+447700900555"
+    assert body["version"] == 1
 
 
 @pytest.mark.parametrize(

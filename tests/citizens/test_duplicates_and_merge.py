@@ -102,12 +102,8 @@ def test_merge_moves_every_linked_record_and_keeps_a_pointer(team_leader, refere
     assert Note.objects.get(pk=note.pk).citizen == survivor
     assert account.__class__.objects.get(pk=account.pk).citizen == survivor
     assert Contact.objects.get(pk=contact.pk).citizen == survivor
-    assert (
-        survivor.addresses.count() == 2
-    )
-    assert (
-        survivor.addresses.filter(is_current=True).count() == 1
-    )
+    assert survivor.addresses.count() == 2
+    assert survivor.addresses.filter(is_current=True).count() == 1
     assert survivor.emails.count() == 1
     viewed.refresh_from_db()
     assert viewed.citizen_id == merged.pk  # the audit trail keeps what was actually viewed

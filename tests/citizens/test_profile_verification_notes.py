@@ -223,10 +223,21 @@ def test_empty_note_is_refused_in_plain_words(agent_client):
 
 
 def test_record_page_queries_do_not_grow_with_data(agent_client, django_assert_max_num_queries):
-    c = CitizenFactory()
-    for _ in range(5):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add_rows(c):
         NoteFactory(citizen=c)
         ServiceAccountFactory(citizen=c)
         EmailAddressFactory(citizen=c, is_primary=False)
-    with django_assert_max_num_queries(30):
+        PhoneNumberFactory(citizen=c, is_primary=False)
+
+    c = CitizenFactory()
+    add_rows(c)
+    with CaptureQueriesContext(connection) as small:
+        assert agent_client.get(f"/citizens/{c.pk}/").status_code == 200
+    for _ in range(6):
+        add_rows(c)
+    # Panels registered by other apps add their own fixed queries; none grows with the data.
+    with django_assert_max_num_queries(len(small.captured_queries)):
         assert agent_client.get(f"/citizens/{c.pk}/").status_code == 200
