@@ -32,24 +32,30 @@ class Command(BaseCommand):
         if citizen_model.objects.exists() and not force:
             self.stdout.write("Demo records exist already: left as they are (use --force to add).")
         else:
-            for app_config in apps.get_app_configs():
-                try:
-                    module = importlib.import_module(f"{app_config.name}.demo")
-                except ModuleNotFoundError as exc:
-                    if exc.name != f"{app_config.name}.demo":
-                        raise
-                    continue
-                if not hasattr(module, "seed"):
-                    continue
+            for module in self._demo_modules():
                 started = time.monotonic()
                 module.seed(ctx)
                 self.stdout.write(
-                    f"  {app_config.label}: done in {time.monotonic() - started:.1f}s"
+                    f"  {module.__name__}: done in {time.monotonic() - started:.1f}s"
                 )
         self.stdout.write("")
         self.stdout.write(f"Demo sign-in details (password for all: {DEMO_PASSWORD}):")
         for username, (_first, _last, role, _loc) in DEMO_STAFF.items():
             self.stdout.write(f"  {username:<12} {role}")
+
+    def _demo_modules(self):
+        """Each app's `demo` module, in INSTALLED_APPS order unless it sets a later ORDER."""
+        modules = []
+        for app_config in apps.get_app_configs():
+            try:
+                module = importlib.import_module(f"{app_config.name}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{app_config.name}.demo":
+                    raise
+                continue
+            if hasattr(module, "seed"):
+                modules.append(module)
+        return sorted(modules, key=lambda m: getattr(m, "ORDER", 0))
 
     def _ensure_staff(self):
         staff_model = get_user_model()
