@@ -212,7 +212,10 @@ class LinkedGroup:
 def contact_linked_items(*, contact) -> list[LinkedGroup]:
     """Requests raised, forms started and verifications made during the contact."""
     groups = []
+    verification = _verification_relation()  # shown as "Verified for" instead
     for rel in _reverse_relations():
+        if verification is not None and rel.related_model is verification.related_model:
+            continue
         items = list(getattr(contact, rel.get_accessor_name()).all()[:50])
         if items:
             label = str(rel.related_model._meta.verbose_name_plural).capitalize()

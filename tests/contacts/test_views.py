@@ -460,3 +460,37 @@ def test_citizen_record_panel_query_count_does_not_grow(
         ContactFactory(ended=True, citizen=citizen, channel=ref.phone, location=ref.contact_centre)
     with django_assert_max_num_queries(len(few.captured_queries)):
         agent_client.get(citizen.get_absolute_url())
+
+
+def test_active_bar_refresh_shows_verified_services_and_does_not_poll(agent_client, agent, ref):
+    citizen = new_citizen()
+    contact_start(actor=agent, channel=ref.phone, location=ref.contact_centre, citizen=citizen)
+    page = agent_client.get(reverse("core:home")).content.decode()
+    assert 'hx-trigger="load delay:300ms"' in page
+    assert "every" not in page.split('id="active-contact-bar"')[1].split(">")[0]
+    refreshed = agent_client.get(reverse("contacts:active_bar")).content.decode()
+    assert "hx-get" not in refreshed.split('id="active-contact-bar"')[1].split(">")[0]
+
+
+def test_contact_page_and_bar_show_services_verified_in_this_contact(agent_client, agent, ref):
+    from citizens.models import VerificationAttempt
+    from tests.factories.citizens import ServiceAccountFactory
+
+    citizen = new_citizen()
+    contact = contact_start(
+        actor=agent, channel=ref.phone, location=ref.contact_centre, citizen=citizen
+    )
+    account = ServiceAccountFactory(citizen=citizen)
+    VerificationAttempt.objects.create(
+        citizen=citizen, service_account=account, staff=agent, contact=contact, result="fail"
+    )
+    assert "Verified for" not in agent_client.get(reverse("contacts:active_bar")).content.decode()
+    VerificationAttempt.objects.create(
+        citizen=citizen, service_account=account, staff=agent, contact=contact, result="pass"
+    )
+    bar = agent_client.get(reverse("contacts:active_bar")).content.decode()
+    assert "Verified for" in bar
+    assert "Council Tax" in bar
+    page = agent_client.get(contact.get_absolute_url()).content.decode()
+    assert "Verification attempts" not in page  # shown as "Verified for", not as linked items
+    assert '<strong class="govuk-tag govuk-tag--blue">Council Tax</strong>' in page
