@@ -183,23 +183,23 @@ def _base_queryset(parsed: ParsedQuery):
     return qs
 
 
-def _tsquery(tokens: list[str], fuzzy: bool) -> str:
+def _tsquery(tokens: list[str], fuzzy: bool, all_prefix: bool = False) -> str:
     parts = []
-    for token in tokens:
-        alternatives = [f"{token}:*"]
+    for i, token in enumerate(tokens):
+        # Prefix matching (as-you-type, "Jo Smi") for the last word and short words only: a
+        # prefix expands to many index entries, an exact word to one.
+        prefix = all_prefix or i == len(tokens) - 1 or len(token) <= 3
+        alternatives = [f"{token}:*" if prefix else token]
         if fuzzy:
             alternatives += token_keys(token)
         parts.append("(" + " | ".join(alternatives) + ")")
     return " & ".join(parts)
 
 
-def _pg_name_ids(qs, tokens: list[str], fuzzy: bool) -> list[int]:
+def _pg_name_ids(qs, tokens: list[str], fuzzy: bool, all_prefix: bool = False) -> list[int]:
     where = "to_tsvector('simple'::regconfig, search_keys) @@ to_tsquery('simple', %s)"
-    return list(
-        qs.extra(where=[where], params=[_tsquery(tokens, fuzzy)]).values_list("id", flat=True)[
-            :CANDIDATES
-        ]
-    )
+    query = _tsquery(tokens, fuzzy, all_prefix)
+    return list(qs.extra(where=[where], params=[query]).values_list("id", flat=True)[:CANDIDATES])
 
 
 def _pg_trigram_ids(qs, tokens: list[str]) -> list[int]:
@@ -251,6 +251,8 @@ def _name_candidates(parsed: ParsedQuery, limit: int) -> list[int]:
     # Sound-alike and swapped-letter matches only when exact/prefix ones are few.
     if len(ids) < min(limit, 10):
         ids += [i for i in finder(qs, tokens, fuzzy=True) if i not in set(ids)]
+    if not ids and postgres and len(tokens) > 1:
+        ids = _pg_name_ids(qs, tokens, fuzzy=False, all_prefix=True)  # "Marg Thom"
     if not ids:
         ids = _pg_trigram_ids(qs, tokens) if postgres else _edit_distance_ids(qs, tokens)
     return ids
