@@ -1,6 +1,7 @@
 """Writes of the notifications app: the transactional outbox and the sending of its messages."""
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
 
@@ -10,13 +11,19 @@ from django.utils import timezone
 
 from notifications.backends import PermanentFailure, TemporaryFailure, backend_get
 from notifications.models import Message
-from notifications.signals import notification_failed, notification_queued, notification_sent
+from notifications.signals import (
+    notification_failed,
+    notification_queued,
+    notification_sent,
+    notifications_queued,
+)
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 10
 # While one worker sends a message no other may; a crashed sender's lease simply runs out.
 SEND_LEASE = timedelta(minutes=5)
+KEY_LENGTH = Message._meta.get_field("idempotency_key").max_length
 _engine = Engine(autoescape=False)
 
 
@@ -48,16 +55,113 @@ def template_check(text: str) -> str | None:
 
 
 def _dispatch(message_ids):
-    """Hand messages to the workers. If the broker is down they wait for the outbox sweep."""
+    """Hand new messages to the workers as one task. If the broker is down the outbox sweep
+    sends them later; with no broker (tasks run eagerly) they are sent here and now."""
     from kombu.exceptions import OperationalError
 
-    from notifications.tasks import send_message
+    from notifications.tasks import send_messages
 
-    for message_id in message_ids:
-        try:
-            send_message.delay(message_id)
-        except (OperationalError, OSError) as exc:
-            log.warning("Broker unavailable (%s); the outbox sweep will send %s", exc, message_id)
+    if not message_ids:
+        return
+    try:
+        send_messages.delay(list(message_ids))
+    except (OperationalError, OSError) as exc:
+        log.warning(
+            "Broker unavailable (%s); the outbox sweep will send %s message(s)",
+            exc,
+            len(message_ids),
+        )
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    """One message to write to the outbox (see `messages_enqueue_many`)."""
+
+    channel: str
+    recipient: str
+    body: str
+    idempotency_key: str
+    subject: str = ""
+    recipient_kind: str = ""
+    citizen_id: int | None = None
+    object_type: str = ""
+    object_id: str = ""
+    event: str = ""
+
+    @classmethod
+    def about(cls, obj, **fields) -> "OutgoingMessage":
+        """A message about `obj` (a model instance, or None)."""
+        if obj is not None:
+            fields.setdefault("object_type", obj._meta.label_lower)
+            fields.setdefault("object_id", str(obj.pk))
+        return cls(**fields)
+
+
+def _outbox_write(*, actor, messages) -> tuple[list[Message], dict[str, int]]:
+    """Insert the messages whose idempotency key is new; returns (new rows, existing key -> id).
+
+    The keys already stored are read first; the insert ignores conflicts on the unique key, so a
+    concurrent writer of the same key cannot fail the caller's transaction. If one wins that
+    race its message is also reported as new here: at worst it is handed to the workers twice,
+    and `message_send` claims a message under a row lock and only while pending, so it is still
+    sent once.
+    """
+    created_by = actor if actor is not None and actor.is_authenticated else None
+    wanted: dict[str, OutgoingMessage] = {}
+    for item in messages:
+        wanted.setdefault(item.idempotency_key[:KEY_LENGTH], item)  # first one per key wins
+    if not wanted:
+        return [], {}
+    existing = dict(
+        Message.objects.filter(idempotency_key__in=list(wanted)).values_list(
+            "idempotency_key", "pk"
+        )
+    )
+    rows = [
+        Message(
+            idempotency_key=key,
+            channel=item.channel,
+            recipient=item.recipient,
+            recipient_kind=item.recipient_kind,
+            subject=item.subject[:200],
+            body=item.body,
+            citizen_id=item.citizen_id,
+            object_type=item.object_type,
+            object_id=item.object_id,
+            event=item.event[:100],
+            created_by=created_by,
+        )
+        for key, item in wanted.items()
+        if key not in existing
+    ]
+    if not rows:
+        return [], existing
+    Message.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+    ids = dict(
+        Message.objects.filter(
+            idempotency_key__in=[row.idempotency_key for row in rows]
+        ).values_list("idempotency_key", "pk")
+    )
+    for row in rows:
+        row.pk = ids[row.idempotency_key]
+        row._state.adding = False
+    return rows, existing
+
+
+@transaction.atomic(savepoint=False)
+def messages_enqueue_many(*, actor=None, messages) -> list[Message]:
+    """Write many messages to the outbox in the caller's transaction; returns the new ones.
+
+    A key (event + channel + recipient) already in the outbox never makes a second message.
+    Sends one `notifications_queued` signal for the new messages and, after commit, hands them
+    to the workers as a single task.
+    """
+    created, _ = _outbox_write(actor=actor, messages=messages)
+    if created:
+        notifications_queued.send(sender=Message, instances=created, actor=actor)
+        ids = [message.pk for message in created]
+        transaction.on_commit(lambda: _dispatch(ids))
+    return created
 
 
 @transaction.atomic(savepoint=False)
@@ -78,25 +182,24 @@ def message_enqueue(
 
     The same idempotency key (event + channel + recipient) never makes a second message.
     """
-    message, created = Message.objects.get_or_create(
-        idempotency_key=idempotency_key[:200],
-        defaults={
-            "channel": channel,
-            "recipient": recipient,
-            "recipient_kind": recipient_kind,
-            "subject": subject[:200],
-            "body": body,
-            "citizen": citizen,
-            "object_type": obj._meta.label_lower if obj is not None else "",
-            "object_id": str(obj.pk) if obj is not None else "",
-            "event": event,
-            "created_by": actor if actor is not None and actor.is_authenticated else None,
-        },
+    item = OutgoingMessage.about(
+        obj,
+        channel=channel,
+        recipient=recipient,
+        body=body,
+        idempotency_key=idempotency_key,
+        subject=subject,
+        recipient_kind=recipient_kind,
+        citizen_id=citizen.pk if citizen is not None else None,
+        event=event,
     )
-    if created:
-        notification_queued.send(sender=Message, instance=message, actor=actor)
-        transaction.on_commit(lambda: _dispatch([message.pk]))
-    return message, created
+    created, existing = _outbox_write(actor=actor, messages=[item])
+    if not created:
+        return Message.objects.get(pk=existing[idempotency_key[:KEY_LENGTH]]), False
+    message = created[0]
+    notification_queued.send(sender=Message, instance=message, actor=actor)
+    transaction.on_commit(lambda: _dispatch([message.pk]))
+    return message, True
 
 
 def message_send(*, message_id: int, now=None) -> Message | None:
@@ -164,6 +267,13 @@ def message_send(*, message_id: int, now=None) -> Message | None:
         elif message.status == Message.Status.FAILED:
             notification_failed.send(sender=Message, instance=message, actor=None)
     return message
+
+
+def messages_send(*, message_ids, now=None) -> int:
+    """Send each of these messages that is still due (see `message_send`); returns how many."""
+    return sum(
+        message_send(message_id=message_id, now=now) is not None for message_id in message_ids
+    )
 
 
 def outbox_sweep(*, now=None, limit: int = 500) -> int:

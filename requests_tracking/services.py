@@ -4,19 +4,21 @@ Every transition checks its guard (see `transition_refusal`) and raises Transiti
 plain message when the request's state does not allow it; views show it, the API answers 409.
 """
 
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Avg, Count
+from django.db import connection, transaction
+from django.db.models import Avg, Count, prefetch_related_objects
 from django.utils import timezone
 
 from audit.services import audit_record
+from citizens.models import EmailAddress, PhoneNumber
 from citizens.normalise import postcode_normalise
 from core.sequences import sequence_next
-from notifications.services import message_enqueue, template_render
+from notifications.services import OutgoingMessage, messages_enqueue_many, template_render
 from requests_tracking import sla
 from requests_tracking.models import (
     ActionFiring,
@@ -29,15 +31,16 @@ from requests_tracking.models import (
     StageVisit,
 )
 from requests_tracking.signals import (
+    SlaChange,
     request_assigned,
     request_citizen_replied,
     request_created,
     request_evidence_added,
     request_information_requested,
     request_note_added,
-    request_sla_changed,
     request_stage_changed,
     request_status_changed,
+    requests_sla_changed,
 )
 from requests_tracking.working_time import add_working_seconds, working_seconds_between
 
@@ -173,26 +176,76 @@ def _locked(request) -> Request:
 # --- Messages -------------------------------------------------------------------------------
 
 
-def _citizen_address(citizen, channel: str) -> tuple[str, str] | None:
-    """(channel, address) to reach a citizen by, honouring their preference."""
-    emails = [e.email for e in citizen.emails.all()]
-    mobiles = [p.number for p in citizen.phones.all() if p.kind == "mobile"]
-    if channel == StageAction.Channel.EMAIL:
-        return ("email", emails[0]) if emails else None
-    if channel == StageAction.Channel.SMS:
-        return ("sms", mobiles[0]) if mobiles else None
-    if citizen.preferred_channel == "sms" and mobiles:
-        return ("sms", mobiles[0])
-    if emails:
-        return ("email", emails[0])
-    if mobiles:
-        return ("sms", mobiles[0])
-    return None
+@dataclass(frozen=True)
+class Reach:
+    """How to reach one citizen: their preferred channel, emails and mobiles, best first."""
+
+    citizen_id: int
+    preferred_channel: str
+    emails: tuple[str, ...]
+    mobiles: tuple[str, ...]
+
+    def address(self, channel: str) -> tuple[str, str] | None:
+        """(channel, address) to reach them by, honouring their preference."""
+        emails, mobiles = self.emails, self.mobiles
+        if channel == StageAction.Channel.EMAIL:
+            return ("email", emails[0]) if emails else None
+        if channel == StageAction.Channel.SMS:
+            return ("sms", mobiles[0]) if mobiles else None
+        if self.preferred_channel == "sms" and mobiles:
+            return ("sms", mobiles[0])
+        if emails:
+            return ("email", emails[0])
+        if mobiles:
+            return ("sms", mobiles[0])
+        return None
+
+
+def _audiences(requests) -> dict[int, list[Reach]]:
+    """Per request id: its citizen, then anyone following it, with how to reach each.
+
+    Three queries for any number of requests (followers, emails, mobiles).
+    """
+    requests = list(requests)
+    if not requests:
+        return {}
+    preferred = {r.citizen_id: r.citizen.preferred_channel for r in requests if r.citizen_id}
+    people = {r.pk: [r.citizen_id] if r.citizen_id else [] for r in requests}
+    followers = (
+        Request.followers.through.objects.filter(request_id__in=list(people))
+        .order_by("citizen__last_name", "citizen__first_name", "citizen_id")
+        .values_list("request_id", "citizen_id", "citizen__preferred_channel")
+    )
+    for request_id, citizen_id, channel in followers:
+        if citizen_id not in people[request_id]:
+            people[request_id].append(citizen_id)
+            preferred[citizen_id] = channel
+    if not preferred:
+        return {pk: [] for pk in people}
+    emails: dict[int, list[str]] = {}
+    for citizen_id, email in EmailAddress.objects.filter(
+        citizen_id__in=list(preferred)
+    ).values_list("citizen_id", "email"):
+        emails.setdefault(citizen_id, []).append(email)
+    mobiles: dict[int, list[str]] = {}
+    for citizen_id, number in PhoneNumber.objects.filter(
+        citizen_id__in=list(preferred), kind=PhoneNumber.Kind.MOBILE
+    ).values_list("citizen_id", "number"):
+        mobiles.setdefault(citizen_id, []).append(number)
+    reach = {
+        pk: Reach(pk, channel or "", tuple(emails.get(pk, ())), tuple(mobiles.get(pk, ())))
+        for pk, channel in preferred.items()
+    }
+    return {request_id: [reach[pk] for pk in ids] for request_id, ids in people.items()}
 
 
 def _context(request, note: str = "") -> dict:
     stage = request.current_stage
-    local = timezone.localtime
+    tz = timezone.get_current_timezone()
+
+    def local(moment):
+        return timezone.localtime(moment, tz)
+
     return {
         "reference": request.reference,
         "citizen_name": request.citizen.full_name if request.citizen_id else "resident",
@@ -209,92 +262,144 @@ def _context(request, note: str = "") -> dict:
     }
 
 
-def _send_to_citizens(*, actor, request, subject, body, sms_body, event_key, event) -> int:
-    """Message the citizen (and anyone following the request). Returns how many were queued."""
-    people = [request.citizen] if request.citizen_id else []
-    people += [c for c in request.followers.all() if c.pk != request.citizen_id]
-    queued = 0
-    for person in people:
-        target = _citizen_address(person, StageAction.Channel.PREFERRED)
-        if target is None:
-            continue
-        channel, address = target
-        message_enqueue(
-            actor=actor,
-            channel=channel,
-            recipient=address,
-            recipient_kind="citizen",
+@dataclass(frozen=True)
+class _Target:
+    kind: str  # citizen, officer, team or contractor
+    channel: str  # email or sms
+    address: str
+    citizen_id: int | None = None
+
+
+def _messages_to(*, request, targets, texts, event_key, event) -> list[OutgoingMessage]:
+    """One outbox message per target. `texts()` renders (subject, body, sms_body) when needed."""
+    if not targets:
+        return []
+    subject, body, sms_body = texts()
+    return [
+        OutgoingMessage.about(
+            request,
+            channel=t.channel,
+            recipient=t.address,
+            recipient_kind=t.kind,
             subject=subject,
-            body=sms_body if channel == "sms" and sms_body else body,
-            idempotency_key=f"{event_key}:{channel}:{address}",
-            citizen=person,
-            obj=request,
+            body=sms_body if t.channel == "sms" and sms_body else body,
+            idempotency_key=f"{event_key}:{t.channel}:{t.address}",
+            citizen_id=t.citizen_id,
             event=event,
         )
-        queued += 1
-    return queued
+        for t in targets
+    ]
 
 
-def _action_fire(*, actor, request, visit, action: StageAction, note: str = "") -> str:
-    """Queue the messages of one stage action; returns a short outcome for the record."""
-    template = action.template
-    context = _context(request, note)
-    subject = template_render(text=template.subject, context=context)
-    body = template_render(text=template.body, context=context)
-    sms_body = (
-        template_render(text=template.sms_body, context=context) if template.sms_body else ""
+def _citizen_targets(audience: list[Reach]) -> list[_Target]:
+    targets = []
+    for reach in audience:
+        found = reach.address(StageAction.Channel.PREFERRED)
+        if found:
+            targets.append(_Target("citizen", *found, citizen_id=reach.citizen_id))
+    return targets
+
+
+def _citizen_messages(
+    *, request, audience, subject, body, sms_body, event_key, event, context
+) -> list[OutgoingMessage]:
+    """Messages to the citizen and anyone following the request, each by their preference."""
+
+    def texts():
+        return (
+            template_render(text=subject, context=context),
+            template_render(text=body, context=context),
+            template_render(text=sms_body, context=context) if sms_body else "",
+        )
+
+    return _messages_to(
+        request=request,
+        targets=_citizen_targets(audience),
+        texts=texts,
+        event_key=event_key,
+        event=event,
     )
-    event_key = f"request:{request.pk}:visit:{visit.pk}:action:{action.pk}"
-    event = f"{action.get_trigger_display()} – {action.stage.name}"
-    targets: list[tuple[str, str, str]] = []
+
+
+def _action_messages(
+    *, request, visit, action: StageAction, audience: list[Reach], note: str = ""
+) -> tuple[list[OutgoingMessage], str]:
+    """The messages one stage action sends, and a short outcome for the record.
+
+    `audience` is the request's entry of `_audiences` (only read for citizen actions). The
+    template is rendered once, and only when there is someone to send to.
+    """
+    preferred = action.channel == StageAction.Channel.PREFERRED
+    targets: list[_Target] = []
     if action.recipient == StageAction.Recipient.CITIZEN:
-        if action.channel == StageAction.Channel.PREFERRED:
-            queued = _send_to_citizens(
-                actor=actor,
-                request=request,
-                subject=subject,
-                body=body,
-                sms_body=sms_body,
-                event_key=event_key,
-                event=event,
-            )
-            return f"{queued} message(s) to the citizen" if queued else "citizen has no details"
-        if request.citizen_id:
-            target = _citizen_address(request.citizen, action.channel)
-            if target:
-                targets.append(("citizen", *target))
+        if preferred:
+            targets = _citizen_targets(audience)
+        elif request.citizen_id:
+            own = next((r for r in audience if r.citizen_id == request.citizen_id), None)
+            found = own.address(action.channel) if own else None
+            if found:
+                targets.append(_Target("citizen", *found, citizen_id=request.citizen_id))
     elif action.recipient == StageAction.Recipient.OFFICER:
         if request.assigned_to_id and request.assigned_to.email:
-            targets.append(("officer", "email", request.assigned_to.email))
+            targets.append(_Target("officer", "email", request.assigned_to.email))
     elif action.recipient == StageAction.Recipient.TEAM:
         if request.team_id and request.team.email:
-            targets.append(("team", "email", request.team.email))
+            targets.append(_Target("team", "email", request.team.email))
     elif action.contractor_email:
-        targets.append(("contractor", "email", action.contractor_email))
-    for kind, channel, address in targets:
-        message_enqueue(
-            actor=actor,
-            channel=channel,
-            recipient=address,
-            recipient_kind=kind,
-            subject=subject,
-            body=sms_body if channel == "sms" and sms_body else body,
-            idempotency_key=f"{event_key}:{channel}:{address}",
-            citizen=request.citizen if kind == "citizen" else None,
-            obj=request,
-            event=event,
+        targets.append(_Target("contractor", "email", action.contractor_email))
+
+    def texts():
+        template = action.template
+        context = _context(request, note)
+        needs_sms = template.sms_body and any(t.channel == "sms" for t in targets)
+        return (
+            template_render(text=template.subject, context=context),
+            template_render(text=template.body, context=context),
+            template_render(text=template.sms_body, context=context) if needs_sms else "",
         )
-    return f"{len(targets)} message(s) queued" if targets else "nobody to send to"
+
+    messages = _messages_to(
+        request=request,
+        targets=targets,
+        texts=texts,
+        event_key=f"request:{request.pk}:visit:{visit.pk}:action:{action.pk}",
+        event=f"{action.get_trigger_display()} – {action.stage.name}",
+    )
+    if preferred and action.recipient == StageAction.Recipient.CITIZEN:
+        outcome = (
+            f"{len(messages)} message(s) to the citizen" if messages else "citizen has no details"
+        )
+    else:
+        outcome = f"{len(messages)} message(s) queued" if messages else "nobody to send to"
+    return messages, outcome[:200]
 
 
 def _fire_event_actions(*, actor, request, visit, trigger: str):
-    actions = [a for a in visit.stage.actions.all() if a.active and a.trigger == trigger]
+    """Fire the stage's actions for an event (entering, resolving) once per stage visit."""
+    actions = list(
+        StageAction.objects.filter(
+            stage_id=visit.stage_id, active=True, trigger=trigger
+        ).select_related("template", "stage")
+    )
+    if not actions:
+        return
+    fired = set(
+        ActionFiring.objects.filter(
+            visit=visit, key__in=[f"action:{a.pk}" for a in actions]
+        ).values_list("key", flat=True)
+    )
+    actions = [a for a in actions if f"action:{a.pk}" not in fired]
+    needs_people = any(a.recipient == StageAction.Recipient.CITIZEN for a in actions)
+    audience = _audiences([request]).get(request.pk, []) if needs_people else []
+    messages, firings = [], []
     for action in actions:
-        key = f"action:{action.pk}"
-        _, created = ActionFiring.objects.get_or_create(visit=visit, key=key)
-        if created:
-            outcome = _action_fire(actor=actor, request=request, visit=visit, action=action)
-            ActionFiring.objects.filter(visit=visit, key=key).update(outcome=outcome[:200])
+        batch, outcome = _action_messages(
+            request=request, visit=visit, action=action, audience=audience
+        )
+        messages += batch
+        firings.append(ActionFiring(visit=visit, key=f"action:{action.pk}", outcome=outcome))
+    ActionFiring.objects.bulk_create(firings)
+    messages_enqueue_many(actor=actor, messages=messages)
 
 
 # --- Dates ------------------------------------------------------------------------------------
@@ -614,23 +719,17 @@ def request_close(*, actor, request: Request, automatic: bool = False, now=None)
     _save(request)
     if automatic:
         template = request.process.closure_template
-        context = _context(request)
-        subject = template_render(
-            text=template.subject if template else AUTO_CLOSE_SUBJECT, context=context
-        )
-        body = template_render(
-            text=template.body if template else AUTO_CLOSE_BODY, context=context
-        )
-        sms = template_render(text=template.sms_body, context=context) if template else ""
-        _send_to_citizens(
-            actor=actor,
+        messages = _citizen_messages(
             request=request,
-            subject=subject,
-            body=body,
-            sms_body=sms,
+            audience=_audiences([request])[request.pk],
+            subject=template.subject if template else AUTO_CLOSE_SUBJECT,
+            body=template.body if template else AUTO_CLOSE_BODY,
+            sms_body=template.sms_body if template else "",
             event_key=f"request:{request.pk}:closed:{int(now.timestamp())}",
             event="Closed automatically",
+            context=_context(request),
         )
+        messages_enqueue_many(actor=actor, messages=messages)
     _status_changed(actor, request, "closed", "Closed automatically" if automatic else "")
     return request
 
@@ -728,16 +827,17 @@ def request_information_request(
         request.waiting_since = now
     _next_check_refresh(request)
     _save(request)
-    context = _context(request, note=question)
-    _send_to_citizens(
-        actor=actor,
+    messages = _citizen_messages(
         request=request,
-        subject=template_render(text=INFO_REQUEST_SUBJECT, context=context),
-        body=template_render(text=INFO_REQUEST_BODY, context=context),
+        audience=_audiences([request])[request.pk],
+        subject=INFO_REQUEST_SUBJECT,
+        body=INFO_REQUEST_BODY,
         sms_body="",
         event_key=f"request:{request.pk}:question:{note.pk}",
         event="Information requested",
+        context=_context(request, note=question),
     )
+    messages_enqueue_many(actor=actor, messages=messages)
     request_information_requested.send(
         sender=RequestNote, instance=note, actor=actor, request=request
     )
@@ -828,9 +928,7 @@ def requests_sla_sweep(*, now=None, batch_size: int = 500) -> int:
             batch = list(
                 Request.objects.filter(next_check_at__lte=now, status__in=Request.LIVE_STATUSES)
                 .select_for_update(skip_locked=True, of=("self",))
-                .select_related(
-                    "current_visit", "current_stage", "process", "citizen", "team", "assigned_to"
-                )
+                .select_related("current_visit")
                 .order_by("next_check_at")[:batch_size]
             )
             if not batch:
@@ -840,6 +938,14 @@ def requests_sla_sweep(*, now=None, batch_size: int = 500) -> int:
 
 
 def _sweep_batch(batch, now):
+    """Fire what is due for a batch of locked requests with a fixed number of queries.
+
+    Reads the stages' actions, the firings so far and (for citizen actions) who to tell once
+    for the batch; then writes the firings, the outbox messages and the requests' new SLA
+    state in bulk, and sends one `requests_sla_changed` signal for the batch.
+    """
+    # One query per relation: each stage, process, team and officer is loaded once per batch.
+    prefetch_related_objects(batch, "current_stage", "process", "citizen", "team", "assigned_to")
     stage_ids = {r.current_stage_id for r in batch}
     actions_by_stage: dict[int, list[StageAction]] = {sid: [] for sid in stage_ids}
     for action in StageAction.objects.filter(stage_id__in=stage_ids, active=True).select_related(
@@ -848,11 +954,14 @@ def _sweep_batch(batch, now):
         actions_by_stage[action.stage_id].append(action)
     fired: dict[int, set[str]] = {}
     for visit_id, key in ActionFiring.objects.filter(
-        visit_id__in=[r.current_visit_id for r in batch]
+        visit_id__in=[r.current_visit_id for r in batch if r.current_visit_id]
     ).values_list("visit_id", "key"):
         fired.setdefault(visit_id, set()).add(key)
+    points_by_stage = {}
 
-    new_firings = []
+    new_firings: list[ActionFiring] = []
+    due_actions: list[tuple[Request, StageVisit, StageAction, ActionFiring]] = []
+    changes: list[SlaChange] = []
     for request in batch:
         visit, stage = request.current_visit, request.current_stage
         if visit is None:
@@ -860,27 +969,72 @@ def _sweep_batch(batch, now):
             continue
         done = fired.setdefault(visit.pk, set())
         actions = actions_by_stage.get(stage.pk, [])
-        for share, key, action in sla.checkpoints(stage, actions):
-            if key in done or sla.checkpoint_at(visit, stage, share) > now:
+        if stage.pk not in points_by_stage:
+            points_by_stage[stage.pk] = sla.checkpoints(stage, actions)
+        points = points_by_stage[stage.pk]
+        times = {share: sla.checkpoint_at(visit, stage, share) for share in {p[0] for p in points}}
+        for share, key, action in points:
+            if key in done or times[share] > now:
                 continue
             done.add(key)
-            outcome = ""
+            firing = ActionFiring(visit=visit, key=key)
+            new_firings.append(firing)
             if key == "at_risk" and request.sla_state == Request.SlaState.ON_TRACK:
                 request.sla_state = Request.SlaState.AT_RISK
-                request_sla_changed.send(
-                    sender=Request, instance=request, actor=None, sla_state="at_risk", stage=stage
-                )
+                changes.append(SlaChange(request, "at_risk", stage))
             elif key == "breach":
                 request.sla_state = Request.SlaState.BREACHED
-                request_sla_changed.send(
-                    sender=Request, instance=request, actor=None, sla_state="breached", stage=stage
-                )
+                changes.append(SlaChange(request, "breached", stage))
             elif action is not None:
-                outcome = _action_fire(actor=None, request=request, visit=visit, action=action)
-            new_firings.append(ActionFiring(visit=visit, key=key, outcome=outcome[:200]))
-        request.next_check_at = sla.next_check(visit, stage, actions, done)
+                due_actions.append((request, visit, action, firing))
+        pending = [share for share, key, _ in points if key not in done]
+        request.next_check_at = times[min(pending)] if pending else None
+
+    audiences = _audiences(
+        {
+            request.pk: request
+            for request, _, action, _ in due_actions
+            if action.recipient == StageAction.Recipient.CITIZEN
+        }.values()
+    )
+    messages: list[OutgoingMessage] = []
+    for request, visit, action, firing in due_actions:
+        batch_messages, firing.outcome = _action_messages(
+            request=request, visit=visit, action=action, audience=audiences.get(request.pk, [])
+        )
+        messages += batch_messages
     ActionFiring.objects.bulk_create(new_firings)
-    Request.objects.bulk_update(batch, ["sla_state", "next_check_at"])
+    messages_enqueue_many(actor=None, messages=messages)
+    _sla_fields_save(batch)
+    if changes:
+        requests_sla_changed.send(sender=Request, changes=changes, actor=None)
+
+
+def _sla_fields_save(batch):
+    """Store the swept requests' sla_state and next_check_at in one statement.
+
+    On PostgreSQL the new values travel as arrays joined to the table (Django's bulk_update
+    builds a CASE expression per row, whose Python side costs more than the update itself).
+    """
+    if connection.vendor != "postgresql":
+        Request.objects.bulk_update(batch, ["sla_state", "next_check_at"])
+        return
+    table = Request._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE {table} AS r
+            SET sla_state = v.sla_state, next_check_at = v.next_check_at
+            FROM unnest(%s::bigint[], %s::varchar[], %s::timestamptz[])
+                AS v(id, sla_state, next_check_at)
+            WHERE r.id = v.id
+            """,  # noqa: S608 -- the table name is the model's, values are parameters
+            [
+                [r.pk for r in batch],
+                [r.sla_state for r in batch],
+                [r.next_check_at for r in batch],
+            ],
+        )
 
 
 def requests_auto_close(*, now=None, days: int | None = None, limit: int = 1000) -> int:

@@ -4,6 +4,8 @@ Every signal is sent with `sender=Request` (or RequestNote/Evidence), `instance=
 `actor=<Staff or None>`; extra keyword arguments are listed beside each.
 """
 
+from typing import NamedTuple
+
 from django.dispatch import Signal
 
 request_created = Signal()  # instance=Request
@@ -16,3 +18,12 @@ request_status_changed = Signal()
 request_assigned = Signal()  # instance=Request, team, assigned_to
 request_evidence_added = Signal()  # sender=Evidence, instance=Evidence, request
 request_sla_changed = Signal()  # instance=Request, sla_state (at_risk or breached), stage
+# The SLA sweep's batch form of request_sla_changed: changes=[SlaChange, ...] (no instance).
+# The sweep sends only this one; a receiver that wants every SLA change connects to both.
+requests_sla_changed = Signal()
+
+
+class SlaChange(NamedTuple):
+    request: object  # the Request
+    sla_state: str  # at_risk or breached
+    stage: object  # the Stage whose SLA it is

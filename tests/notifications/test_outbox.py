@@ -65,7 +65,7 @@ def test_broker_outage_delays_but_loses_nothing(monkeypatch, django_capture_on_c
     def broker_down(*args, **kwargs):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(tasks.send_message, "delay", broker_down)
+    monkeypatch.setattr(tasks.send_messages, "delay", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         message, _ = enqueue()  # the change commits even though the broker is down
     message.refresh_from_db()
@@ -172,3 +172,97 @@ def test_template_placeholders_render_and_bad_ones_are_reported():
     assert services.template_check("Ref {{ reference|no_such_filter }}") is not None
     assert services.template_check("Ref {% if x %}") is not None
     assert services.template_check("Ref {{ reference }}") is None
+
+
+def outgoing(key, recipient="a@example.com", **kwargs):
+    kwargs.setdefault("channel", "email")
+    kwargs.setdefault("body", "Your request has moved on.")
+    return services.OutgoingMessage(idempotency_key=key, recipient=recipient, **kwargs)
+
+
+def test_enqueue_many_writes_new_keys_once_and_sends_them_in_one_task(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    enqueue(key="old")  # already in the outbox from an earlier event
+    batches = []
+    real_delay = tasks.send_messages.delay
+    monkeypatch.setattr(
+        tasks.send_messages, "delay", lambda ids: batches.append(ids) or real_delay(ids)
+    )
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        created = services.messages_enqueue_many(
+            messages=[
+                outgoing("old"),
+                outgoing("new-1", "b@example.com"),
+                outgoing("new-2", "c@example.com", channel="sms", subject="Hi"),
+                outgoing("new-1", "someone-else@example.com"),  # same key twice: first wins
+            ]
+        )
+        assert mail.outbox == []  # nothing leaves before commit
+    assert len(callbacks) == 1
+    assert sorted(m.idempotency_key for m in created) == ["new-1", "new-2"]
+    assert all(m.pk for m in created)
+    assert batches == [[m.pk for m in created]]
+    assert Message.objects.count() == 3
+    assert Message.objects.get(idempotency_key="new-1").recipient == "b@example.com"
+    assert Message.objects.get(idempotency_key="new-1").status == Message.Status.SENT
+    assert [m.to for m in mail.outbox] == [["b@example.com"]]  # the SMS fails: SMTP has no SMS
+
+
+def test_enqueue_many_again_with_the_same_keys_writes_and_sends_nothing(
+    django_capture_on_commit_callbacks,
+):
+    messages = [outgoing(f"event:{n}", f"p{n}@example.com") for n in range(3)]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.messages_enqueue_many(messages=messages)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert services.messages_enqueue_many(messages=messages) == []
+    assert callbacks == []
+    assert Message.objects.count() == 3
+    assert len(mail.outbox) == 3
+
+
+def test_enqueue_many_sends_one_queued_signal_with_the_new_messages():
+    from notifications.signals import notifications_queued
+
+    heard = []
+
+    def receiver(sender, instances, **kwargs):
+        heard.append(sorted(m.idempotency_key for m in instances))
+
+    enqueue(key="old")
+    notifications_queued.connect(receiver)
+    try:
+        services.messages_enqueue_many(messages=[outgoing("old"), outgoing("x"), outgoing("y")])
+        services.messages_enqueue_many(messages=[outgoing("x")])
+    finally:
+        notifications_queued.disconnect(receiver)
+    assert heard == [["x", "y"]]
+
+
+def test_enqueue_many_during_a_broker_outage_loses_nothing(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.send_messages, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.messages_enqueue_many(messages=[outgoing("a"), outgoing("b", "b@example.com")])
+    assert set(Message.objects.values_list("status", flat=True)) == {Message.Status.PENDING}
+    monkeypatch.undo()
+    tasks.outbox_sweep.apply()
+    assert set(Message.objects.values_list("status", flat=True)) == {Message.Status.SENT}
+    assert len(mail.outbox) == 2
+
+
+def test_rolled_back_batch_writes_and_sends_nothing(django_capture_on_commit_callbacks):
+    with (  # noqa: PT012
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        services.messages_enqueue_many(messages=[outgoing("a"), outgoing("b")])
+        raise RuntimeError("the change failed")
+    assert Message.objects.count() == 0
+    assert mail.outbox == []

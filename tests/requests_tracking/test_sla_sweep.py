@@ -160,3 +160,101 @@ def test_followers_are_told_like_the_reporter(raise_request, process, officer):
         "jane@example.com",
         "neighbour@example.com",
     }
+
+
+def _citizen_with_follower(n):
+    from tests.factories import CitizenFactory, EmailAddressFactory, PhoneNumberFactory
+
+    person = CitizenFactory(middle_names="", preferred_channel="sms")
+    PhoneNumberFactory(citizen=person, number=f"+4477009{n:05d}")
+    EmailAddressFactory(citizen=person, email=f"person{n}@example.com")
+    neighbour = CitizenFactory(middle_names="")
+    EmailAddressFactory(citizen=neighbour, email=f"neighbour{n}@example.com")
+    return person, neighbour
+
+
+def _breach_actions(process):
+    stage = first_stage(process)
+    template = MessageTemplateFactory(sms_body="Text: {{ reference }} is late")
+    for recipient in (StageAction.Recipient.CITIZEN, StageAction.Recipient.TEAM):
+        StageActionFactory(
+            stage=stage, trigger=StageAction.Trigger.BREACH, recipient=recipient, template=template
+        )
+
+
+def _sweep_queries(raise_request, officer, count, first):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(first, first + count):
+        person, neighbour = _citizen_with_follower(n)
+        request = raise_request(citizen=person)
+        services.request_follow(actor=officer, request=request, citizen=neighbour)
+    with CaptureQueriesContext(connection) as queries:
+        assert services.requests_sla_sweep(now=at(2026, 3, 4, 10)) == count
+    return len(queries)
+
+
+def test_sweep_queries_do_not_grow_with_the_number_of_due_requests(
+    raise_request, process, officer
+):
+    _breach_actions(process)
+    few = _sweep_queries(raise_request, officer, 2, first=0)
+    many = _sweep_queries(raise_request, officer, 12, first=100)
+    assert many == few
+    # Each request: the citizen by text (their preference), the follower by email, the team.
+    assert Message.objects.count() == 14 * 3
+    assert Message.objects.filter(channel="sms", body__startswith="Text: REQ-").count() == 14
+
+
+def test_sweep_hands_each_batch_of_messages_to_the_workers_once(
+    raise_request, process, django_capture_on_commit_callbacks
+):
+    StageActionFactory(stage=first_stage(process), trigger=StageAction.Trigger.BREACH)
+    for _ in range(3):
+        raise_request()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert services.requests_sla_sweep(now=at(2026, 3, 4, 10), batch_size=2) == 3
+    assert len(callbacks) == 2  # one per batch of two, not one per message
+    assert Message.objects.filter(status=Message.Status.SENT).count() == 3
+    assert len(mail.outbox) == 3
+
+
+def test_sweep_writes_one_timeline_entry_per_breach(raise_request, process):
+    from timeline.models import Entry
+
+    told = raise_request()
+    anonymous = raise_request(citizen=None)
+    services.requests_sla_sweep(now=at(2026, 3, 3, 14))  # at risk: no entry
+    assert not Entry.objects.filter(key__contains=":breach:").exists()
+    services.requests_sla_sweep(now=at(2026, 3, 4, 10))
+    entries = Entry.objects.filter(key__contains=":breach:")
+    assert [(e.citizen_id, e.source_id) for e in entries] == [(told.citizen_id, str(told.pk))]
+    assert "SLA breached" in entries.get().summary
+    assert anonymous.citizen_id is None
+
+
+def test_sweep_outcome_says_who_was_told(raise_request, process):
+    from tests.factories import CitizenFactory
+
+    stage = first_stage(process)
+    StageActionFactory(
+        stage=stage, trigger=StageAction.Trigger.BREACH, recipient=StageAction.Recipient.CITIZEN
+    )
+    StageActionFactory(
+        stage=stage,
+        trigger=StageAction.Trigger.BREACH,
+        recipient=StageAction.Recipient.CITIZEN,
+        channel=StageAction.Channel.SMS,
+    )
+    told = raise_request()
+    unreachable = raise_request(citizen=CitizenFactory())
+    services.requests_sla_sweep(now=at(2026, 3, 4, 10))
+    firings = ActionFiring.objects.filter(key__startswith="action:")
+    assert sorted(firings.filter(visit__request=told).values_list("outcome", flat=True)) == [
+        "1 message(s) to the citizen",
+        "nobody to send to",  # no mobile for the text message
+    ]
+    assert sorted(
+        firings.filter(visit__request=unreachable).values_list("outcome", flat=True)
+    ) == ["citizen has no details", "nobody to send to"]

@@ -4,7 +4,7 @@ SLA breaches, evidence) and for the notifications sent about them."""
 from django.utils import timezone
 
 from timeline.models import ActorType, Kind
-from timeline.services import EntryData, entry_write
+from timeline.services import EntryData, entries_write_many, entry_write
 from timeline.sources import Source, link_to, register
 
 REQUEST = "requests_tracking.request"
@@ -158,20 +158,34 @@ def on_status_changed(sender, instance, actor=None, change="", reason="", **kwar
     )
 
 
+def breach_entry(request, stage, *, occurred_at):
+    return _base(
+        request,
+        key=f"breach:{request.current_visit_id}",
+        kind=Kind.REQUEST_STAGE_CHANGED,
+        occurred_at=occurred_at,
+        summary=f"stage {stage.name if stage else ''} is past its due date (SLA breached)",
+        system=True,
+        detail={"sla_state": "breached"},
+    )
+
+
 def on_sla_changed(sender, instance, sla_state="", stage=None, **kwargs):
     if not instance.citizen_id or sla_state != "breached":
         return
-    entry_write(
-        data=_base(
-            instance,
-            key=f"breach:{instance.current_visit_id}",
-            kind=Kind.REQUEST_STAGE_CHANGED,
-            occurred_at=timezone.now(),
-            summary=f"stage {stage.name if stage else ''} is past its due date (SLA breached)",
-            system=True,
-            detail={"sla_state": sla_state},
-        )
-    )
+    entry_write(data=breach_entry(instance, stage, occurred_at=timezone.now()))
+
+
+def on_sla_changed_many(sender, changes=(), **kwargs):
+    """The SLA sweep's batch: one bulk upsert for every breach in it."""
+    now = timezone.now()
+    entries = [
+        breach_entry(change.request, change.stage, occurred_at=now)
+        for change in changes
+        if change.request.citizen_id and change.sla_state == "breached"
+    ]
+    if entries:
+        entries_write_many(data=entries)
 
 
 def on_evidence(sender, instance, actor=None, request=None, **kwargs):
@@ -225,6 +239,7 @@ def connect() -> None:
         getattr(s, name).connect(on_note, dispatch_uid=f"timeline_{name}")
     s.request_status_changed.connect(on_status_changed, dispatch_uid="timeline_request_status")
     s.request_sla_changed.connect(on_sla_changed, dispatch_uid="timeline_request_sla")
+    s.requests_sla_changed.connect(on_sla_changed_many, dispatch_uid="timeline_requests_sla")
     s.request_evidence_added.connect(on_evidence, dispatch_uid="timeline_request_evidence")
     n.notification_sent.connect(on_notification_sent, dispatch_uid="timeline_notification_sent")
     n.notification_failed.connect(on_notification_failed, dispatch_uid="timeline_notification_bad")
