@@ -1,7 +1,14 @@
 from django.contrib import admin
 
-from contacts.models import AvoidableReason, Channel, ContactType, Outcome, PartnerOrganisation
-from core.admin import ReferenceDataAdmin
+from contacts.models import (
+    AvoidableReason,
+    Channel,
+    Contact,
+    ContactType,
+    Outcome,
+    PartnerOrganisation,
+)
+from core.admin import ReadOnlyAdmin, ReferenceDataAdmin
 
 
 @admin.register(Channel)
@@ -31,3 +38,24 @@ class AvoidableReasonAdmin(ReferenceDataAdmin):
 @admin.register(PartnerOrganisation)
 class PartnerOrganisationAdmin(ReferenceDataAdmin):
     list_display = ["name", "phone", "website", "active", "ordering"]
+
+
+@admin.register(Contact)
+class ContactAdmin(ReadOnlyAdmin):
+    list_display = [
+        "started_at",
+        "channel",
+        "location",
+        "agent",
+        "citizen",
+        "service_area",
+        "outcome",
+        "status",
+        "needs_review",
+    ]
+    list_filter = ["status", "needs_review", "channel", "location", "service_area", "outcome"]
+    search_fields = ["citizen__reference"]
+    list_select_related = ["channel", "location", "agent", "citizen", "service_area", "outcome"]
+    date_hierarchy = "started_at"
+    show_full_result_count = False
+    raw_id_fields = ["citizen"]
