@@ -29,7 +29,7 @@ def test_agent_finds_misspelt_citizen_verifies_for_council_tax_and_adds_note(sig
     page.get_by_label("Find a citizen").fill("Jon Smyth")
     page.get_by_role("button", name="Search").click()
     results = page.get_by_test_id("search-results")
-    results.get_by_role("link", name="John Smith").click()
+    results.get_by_role("link", name="John Smith", exact=True).click()
     assert page.get_by_test_id("citizen-name").inner_text().startswith("John Smith")
 
     page.get_by_role("link", name="Verify for Council tax account").click()
