@@ -103,6 +103,13 @@ def citizen_notes(*, citizen, user):
     return qs
 
 
+def citizen_hidden_note_count(*, citizen, user) -> int:
+    """How many sensitive notes this member of staff may not read (so the page can say so)."""
+    if user.has_perm("citizens.view_sensitive_note"):
+        return 0
+    return Note.objects.filter(citizen=citizen, sensitive=True).count()
+
+
 def note_get(*, citizen, pk, user) -> Note:
     return citizen_notes(citizen=citizen, user=user).get(pk=pk)
 

@@ -154,6 +154,9 @@ def detail(request, pk):
         "previous_addresses": [a for a in citizen.addresses.all() if not a.is_current],
         "prompts": selectors.citizen_contact_prompts(citizen=citizen),
         "notes": notes,
+        "hidden_notes": selectors.citizen_hidden_note_count(citizen=citizen, user=request.user)
+        if can_notes
+        else 0,
         "note_form": NoteForm(),
         "flag_form": FlagForm(),
         "contact": contact,

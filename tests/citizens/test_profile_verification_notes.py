@@ -201,7 +201,9 @@ def test_sensitive_notes_only_for_permitted_roles(agent, team_leader):
     leader_page = team_leader_client.get(f"/citizens/{c.pk}/").content
     assert b"Ordinary note" in agent_page
     assert b"Secret matter" not in agent_page
+    assert b"1 sensitive note not shown" in agent_page
     assert b"Secret matter" in leader_page
+    assert b"sensitive note not shown" not in leader_page
 
 
 def test_note_correction_keeps_the_original(agent_client):
