@@ -17,3 +17,24 @@ def subject_access_request_list(*, open_only: bool = True):
     if open_only:
         queryset = queryset.exclude(status=SubjectAccessRequest.Status.CLOSED)
     return queryset
+
+
+def audit_recent_citizens(*, staff, limit: int = 8):
+    """The citizens' records this member of staff opened most recently, newest first."""
+    from citizens.models import Citizen
+
+    seen: list[int] = []
+    recent = (
+        AuditEvent.objects.filter(
+            actor=staff, action=AuditEvent.Action.VIEW, citizen__isnull=False
+        )
+        .order_by("-occurred_at", "-id")
+        .values_list("citizen_id", flat=True)[:200]
+    )
+    for citizen_id in recent:
+        if citizen_id not in seen:
+            seen.append(citizen_id)
+        if len(seen) == limit:
+            break
+    by_id = Citizen.objects.in_bulk(seen)
+    return [by_id[pk] for pk in seen if pk in by_id]

@@ -156,3 +156,22 @@ def requests_for_citizen(*, citizen):
         .select_related("process", "current_stage")
         .order_by("-created_at")
     )
+
+
+def request_workload(*, staff) -> dict[str, dict[str, int]]:
+    """Live requests assigned to this member of staff and to their teams, counted by SLA state."""
+    from django.db.models import Count, Q
+
+    counts = {}
+    scopes = {"me": Q(assigned_to=staff), "my_team": Q(team__in=staff.teams.all())}
+    for scope, condition in scopes.items():
+        rows = (
+            Request.objects.filter(condition, status__in=Request.LIVE_STATUSES)
+            .values("sla_state")
+            .annotate(n=Count("id"))
+        )
+        by_state = dict.fromkeys(Request.SlaState.values, 0)
+        by_state.update({row["sla_state"]: row["n"] for row in rows})
+        by_state["total"] = sum(by_state.values())
+        counts[scope] = by_state
+    return counts
