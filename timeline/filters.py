@@ -1,30 +1,17 @@
-import datetime
-
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
-from django.utils import timezone
 
+from core.filters import DayRangeFilterSet, DayRangeForm
 from organisation.models import ServiceArea
 from timeline.models import Category, Entry, Kind
 
 
-def _start_of(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
-class TimelineFilterForm(forms.Form):
-    def clean(self):
-        cleaned = super().clean()
-        since, until = cleaned.get("since"), cleaned.get("until")
-        if since and until and since > until:
-            self.add_error("until", "The ‘to’ date must be the same as or after the ‘from’ date")
-        return cleaned
-
-
-class TimelineFilter(django_filters.FilterSet):
+class TimelineFilter(DayRangeFilterSet):
     """The feed's filters; each works alone and all combine. Dates are whole days, UK time."""
+
+    date_field = "occurred_at"
 
     kind = django_filters.MultipleChoiceFilter(
         choices=Category.choices,
@@ -37,18 +24,6 @@ class TimelineFilter(django_filters.FilterSet):
         label="Service area",
         empty_label="All service areas",
     )
-    since = django_filters.DateFilter(
-        method="filter_since",
-        label="From",
-        help_text="For example, 27/3/2026",
-        error_messages={"invalid": "Enter the ‘from’ date as day/month/year, like 27/3/2026"},
-    )
-    until = django_filters.DateFilter(
-        method="filter_until",
-        label="To",
-        help_text="For example, 27/4/2026",
-        error_messages={"invalid": "Enter the ‘to’ date as day/month/year, like 27/4/2026"},
-    )
     actor = django_filters.ModelChoiceFilter(
         queryset=get_user_model().objects.order_by("first_name", "last_name", "username"),
         label="Member of staff",
@@ -59,7 +34,7 @@ class TimelineFilter(django_filters.FilterSet):
     class Meta:
         model = Entry
         fields = ["kind", "service_area", "since", "until", "actor", "q"]
-        form = TimelineFilterForm
+        form = DayRangeForm
 
     def __init__(self, *args, actor_queryset=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,10 +50,6 @@ class TimelineFilter(django_filters.FilterSet):
         self.form.fields["kind"].error_messages["invalid_choice"] = (
             "Choose kinds of activity from the list"
         )
-        for name in ("since", "until"):
-            self.form.fields[name].widget.attrs.update(
-                {"class": "govuk-input--width-10", "autocomplete": "off"}
-            )
 
     def filter_kind(self, queryset, name, value):
         if not value:
@@ -86,13 +57,6 @@ class TimelineFilter(django_filters.FilterSet):
         categories = [v for v in value if v in Category.values]
         kinds = [v for v in value if v in Kind.values]
         return queryset.filter(Q(category__in=categories) | Q(kind__in=kinds))
-
-    def filter_since(self, queryset, name, value):
-        # A range on the column itself (not __date) so the (citizen, -occurred_at) index serves it.
-        return queryset.filter(occurred_at__gte=_start_of(value))
-
-    def filter_until(self, queryset, name, value):
-        return queryset.filter(occurred_at__lt=_start_of(value + datetime.timedelta(days=1)))
 
     def filter_text(self, queryset, name, value):
         for word in value.split()[:10]:
@@ -107,12 +71,6 @@ class TimelineApiFilter(TimelineFilter):
         choices=[*Category.choices, *Kind.choices],
         method="filter_kind",
         help_text="A group (contacts, notes…) or an exact kind (contact_ended…); repeatable.",
-    )
-    since = django_filters.DateFilter(
-        method="filter_since", help_text="On or after this day (YYYY-MM-DD), UK time."
-    )
-    until = django_filters.DateFilter(
-        method="filter_until", help_text="On or before this day (YYYY-MM-DD), UK time."
     )
     service_area = django_filters.ModelChoiceFilter(
         queryset=ServiceArea.objects.all(), help_text="Service area id."
