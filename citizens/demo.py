@@ -35,7 +35,10 @@ from core.sequences import sequence_take
 from organisation.models import ServiceArea
 
 BATCH = 5000
-TITLES = ["Mr", "Mrs", "Ms", "Miss", "Dr", "", "", "Mx"]
+# Titles that go with the first name drawn (Faker's male and female name lists).
+TITLES = {"male": ["Mr", "Mr", "Mr", "Dr", "", ""], "female": ["Mrs", "Ms", "Miss", "Dr", "", ""]}
+# UK mobile numbers start 071-075 or 077-079 (076 is pagers and personal numbering).
+MOBILE_PREFIXES = ["71", "72", "73", "74", "75", "77", "78", "79"]
 EMAIL_DOMAINS = ["example.com", "example.org", "example.net", "mail.example", "post.example"]
 
 
@@ -48,7 +51,8 @@ def _pools(ctx, size=4000):
         except ValueError:
             continue
     return {
-        "first": [f.first_name() for _ in range(size)],
+        "first": [(f.first_name_male(), "male") for _ in range(size // 2)]
+        + [(f.first_name_female(), "female") for _ in range(size // 2)],
         "last": [f.last_name() for _ in range(size)],
         "street": [f.street_name() for _ in range(size)],
         "town": [f.city() for _ in range(size // 4)],
@@ -241,14 +245,14 @@ def seed(ctx):
         with transaction.atomic():
             batch = []
             for _ in range(size):
-                first = rng.choice(pools["first"])
+                first, sex = rng.choice(pools["first"])
                 last = rng.choice(pools["last"])
-                middle = rng.choice(pools["first"]) if rng.random() < 0.3 else ""
+                middle = rng.choice(pools["first"])[0] if rng.random() < 0.3 else ""
                 dob = today - timedelta(days=rng.randint(17 * 365, 95 * 365))
                 batch.append(
                     _citizen(
                         reference=citizen_reference(next(refs)),
-                        title=rng.choice(TITLES),
+                        title=rng.choice(TITLES[sex]) if rng.random() > 0.01 else "Mx",
                         first_name=first,
                         middle_names=middle,
                         last_name=last,
@@ -304,7 +308,7 @@ def seed(ctx):
                     number = (
                         f"+447700{rng.randint(900000, 900999)}"
                         if mobile and rng.random() < 0.02
-                        else f"+447{rng.randint(100000000, 999999999)}"
+                        else f"+44{rng.choice(MOBILE_PREFIXES)}{rng.randint(10000000, 99999999)}"
                         if mobile
                         else f"+44{rng.choice(['1632', '1154', '1614', '2079'])}"
                         f"{rng.randint(100000, 999999)}"

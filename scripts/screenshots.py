@@ -29,7 +29,9 @@ def main(pages):
         for name, path in pages:
             page.goto(f"{BASE}{path}")
             page.wait_for_load_state("networkidle")
-            page.screenshot(path=os.path.join(OUT, f"{name}.png"), full_page=True)
+            page.screenshot(
+                path=os.path.join(OUT, f"{name}.png"), full_page=bool(os.environ.get("FULL_PAGE"))
+            )
             print("saved", name)
         browser.close()
 
