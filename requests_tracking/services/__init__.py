@@ -1,0 +1,80 @@
+"""Writes of requests_tracking: raising requests, case work transitions, SLA sweeps.
+
+Every transition checks its guard (see `transition_refusal`) and raises TransitionRefused with a
+plain message when the request's state does not allow it; views show it, the API answers 409.
+
+The modules: `guards` (what a state allows, row locks), `lifecycle` (create, stages, hold,
+resolve, close, reopen, cancel, assign), `casework` (notes, information requests and replies,
+evidence, followers), `actions` (stage actions and their messages), `dates` (due dates,
+estimates, the stopped clock), `sweep` (SLA sweep, auto-close) and `records` (saving and
+auditing). Callers import from `requests_tracking.services`.
+"""
+
+from requests_tracking.services.actions import (
+    AUTO_CLOSE_BODY,
+    AUTO_CLOSE_SUBJECT,
+    INFO_REQUEST_BODY,
+    INFO_REQUEST_SUBJECT,
+)
+from requests_tracking.services.casework import (
+    request_citizen_reply,
+    request_evidence_add,
+    request_follow,
+    request_information_request,
+    request_note_add,
+)
+from requests_tracking.services.dates import (
+    ESTIMATE_LOOKBACK_DAYS,
+    ESTIMATE_MIN_SAMPLES,
+    stage_expected_seconds,
+)
+from requests_tracking.services.guards import (
+    TRANSITIONS,
+    TransitionRefused,
+    transition_refusal,
+    transitions_allowed,
+)
+from requests_tracking.services.lifecycle import (
+    request_advance,
+    request_assign,
+    request_cancel,
+    request_close,
+    request_create,
+    request_hold,
+    request_move_back,
+    request_reopen,
+    request_resolve,
+    request_resume,
+)
+from requests_tracking.services.sweep import requests_auto_close, requests_sla_sweep
+
+__all__ = [
+    "AUTO_CLOSE_BODY",
+    "AUTO_CLOSE_SUBJECT",
+    "ESTIMATE_LOOKBACK_DAYS",
+    "ESTIMATE_MIN_SAMPLES",
+    "INFO_REQUEST_BODY",
+    "INFO_REQUEST_SUBJECT",
+    "TRANSITIONS",
+    "TransitionRefused",
+    "request_advance",
+    "request_assign",
+    "request_cancel",
+    "request_citizen_reply",
+    "request_close",
+    "request_create",
+    "request_evidence_add",
+    "request_follow",
+    "request_hold",
+    "request_information_request",
+    "request_move_back",
+    "request_note_add",
+    "request_reopen",
+    "request_resolve",
+    "request_resume",
+    "requests_auto_close",
+    "requests_sla_sweep",
+    "stage_expected_seconds",
+    "transition_refusal",
+    "transitions_allowed",
+]

@@ -1,0 +1,257 @@
+"""Stage actions and the messages they send: who to tell, how to reach them, what to say.
+
+Messages go to the notifications outbox in the caller's transaction (`messages_enqueue_many`);
+readers of many requests (the SLA sweep) look up everyone to tell in one go (`_audiences`).
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import timezone
+
+from citizens.models import EmailAddress, PhoneNumber
+from notifications.services import OutgoingMessage, messages_enqueue_many, template_render
+from requests_tracking.models import (
+    ActionFiring,
+    Request,
+    StageAction,
+)
+
+INFO_REQUEST_SUBJECT = "We need more information about your request {{ reference }}"
+INFO_REQUEST_BODY = (
+    "Dear {{ citizen_name }},\n\nTo carry on with your request {{ reference }} ({{ process }}) "
+    "we need more information from you:\n\n{{ note }}\n\nPlease reply through your online "
+    "account or call us.\n\n{{ council_name }}"
+)
+AUTO_CLOSE_SUBJECT = "Your request {{ reference }} is closed"
+AUTO_CLOSE_BODY = (
+    "Dear {{ citizen_name }},\n\nYour request {{ reference }} ({{ process }}) was resolved and "
+    "is now closed. If the problem is not fixed, contact us quoting {{ reference }}.\n\n"
+    "{{ council_name }}"
+)
+
+
+@dataclass(frozen=True)
+class Reach:
+    """How to reach one citizen: their preferred channel, emails and mobiles, best first."""
+
+    citizen_id: int
+    preferred_channel: str
+    emails: tuple[str, ...]
+    mobiles: tuple[str, ...]
+
+    def address(self, channel: str) -> tuple[str, str] | None:
+        """(channel, address) to reach them by, honouring their preference."""
+        emails, mobiles = self.emails, self.mobiles
+        if channel == StageAction.Channel.EMAIL:
+            return ("email", emails[0]) if emails else None
+        if channel == StageAction.Channel.SMS:
+            return ("sms", mobiles[0]) if mobiles else None
+        if self.preferred_channel == "sms" and mobiles:
+            return ("sms", mobiles[0])
+        if emails:
+            return ("email", emails[0])
+        if mobiles:
+            return ("sms", mobiles[0])
+        return None
+
+
+def _audiences(requests) -> dict[int, list[Reach]]:
+    """Per request id: its citizen, then anyone following it, with how to reach each.
+
+    Three queries for any number of requests (followers, emails, mobiles).
+    """
+    requests = list(requests)
+    if not requests:
+        return {}
+    preferred = {r.citizen_id: r.citizen.preferred_channel for r in requests if r.citizen_id}
+    people = {r.pk: [r.citizen_id] if r.citizen_id else [] for r in requests}
+    followers = (
+        Request.followers.through.objects.filter(request_id__in=list(people))
+        .order_by("citizen__last_name", "citizen__first_name", "citizen_id")
+        .values_list("request_id", "citizen_id", "citizen__preferred_channel")
+    )
+    for request_id, citizen_id, channel in followers:
+        if citizen_id not in people[request_id]:
+            people[request_id].append(citizen_id)
+            preferred[citizen_id] = channel
+    if not preferred:
+        return {pk: [] for pk in people}
+    emails: dict[int, list[str]] = {}
+    for citizen_id, email in EmailAddress.objects.filter(
+        citizen_id__in=list(preferred)
+    ).values_list("citizen_id", "email"):
+        emails.setdefault(citizen_id, []).append(email)
+    mobiles: dict[int, list[str]] = {}
+    for citizen_id, number in PhoneNumber.objects.filter(
+        citizen_id__in=list(preferred), kind=PhoneNumber.Kind.MOBILE
+    ).values_list("citizen_id", "number"):
+        mobiles.setdefault(citizen_id, []).append(number)
+    reach = {
+        pk: Reach(pk, channel or "", tuple(emails.get(pk, ())), tuple(mobiles.get(pk, ())))
+        for pk, channel in preferred.items()
+    }
+    return {request_id: [reach[pk] for pk in ids] for request_id, ids in people.items()}
+
+
+def _context(request, note: str = "") -> dict:
+    stage = request.current_stage
+    tz = timezone.get_current_timezone()
+
+    def local(moment):
+        return timezone.localtime(moment, tz)
+
+    return {
+        "reference": request.reference,
+        "citizen_name": request.citizen.full_name if request.citizen_id else "resident",
+        "process": request.process.name,
+        "stage": stage.name if stage else "",
+        "stage_description": stage.citizen_description if stage else "",
+        "status": request.get_status_display(),
+        "due_date": f"{local(request.due_at):%d/%m/%Y}" if request.due_at else "",
+        "estimated_completion": f"{local(request.estimated_completion_at):%d/%m/%Y}"
+        if request.estimated_completion_at
+        else "",
+        "council_name": settings.COUNCIL_NAME,
+        "note": note,
+    }
+
+
+@dataclass(frozen=True)
+class _Target:
+    kind: str  # citizen, officer, team or contractor
+    channel: str  # email or sms
+    address: str
+    citizen_id: int | None = None
+
+
+def _messages_to(*, request, targets, texts, event_key, event) -> list[OutgoingMessage]:
+    """One outbox message per target. `texts()` renders (subject, body, sms_body) when needed."""
+    if not targets:
+        return []
+    subject, body, sms_body = texts()
+    return [
+        OutgoingMessage.about(
+            request,
+            channel=t.channel,
+            recipient=t.address,
+            recipient_kind=t.kind,
+            subject=subject,
+            body=sms_body if t.channel == "sms" and sms_body else body,
+            idempotency_key=f"{event_key}:{t.channel}:{t.address}",
+            citizen_id=t.citizen_id,
+            event=event,
+        )
+        for t in targets
+    ]
+
+
+def _citizen_targets(audience: list[Reach]) -> list[_Target]:
+    targets = []
+    for reach in audience:
+        found = reach.address(StageAction.Channel.PREFERRED)
+        if found:
+            targets.append(_Target("citizen", *found, citizen_id=reach.citizen_id))
+    return targets
+
+
+def _citizen_messages(
+    *, request, audience, subject, body, sms_body, event_key, event, context
+) -> list[OutgoingMessage]:
+    """Messages to the citizen and anyone following the request, each by their preference."""
+
+    def texts():
+        return (
+            template_render(text=subject, context=context),
+            template_render(text=body, context=context),
+            template_render(text=sms_body, context=context) if sms_body else "",
+        )
+
+    return _messages_to(
+        request=request,
+        targets=_citizen_targets(audience),
+        texts=texts,
+        event_key=event_key,
+        event=event,
+    )
+
+
+def _action_messages(
+    *, request, visit, action: StageAction, audience: list[Reach], note: str = ""
+) -> tuple[list[OutgoingMessage], str]:
+    """The messages one stage action sends, and a short outcome for the record.
+
+    `audience` is the request's entry of `_audiences` (only read for citizen actions). The
+    template is rendered once, and only when there is someone to send to.
+    """
+    preferred = action.channel == StageAction.Channel.PREFERRED
+    targets: list[_Target] = []
+    if action.recipient == StageAction.Recipient.CITIZEN:
+        if preferred:
+            targets = _citizen_targets(audience)
+        elif request.citizen_id:
+            own = next((r for r in audience if r.citizen_id == request.citizen_id), None)
+            found = own.address(action.channel) if own else None
+            if found:
+                targets.append(_Target("citizen", *found, citizen_id=request.citizen_id))
+    elif action.recipient == StageAction.Recipient.OFFICER:
+        if request.assigned_to_id and request.assigned_to.email:
+            targets.append(_Target("officer", "email", request.assigned_to.email))
+    elif action.recipient == StageAction.Recipient.TEAM:
+        if request.team_id and request.team.email:
+            targets.append(_Target("team", "email", request.team.email))
+    elif action.contractor_email:
+        targets.append(_Target("contractor", "email", action.contractor_email))
+
+    def texts():
+        template = action.template
+        context = _context(request, note)
+        needs_sms = template.sms_body and any(t.channel == "sms" for t in targets)
+        return (
+            template_render(text=template.subject, context=context),
+            template_render(text=template.body, context=context),
+            template_render(text=template.sms_body, context=context) if needs_sms else "",
+        )
+
+    messages = _messages_to(
+        request=request,
+        targets=targets,
+        texts=texts,
+        event_key=f"request:{request.pk}:visit:{visit.pk}:action:{action.pk}",
+        event=f"{action.get_trigger_display()} – {action.stage.name}",
+    )
+    if preferred and action.recipient == StageAction.Recipient.CITIZEN:
+        outcome = (
+            f"{len(messages)} message(s) to the citizen" if messages else "citizen has no details"
+        )
+    else:
+        outcome = f"{len(messages)} message(s) queued" if messages else "nobody to send to"
+    return messages, outcome[:200]
+
+
+def _fire_event_actions(*, actor, request, visit, trigger: str):
+    """Fire the stage's actions for an event (entering, resolving) once per stage visit."""
+    actions = list(
+        StageAction.objects.filter(
+            stage_id=visit.stage_id, active=True, trigger=trigger
+        ).select_related("template", "stage")
+    )
+    if not actions:
+        return
+    fired = set(
+        ActionFiring.objects.filter(
+            visit=visit, key__in=[f"action:{a.pk}" for a in actions]
+        ).values_list("key", flat=True)
+    )
+    actions = [a for a in actions if f"action:{a.pk}" not in fired]
+    needs_people = any(a.recipient == StageAction.Recipient.CITIZEN for a in actions)
+    audience = _audiences([request]).get(request.pk, []) if needs_people else []
+    messages, firings = [], []
+    for action in actions:
+        batch, outcome = _action_messages(
+            request=request, visit=visit, action=action, audience=audience
+        )
+        messages += batch
+        firings.append(ActionFiring(visit=visit, key=f"action:{action.pk}", outcome=outcome))
+    ActionFiring.objects.bulk_create(firings)
+    messages_enqueue_many(actor=actor, messages=messages)

@@ -1,0 +1,89 @@
+"""Due dates, estimated completion, the clock stopped while waiting, and the next SLA check."""
+
+from datetime import timedelta
+
+from django.db.models import Avg, Count
+from django.utils import timezone
+
+from requests_tracking import sla
+from requests_tracking.models import (
+    ActionFiring,
+    Process,
+    Request,
+    StageVisit,
+)
+from requests_tracking.services.guards import _stages
+from requests_tracking.working_time import add_working_seconds, working_seconds_between
+
+# Completed stays of a stage needed before their average replaces the SLA in estimates.
+ESTIMATE_MIN_SAMPLES = 3
+ESTIMATE_LOOKBACK_DAYS = 365
+
+
+def stage_expected_seconds(process: Process) -> dict[int, float]:
+    """Average working time each stage (by order) took in completed requests of this process."""
+    since = timezone.now() - timedelta(days=ESTIMATE_LOOKBACK_DAYS)
+    rows = (
+        StageVisit.objects.filter(
+            stage__process__code=process.code,
+            left_at__gte=since,
+            working_seconds__isnull=False,
+            exit__in=[StageVisit.Exit.ADVANCED, StageVisit.Exit.RESOLVED],
+        )
+        .values("stage__order")
+        .annotate(avg=Avg("working_seconds"), n=Count("id"))
+    )
+    return {r["stage__order"]: r["avg"] for r in rows if r["n"] >= ESTIMATE_MIN_SAMPLES}
+
+
+def _dates_refresh(request, now):
+    """Overall due date and estimated completion from the current stage and those after it."""
+    visit = request.current_visit
+    stages = _stages(request)
+    if visit is None or request.current_stage_id is None:
+        return
+    later = [s for s in stages if s.order > request.current_stage.order]
+    request.due_at = add_working_seconds(
+        visit.due_at, sum(sla.stage_sla_seconds(s) for s in later)
+    )
+    expected = stage_expected_seconds(request.process)
+    current = request.current_stage
+    elapsed = working_seconds_between(visit.entered_at, now) - (visit.paused_seconds or 0)
+    remaining_here = max(
+        expected.get(current.order, sla.stage_sla_seconds(current)) - max(elapsed, 0), 0
+    )
+    remaining_later = sum(expected.get(s.order, sla.stage_sla_seconds(s)) for s in later)
+    request.estimated_completion_at = add_working_seconds(now, remaining_here + remaining_later)
+
+
+def _pause_seconds_so_far(request, now) -> float:
+    if request.waiting_since and request.current_stage.pauses_while_waiting:
+        return working_seconds_between(request.waiting_since, now)
+    return 0.0
+
+
+def _pause_end(request, now):
+    """The citizen answered (or the wait ended another way): restart a stopped clock."""
+    if request.waiting_since is None:
+        return
+    visit = request.current_visit
+    paused = _pause_seconds_so_far(request, now)
+    request.waiting_since = None
+    if visit is not None and paused:
+        visit.paused_seconds = (visit.paused_seconds or 0) + paused
+        visit.due_at = sla.checkpoint_at(visit, request.current_stage, 1.0)
+        visit.save(update_fields=["paused_seconds", "due_at"])
+    _next_check_refresh(request)
+
+
+def _next_check_refresh(request):
+    visit = request.current_visit
+    if visit is None or request.status not in Request.LIVE_STATUSES:
+        request.next_check_at = None
+        return
+    if request.waiting_since and request.current_stage.pauses_while_waiting:
+        request.next_check_at = None  # the clock is stopped: nothing can fall due
+        return
+    fired = set(ActionFiring.objects.filter(visit=visit).values_list("key", flat=True))
+    actions = [a for a in request.current_stage.actions.all() if a.active]
+    request.next_check_at = sla.next_check(visit, request.current_stage, actions, fired)

@@ -1,0 +1,118 @@
+"""Which transitions a request's state allows (in plain words), and taking its row lock."""
+
+from requests_tracking.models import (
+    Request,
+    Stage,
+)
+
+S = Request.Status
+
+
+class TransitionRefused(Exception):
+    """The request's state does not allow this change; the message says why in plain words."""
+
+
+# --- Guards ---------------------------------------------------------------------------------
+
+
+def _stages(request) -> list[Stage]:
+    cache = getattr(request, "_stages_cache", None)
+    if cache is None:
+        cache = list(request.process.stages.all())
+        request._stages_cache = cache
+    return cache
+
+
+def _neighbour_stage(request, step: int) -> Stage | None:
+    stages = _stages(request)
+    ids = [s.pk for s in stages]
+    if request.current_stage_id not in ids:
+        return None
+    index = ids.index(request.current_stage_id) + step
+    return stages[index] if 0 <= index < len(stages) else None
+
+
+def transition_refusal(request, action: str) -> str | None:
+    """Why `action` is not allowed now, in plain words; None when it is allowed."""
+    status = request.status
+    label = request.get_status_display().lower()
+    if action in ("advance", "back"):
+        if status == S.ON_HOLD:
+            return "This request is on hold. Take it off hold before moving it."
+        if status == S.WAITING:
+            return "This request is waiting for the citizen. Record their reply first."
+        if status != S.OPEN:
+            return f"This request is {label}, so it cannot change stage."
+        if action == "advance" and _neighbour_stage(request, 1) is None:
+            return "This is the last stage. Resolve the request instead."
+        if action == "back" and _neighbour_stage(request, -1) is None:
+            return "This is the first stage, so there is no stage to go back to."
+        return None
+    if action == "hold":
+        if status == S.ON_HOLD:
+            return "This request is already on hold."
+        return None if status in (S.OPEN, S.WAITING) else f"A {label} request cannot be on hold."
+    if action == "resume":
+        return None if status == S.ON_HOLD else "Only a request on hold can be taken off hold."
+    if action == "request_information":
+        if request.citizen_id is None:
+            return "This is an anonymous report: there is no citizen to ask."
+        return (
+            None
+            if status in (S.OPEN, S.WAITING)
+            else f"A {label} request cannot ask the citizen for information."
+        )
+    if action == "citizen_reply":
+        return None if status == S.WAITING else "This request is not waiting for the citizen."
+    if action in ("resolve", "cancel"):
+        return None if status in Request.LIVE_STATUSES else f"This request is already {label}."
+    if action == "close":
+        return None if status == S.RESOLVED else "Only a resolved request can be closed."
+    if action == "reopen":
+        return (
+            None
+            if status in (S.RESOLVED, S.CLOSED)
+            else "Only a resolved or closed request can be reopened."
+        )
+    if action == "assign":
+        return (
+            None
+            if status not in (S.CLOSED, S.CANCELLED)
+            else f"A {label} request cannot be reassigned."
+        )
+    raise ValueError(action)
+
+
+TRANSITIONS = [
+    "advance",
+    "back",
+    "hold",
+    "resume",
+    "request_information",
+    "citizen_reply",
+    "resolve",
+    "close",
+    "reopen",
+    "cancel",
+    "assign",
+]
+
+
+def transitions_allowed(request) -> set[str]:
+    return {name for name in TRANSITIONS if transition_refusal(request, name) is None}
+
+
+def _guard(request, action):
+    refusal = transition_refusal(request, action)
+    if refusal:
+        raise TransitionRefused(refusal)
+
+
+def _locked(request) -> Request:
+    """Re-read the request under a row lock so concurrent changes queue up, not clash."""
+    fresh = (
+        Request.objects.select_for_update(of=("self",))
+        .select_related("process", "current_stage", "current_visit", "citizen", "team")
+        .get(pk=request.pk)
+    )
+    return fresh
