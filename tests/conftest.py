@@ -2,6 +2,10 @@
 
 import os
 import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -106,6 +110,94 @@ def role_client(client, request):
     client.force_login(user)
     client.user = user
     return client
+
+
+# --- A real Celery worker -------------------------------------------------------------------
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+
+
+class CeleryWorker:
+    """`celery worker` in a subprocess, on this test's database and the broker in REDIS_URL."""
+
+    def __init__(self, log_path):
+        self.broker = REDIS_URL
+        self.log_path = log_path
+        self.process = None
+
+    def start(self, **env):
+        import redis
+        from django.db import connection
+
+        redis.Redis.from_url(self.broker).flushdb()  # no tasks left over from an earlier run
+        db = connection.settings_dict
+        if db["ENGINE"].endswith("sqlite3"):
+            database_url = f"sqlite:///{db['NAME']}"
+        else:
+            auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+            host, port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
+            database_url = f"postgres://{auth}@{host}:{port}/{db['NAME']}"
+        self._log = open(self.log_path, "w")  # noqa: SIM115 (closed in stop())
+        self.process = subprocess.Popen(  # noqa: S603
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--pool=solo",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel=INFO",
+            ],
+            cwd=Path(__file__).resolve().parents[1],
+            env={
+                **os.environ,
+                "DATABASE_URL": database_url,
+                "REDIS_URL": self.broker,
+                "DJANGO_SETTINGS_MODULE": "config.settings",
+                **env,
+            },
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+        return self
+
+    def send(self, task_name):
+        from celery import Celery
+
+        Celery("test-client", broker=self.broker).send_task(task_name)
+
+    def wait_for(self, done, timeout=60):
+        """Poll `done()` until it is true or the time is up; returns its last value."""
+        deadline = time.monotonic() + timeout
+        while not (result := done()) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        return result
+
+    def log(self):
+        return Path(self.log_path).read_text()
+
+    def stop(self):
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+            self._log.close()
+
+
+@pytest.fixture
+def celery_worker(tmp_path, transactional_db):
+    """A real worker against Redis. CI's PostgreSQL run sets REDIS_URL; without it, skip."""
+    if not REDIS_URL:
+        pytest.skip("REDIS_URL is not set: the real-worker test needs Redis")
+    worker = CeleryWorker(tmp_path / "worker.log")
+    yield worker
+    worker.stop()
 
 
 # --- Browser ------------------------------------------------------------------------------
