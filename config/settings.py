@@ -240,6 +240,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "requests_tracking.tasks.auto_close_resolved",
         "schedule": 3600.0,
     },
+    "requests-refresh-estimates": {
+        "task": "requests_tracking.tasks.refresh_estimates",
+        "schedule": 3600.0,
+    },
     "notifications-outbox-sweep": {"task": "notifications.tasks.outbox_sweep", "schedule": 60.0},
 }
 

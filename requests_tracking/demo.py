@@ -12,6 +12,7 @@ from core.sequences import sequence_take
 from notifications.models import MessageTemplate
 from organisation.models import ServiceArea, Team
 from requests_tracking.models import Process, Request, Stage, StageAction, StageVisit
+from requests_tracking.services.dates import OVERDUE_STAGE_SECONDS
 from requests_tracking.sla import AT_RISK_SHARE, stage_sla_seconds
 from requests_tracking.working_time import add_working_seconds, working_seconds_between
 
@@ -324,7 +325,10 @@ def _walk(rng, stages, created, now):
     """A plausible history: some stages done (on time or late), then where it is now."""
     visits = []
     moment = created
-    target = rng.randint(0, len(stages))  # index of the stage it is in; len = finished
+    # Most requests move on at a plausible pace until time runs out (so recent ones are in
+    # progress); a few get stuck at some stage and end up breached, as in real life.
+    stuck = rng.random() < 0.12
+    target = rng.randint(0, len(stages) - 1) if stuck else len(stages)
     for index, stage in enumerate(stages):
         due = add_working_seconds(moment, stage_sla_seconds(stage))
         if index == target:
@@ -366,7 +370,12 @@ def _walk(rng, stages, created, now):
     stage, entered, due, _, _ = visits[-1]
     later = stages[stages.index(stage) + 1 :]
     plan["due_at"] = add_working_seconds(due, sum(stage_sla_seconds(s) for s in later))
-    plan["estimate"] = max(plan["due_at"], now)
+    later_seconds = sum(stage_sla_seconds(s) for s in later)
+    plan["estimate"] = (
+        plan["due_at"]
+        if now < due
+        else add_working_seconds(now, OVERDUE_STAGE_SECONDS + later_seconds)
+    )
     roll = rng.random()
     plan["status"] = "open"
     if roll < 0.1 and stage.pauses_while_waiting:

@@ -11,3 +11,8 @@ def sla_sweep() -> int:
 @shared_task(name="requests_tracking.tasks.auto_close_resolved", ignore_result=True)
 def auto_close_resolved() -> int:
     return services.requests_auto_close()
+
+
+@shared_task(name="requests_tracking.tasks.refresh_estimates", ignore_result=True)
+def refresh_estimates() -> int:
+    return services.requests_estimates_refresh()

@@ -26,6 +26,8 @@ from requests_tracking.services.casework import (
 from requests_tracking.services.dates import (
     ESTIMATE_LOOKBACK_DAYS,
     ESTIMATE_MIN_SAMPLES,
+    OVERDUE_STAGE_SECONDS,
+    requests_estimates_refresh,
     stage_expected_seconds,
 )
 from requests_tracking.services.guards import (
@@ -73,6 +75,8 @@ __all__ = [
     "request_resolve",
     "request_resume",
     "requests_auto_close",
+    "requests_estimates_refresh",
+    "OVERDUE_STAGE_SECONDS",
     "requests_sla_sweep",
     "stage_expected_seconds",
     "transition_refusal",

@@ -18,6 +18,8 @@ from requests_tracking.working_time import add_working_seconds, working_seconds_
 # Completed stays of a stage needed before their average replaces the SLA in estimates.
 ESTIMATE_MIN_SAMPLES = 3
 ESTIMATE_LOOKBACK_DAYS = 365
+# A stage already past its expected time is not assumed to finish this minute.
+OVERDUE_STAGE_SECONDS = 3600
 
 
 def stage_expected_seconds(process: Process) -> dict[int, float]:
@@ -36,8 +38,11 @@ def stage_expected_seconds(process: Process) -> dict[int, float]:
     return {r["stage__order"]: r["avg"] for r in rows if r["n"] >= ESTIMATE_MIN_SAMPLES}
 
 
-def _dates_refresh(request, now):
-    """Overall due date and estimated completion from the current stage and those after it."""
+def _dates_refresh(request, now, *, expected=None):
+    """Overall due date and estimated completion from the current stage and those after it.
+
+    `expected` (from stage_expected_seconds) can be passed in when refreshing many requests.
+    """
     visit = request.current_visit
     stages = _stages(request)
     if visit is None or request.current_stage_id is None:
@@ -46,11 +51,13 @@ def _dates_refresh(request, now):
     request.due_at = add_working_seconds(
         visit.due_at, sum(sla.stage_sla_seconds(s) for s in later)
     )
-    expected = stage_expected_seconds(request.process)
+    if expected is None:
+        expected = stage_expected_seconds(request.process)
     current = request.current_stage
     elapsed = working_seconds_between(visit.entered_at, now) - (visit.paused_seconds or 0)
     remaining_here = max(
-        expected.get(current.order, sla.stage_sla_seconds(current)) - max(elapsed, 0), 0
+        expected.get(current.order, sla.stage_sla_seconds(current)) - max(elapsed, 0),
+        OVERDUE_STAGE_SECONDS,
     )
     remaining_later = sum(expected.get(s.order, sla.stage_sla_seconds(s)) for s in later)
     request.estimated_completion_at = add_working_seconds(now, remaining_here + remaining_later)
@@ -87,3 +94,28 @@ def _next_check_refresh(request):
     fired = set(ActionFiring.objects.filter(visit=visit).values_list("key", flat=True))
     actions = [a for a in request.current_stage.actions.all() if a.active]
     request.next_check_at = sla.next_check(visit, request.current_stage, actions, fired)
+
+
+def requests_estimates_refresh(*, now=None, batch_size: int = 500) -> int:
+    """Move estimates that have slipped into the past forward, so an open request never shows
+    an estimated completion that has already gone by. Returns how many were refreshed."""
+    now = now or timezone.now()
+    refreshed, last_pk = 0, 0
+    expected_by_process: dict[int, dict[int, float]] = {}
+    while True:
+        batch = list(
+            Request.objects.filter(
+                status__in=Request.LIVE_STATUSES, estimated_completion_at__lt=now, pk__gt=last_pk
+            )
+            .select_related("process", "current_stage", "current_visit")
+            .order_by("pk")[:batch_size]
+        )
+        if not batch:
+            return refreshed
+        for request in batch:
+            if request.process_id not in expected_by_process:
+                expected_by_process[request.process_id] = stage_expected_seconds(request.process)
+            _dates_refresh(request, now, expected=expected_by_process[request.process_id])
+        Request.objects.bulk_update(batch, ["due_at", "estimated_completion_at"])
+        refreshed += len(batch)
+        last_pk = batch[-1].pk

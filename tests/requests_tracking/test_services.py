@@ -1,5 +1,6 @@
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from requests_tracking import services
 from requests_tracking.models import Request, StageVisit
@@ -236,3 +237,23 @@ def test_changes_are_audited(raise_request, officer):
     services.request_advance(actor=officer, request=request)
     changes = AuditEvent.objects.filter(object_id=str(request.pk), actor=officer)
     assert {e.detail["change"] for e in changes} >= {"created", "stage"}
+
+
+def test_estimates_that_slipped_into_the_past_are_moved_forward(raise_request, officer):
+    late = raise_request()  # Monday 2 March 09:00
+    done = raise_request()
+    services.request_resolve(
+        actor=officer, request=done, resolution="done", now=at(2026, 3, 2, 10)
+    )
+    saturday = at(2026, 3, 14, 10)
+    assert late.estimated_completion_at < saturday
+
+    assert services.requests_estimates_refresh(now=saturday) == 1
+
+    late.refresh_from_db()
+    assert late.estimated_completion_at > saturday
+    assert timezone.localtime(late.estimated_completion_at).weekday() < 5, "a working day"
+    # An overdue stage still needs some working time: not "finished this minute".
+    assert late.estimated_completion_at >= at(2026, 3, 16, 10)
+    done.refresh_from_db()
+    assert done.estimated_completion_at == at(2026, 3, 2, 10)
