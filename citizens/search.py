@@ -20,11 +20,13 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 import jellyfish
 from django.db import connection
 from django.db.models import Prefetch, Q
-from django.db.models.functions import Lower
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Collate, Lower
 
 from citizens.models import Address, AssistanceFlag, Citizen, EmailAddress, PhoneNumber
 from citizens.normalise import (
@@ -183,43 +185,151 @@ def _base_queryset(parsed: ParsedQuery):
     return qs
 
 
-def _tsquery(tokens: list[str], fuzzy: bool, all_prefix: bool = False) -> str:
+# Name candidates are rows of these columns, enough to rank without loading whole records.
+NAME_COLUMNS = ("id", "first_name", "middle_names", "last_name", "preferred_name")
+# The usual-order tier reads a B-tree index only, so it can afford to rank many.
+USUAL_ORDER_CANDIDATES = 150
+# The other tiers read table rows; they stop after this many, in table order, without sorting.
+GIN_CANDIDATES = 200
+
+
+def _prefix(tokens: list[str], i: int, all_prefix: bool = False) -> bool:
+    # Prefix matching (as-you-type, "Jo Smi") for the last word and short words only: a prefix
+    # expands to many index entries, an exact word to one.
+    return all_prefix or i == len(tokens) - 1 or len(tokens[i]) <= 3
+
+
+def _tsquery(tokens: list[str], keys: str = "", exact: bool = False, all_prefix=False) -> str:
+    """`keys`: "" (the words only), "letters" (+ sorted-letter keys: swapped letters) or "all"
+    (+ sound-alike keys too). `exact`: no prefix matching at all."""
     parts = []
     for i, token in enumerate(tokens):
-        # Prefix matching (as-you-type, "Jo Smi") for the last word and short words only: a
-        # prefix expands to many index entries, an exact word to one.
-        prefix = all_prefix or i == len(tokens) - 1 or len(token) <= 3
+        prefix = not exact and _prefix(tokens, i, all_prefix)
         alternatives = [f"{token}:*" if prefix else token]
-        if fuzzy:
-            alternatives += token_keys(token)
+        if keys == "letters":
+            alternatives += [k for k in _keys(token) if k.startswith("qs")]
+        elif keys == "all":
+            alternatives += _keys(token)
         parts.append("(" + " | ".join(alternatives) + ")")
     return " & ".join(parts)
 
 
-def _pg_name_ids(qs, tokens: list[str], fuzzy: bool, all_prefix: bool = False) -> list[int]:
-    where = "to_tsvector('simple'::regconfig, search_keys) @@ to_tsquery('simple', %s)"
-    query = _tsquery(tokens, fuzzy, all_prefix)
-    return list(qs.extra(where=[where], params=[query]).values_list("id", flat=True)[:CANDIDATES])
+def _proxy_sql(column: str, token: str) -> tuple[str, list]:
+    """SQL for `_pair_score` of a query word against the first word of `column` (prefix or
+    exact matches only): lets PostgreSQL keep the best-ranked rows of a long index range."""
+    word = f"split_part({column}, ' ', 1)"
+    sql = f"(CASE WHEN {word} = %s THEN 1.0 ELSE 0.8 + 0.1 * %s / greatest(length({word}), 1) END)"
+    return sql, [token, len(token)]
 
 
-def _pg_trigram_ids(qs, tokens: list[str]) -> list[int]:
-    text = " ".join(tokens)
-    return list(
-        qs.extra(
-            where=["search_name %% %s"],
-            params=[text],
-            select={"sim": "similarity(search_name, %s)"},
-            select_params=[text],
-            order_by=["-sim"],
-        ).values_list("id", flat=True)[:CANDIDATES]
+def _pg_usual_order_rows(qs, first: str | None, middle: list[str], last: str | None, exact):
+    """People whose first name starts with the first word and last name with the last word.
+
+    Reads the `citizen_search_*_order` B-tree indexes only (they include the name columns), in
+    C collation so LIKE 'smi%' is an index range; PostgreSQL keeps the best-ranked rows.
+    """
+    where, params, order, order_params = [], [], [], []
+    if first is not None:
+        where.append('search_name COLLATE "C" LIKE %s')
+        params.append(f"{first} %" if first in exact else f"{first}%")
+        sql, p = _proxy_sql("search_name", first)
+        order.append(sql)
+        order_params += p
+    for token in middle:
+        where.append("(' ' || search_name || ' ') LIKE %s")
+        params.append(f"% {token} %" if token in exact else f"% {token}%")
+    if last is not None:
+        where.append('search_last_name COLLATE "C" LIKE %s')
+        params.append(f"{last}%")
+        sql, p = _proxy_sql("search_last_name", last)
+        order.append(sql)
+        order_params += p
+    rows = (
+        qs.extra(where=where, params=params)
+        .order_by(
+            RawSQL(" + ".join(order), order_params).desc(),
+            Collate("search_last_name", "C"),
+            Collate("search_name", "C"),
+            "id",
+        )
+        .values_list(*NAME_COLUMNS)[:USUAL_ORDER_CANDIDATES]
     )
+    return {row[0]: row[1:] for row in rows}
+
+
+def _pg_name_rows(qs, tokens: list[str], then_keys="", **tsquery_options) -> dict[int, tuple]:
+    """Full-text matches, at most GIN_CANDIDATES (with `then_keys`, as many again for that
+    broader query too)."""
+
+    def matches(**options):
+        where = "to_tsvector('simple'::regconfig, search_keys) @@ to_tsquery('simple', %s)"
+        query = _tsquery(tokens, **options)
+        # No ORDER BY: PostgreSQL stops reading rows at the limit instead of sorting them all.
+        return (
+            qs.extra(where=[where], params=[query])
+            .order_by()
+            .values_list(*NAME_COLUMNS)[:GIN_CANDIDATES]
+        )
+
+    rows = matches(**tsquery_options)
+    if then_keys:
+        rows = rows.union(matches(**{**tsquery_options, "keys": then_keys}))
+    return {row[0]: row[1:] for row in rows}
+
+
+def _pg_trigram_rows(qs, tokens: list[str]) -> dict[int, tuple]:
+    text = " ".join(tokens)
+    rows = qs.extra(
+        where=["search_name %% %s"],
+        params=[text],
+        select={"sim": "similarity(search_name, %s)"},
+        select_params=[text],
+        order_by=["-sim"],
+    ).values_list(*NAME_COLUMNS)[:CANDIDATES]
+    return {row[0]: row[1:] for row in rows}
+
+
+def _pg_name_candidates(qs, tokens: list[str], limit: int) -> dict[int, tuple]:
+    """Tiers, cheapest and most likely first; each later tier only when it could still matter.
+
+    1. Usual order ("John Smith", "Jo Smi"; a single word as a last or a first name) from
+       B-tree indexes, best-ranked first. If a page of them already scores as high as a
+       reordered or middle-name match can (1.0), nothing else could rank above them.
+    2. Fewer than a page: the words as typed in any order or name (reordered "Smith John",
+       middle and known-as names), last word as a prefix. Otherwise only every word exactly
+       (cheap), since a reordered exact match can still rank among the usual-order ones.
+    3. Fewer than ten: swapped letters (Smtih) and sound-alikes (Smyth).
+    4. Nothing yet: every word as a prefix ("Marg Thom"), then trigram similarity.
+    """
+    exact = {t for i, t in enumerate(tokens) if not _prefix(tokens, i)}
+    if len(tokens) == 1:
+        rows = _pg_usual_order_rows(qs, None, [], tokens[0], exact)
+        rows.update(_pg_usual_order_rows(qs, tokens[0], [], None, exact))
+    else:
+        rows = _pg_usual_order_rows(qs, tokens[0], tokens[1:-1], tokens[-1], exact)
+    best = sorted((_score_row(r, tokens) for r in rows.values()), reverse=True)
+    if len(best) >= limit and best[limit - 1] >= 1.0:
+        return rows
+    if len(rows) < limit:
+        rows.update(_pg_name_rows(qs, tokens))  # includes every exact match
+    else:
+        rows.update(_pg_name_rows(qs, tokens, exact=True))
+    if len(rows) < min(limit, 10):
+        # Swapped letters are the likeliest typo, and precise; sound-alikes match many more
+        # people, so they may fill the rest. One round trip for both.
+        rows.update(_pg_name_rows(qs, tokens, keys="letters", then_keys="all"))
+    if not rows and len(tokens) > 1:
+        rows = _pg_name_rows(qs, tokens, all_prefix=True)  # "Marg Thom"
+    if not rows:
+        rows = _pg_trigram_rows(qs, tokens)
+    return rows
 
 
 def _like_name_ids(qs, tokens: list[str], fuzzy: bool) -> list[int]:
     for token in tokens:
         q = Q(search_keys__startswith=token) | Q(search_keys__contains=f" {token}")
         if fuzzy:
-            for key in token_keys(token):
+            for key in _keys(token):
                 q |= Q(search_keys__contains=f" {key} ") | Q(search_keys__endswith=f" {key}")
         qs = qs.filter(q)
     return list(qs.values_list("id", flat=True)[:CANDIDATES])
@@ -242,62 +352,86 @@ def _edit_distance_ids(qs, tokens: list[str]) -> list[int]:
     return list(qs.filter(search_last_name__in=close).values_list("id", flat=True)[:CANDIDATES])
 
 
-def _name_candidates(parsed: ParsedQuery, limit: int) -> list[int]:
-    qs = _base_queryset(parsed)
-    tokens = parsed.names[:6]
-    postgres = connection.vendor == "postgresql"
-    finder = _pg_name_ids if postgres else _like_name_ids
-    ids = finder(qs, tokens, fuzzy=False)
+def _like_name_candidates(qs, tokens: list[str], limit: int) -> dict[int, tuple]:
+    ids = _like_name_ids(qs, tokens, fuzzy=False)
     # Sound-alike and swapped-letter matches only when exact/prefix ones are few.
     if len(ids) < min(limit, 10):
-        ids += [i for i in finder(qs, tokens, fuzzy=True) if i not in set(ids)]
-    if not ids and postgres and len(tokens) > 1:
-        ids = _pg_name_ids(qs, tokens, fuzzy=False, all_prefix=True)  # "Marg Thom"
+        ids += [i for i in _like_name_ids(qs, tokens, fuzzy=True) if i not in set(ids)]
     if not ids:
-        ids = _pg_trigram_ids(qs, tokens) if postgres else _edit_distance_ids(qs, tokens)
-    return ids
+        ids = _edit_distance_ids(qs, tokens)
+    return _name_rows(ids)
+
+
+def _name_rows(ids) -> dict[int, tuple]:
+    rows = Citizen.objects.filter(id__in=ids, status=Citizen.Status.ACTIVE).values_list(
+        *NAME_COLUMNS
+    )
+    return {row[0]: row[1:] for row in rows}
+
+
+def _name_candidates(parsed: ParsedQuery, limit: int) -> dict[int, tuple]:
+    """Candidate people for the name words: {id: (first, middle, last, preferred name)}."""
+    qs = _base_queryset(parsed)
+    tokens = parsed.names[:6]
+    if connection.vendor == "postgresql":
+        return _pg_name_candidates(qs, tokens, limit)
+    return _like_name_candidates(qs, tokens, limit)
 
 
 # --- ranking -------------------------------------------------------------------------------
 
 
-def _token_score(q: str, tokens: list[str]) -> float:
-    best = 0.0
-    q_keys = set(token_keys(q))
-    for t in tokens:
-        if t == q:
-            return 1.0
-        if t.startswith(q):
-            score = 0.8 + 0.1 * len(q) / len(t)
-        elif q_keys & set(token_keys(t)):
-            # Sounds alike or same letters; closer spellings first (Jon: John before Jane).
-            score = 0.6 + 0.2 * jellyfish.jaro_winkler_similarity(q, t)
-        else:
-            jw = jellyfish.jaro_winkler_similarity(q, t)
-            dl = jellyfish.damerau_levenshtein_distance(q, t)
-            score = max(jw * 0.7 if jw >= 0.8 else 0.0, 0.65 if dl == 1 and len(q) > 3 else 0)
-        best = max(best, score)
-    return best
+@lru_cache(maxsize=50_000)
+def _keys(token: str) -> tuple[str, ...]:
+    return tuple(token_keys(token))
+
+
+@lru_cache(maxsize=50_000)
+def _tokens(value: str) -> tuple[str, ...]:
+    return tuple(name_tokens(value))
+
+
+@lru_cache(maxsize=200_000)
+def _pair_score(q: str, t: str) -> float:
+    if t == q:
+        return 1.0
+    if t.startswith(q):
+        return 0.8 + 0.1 * len(q) / len(t)
+    if set(_keys(q)) & set(_keys(t)):
+        # Sounds alike or same letters; closer spellings first (Jon: John before Jane).
+        return 0.6 + 0.2 * jellyfish.jaro_winkler_similarity(q, t)
+    jw = jellyfish.jaro_winkler_similarity(q, t)
+    dl = jellyfish.damerau_levenshtein_distance(q, t)
+    return max(jw * 0.7 if jw >= 0.8 else 0.0, 0.65 if dl == 1 and len(q) > 3 else 0)
+
+
+def _token_score(q: str, tokens: Iterable[str]) -> float:
+    return max((_pair_score(q, t) for t in tokens), default=0.0)
+
+
+def _score_row(row: tuple, names: list[str]) -> float:
+    """How well (first, middle, last, preferred name) matches the query's name words."""
+    if not names:
+        return 1.0
+    first_name, middle_names, last_name, preferred_name = row
+    first = _tokens(first_name) + _tokens(preferred_name)
+    last = _tokens(last_name)
+    everyone = first + _tokens(middle_names) + last
+    total = sum(_token_score(q, everyone) for q in names) / len(names)
+    # The usual order ("John Smith", or "Smith" alone) ranks above reordered or middle names.
+    if len(names) >= 2:
+        if _token_score(names[0], first) >= 0.75 and _token_score(names[-1], last) >= 0.75:
+            total += 0.05
+    elif last and _token_score(names[0], last) >= 0.75:
+        total += 0.03
+    return total
 
 
 def _score(citizen: Citizen, parsed: ParsedQuery) -> float:
-    if not parsed.names:
-        return 1.0
-    first = name_tokens(f"{citizen.first_name} {citizen.preferred_name}")
-    middle = name_tokens(citizen.middle_names)
-    last = name_tokens(citizen.last_name)
-    everyone = first + middle + last
-    total = sum(_token_score(q, everyone) for q in parsed.names) / len(parsed.names)
-    # The usual order ("John Smith", or "Smith" alone) ranks above reordered or middle names.
-    if len(parsed.names) >= 2:
-        if (
-            _token_score(parsed.names[0], first) >= 0.75
-            and _token_score(parsed.names[-1], last) >= 0.75
-        ):
-            total += 0.05
-    elif last and _token_score(parsed.names[0], last) >= 0.75:
-        total += 0.03
-    return total
+    return _score_row(
+        (citizen.first_name, citizen.middle_names, citizen.last_name, citizen.preferred_name),
+        parsed.names,
+    )
 
 
 def _reason(citizen, parsed: ParsedQuery, score: float) -> str:
@@ -330,9 +464,11 @@ def citizen_search(*, query: str, limit: int = 25) -> list[Citizen]:
     if parsed.is_empty:
         return []
     ident_ids, ident_reasons = _identifier_ids(parsed) if parsed.has_identifier else (set(), {})
+    rows: dict[int, tuple] = {}
     if parsed.names or parsed.dob or parsed.postcode or (parsed.district and not ident_ids):
         if parsed.names:
-            name_ids = _name_candidates(parsed, limit)
+            rows = _name_candidates(parsed, limit)
+            name_ids = set(rows)
         else:
             qs = _base_queryset(parsed)
             if parsed.district and not parsed.postcode:
@@ -341,27 +477,37 @@ def citizen_search(*, query: str, limit: int = 25) -> list[Citizen]:
                         postcode_compact__startswith=parsed.district
                     ).values("citizen_id")
                 )
-            name_ids = list(
+            name_ids = set(
                 qs.order_by("search_last_name", "first_name", "id").values_list("id", flat=True)[
                     :limit
                 ]
             )
-        both = ident_ids & set(name_ids)
-        ids = both if both else ident_ids | set(name_ids)
+        both = ident_ids & name_ids
+        ids = both if both else ident_ids | name_ids
     else:
         ids = ident_ids
-    # Rank on a few columns first, then load the full rows of the best ones only.
-    rows = list(
-        Citizen.objects.filter(id__in=ids, status=Citizen.Status.ACTIVE).only(
-            "id", "first_name", "middle_names", "last_name", "preferred_name"
-        )
-    )
-    scores = {c.id: _score(c, parsed) + (1.0 if c.id in ident_ids else 0.0) for c in rows}
-    rows = [c for c in rows if scores[c.id] >= 0.5]
-    rows.sort(key=lambda c: (-scores[c.id], c.last_name, c.first_name, c.id))
-    best = [c.id for c in rows[:limit]]
-    citizens = sorted(results_queryset(best), key=lambda c: best.index(c.id))
+    missing = ids - rows.keys()
+    if missing and (parsed.names or len(ids) > limit):
+        rows.update(_name_rows(missing))
+    if rows:
+        # Rank on the name columns, then load the whole records of the best ones only.
+        ranked = []
+        for pk in ids & rows.keys():
+            score = _score_row(rows[pk], parsed.names) + (1.0 if pk in ident_ids else 0.0)
+            if score >= 0.5:
+                first_name, _middle, last_name, _preferred = rows[pk]
+                ranked.append((-score, last_name, first_name, pk))
+        ranked.sort()
+        best = {pk: -score for score, _last, _first, pk in ranked[:limit]}
+        order = {pk: i for i, pk in enumerate(best)}
+        citizens = sorted(results_queryset(best), key=lambda c: order[c.id])
+    else:
+        # A few people found by identifier, postcode or date of birth alone: load them whole.
+        citizens = list(results_queryset(ids).filter(status=Citizen.Status.ACTIVE))
+        citizens.sort(key=lambda c: (c.id not in ident_ids, c.last_name, c.first_name, c.id))
+        citizens = citizens[:limit]
+        best = {c.id: 1.0 + (1.0 if c.id in ident_ids else 0.0) for c in citizens}
     for c in citizens:
-        c.search_score = scores[c.id]
+        c.search_score = best[c.id]
         c.match_reason = ident_reasons.get(c.id) or _reason(c, parsed, c.search_score)
     return citizens
