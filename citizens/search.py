@@ -257,23 +257,15 @@ def _pg_usual_order_rows(qs, first: str | None, middle: list[str], last: str | N
     return {row[0]: row[1:] for row in rows}
 
 
-def _pg_name_rows(qs, tokens: list[str], then_keys="", **tsquery_options) -> dict[int, tuple]:
-    """Full-text matches, at most GIN_CANDIDATES (with `then_keys`, as many again for that
-    broader query too)."""
-
-    def matches(**options):
-        where = "to_tsvector('simple'::regconfig, search_keys) @@ to_tsquery('simple', %s)"
-        query = _tsquery(tokens, **options)
-        # No ORDER BY: PostgreSQL stops reading rows at the limit instead of sorting them all.
-        return (
-            qs.extra(where=[where], params=[query])
-            .order_by()
-            .values_list(*NAME_COLUMNS)[:GIN_CANDIDATES]
-        )
-
-    rows = matches(**tsquery_options)
-    if then_keys:
-        rows = rows.union(matches(**{**tsquery_options, "keys": then_keys}))
+def _pg_name_rows(qs, tokens: list[str], **tsquery_options) -> dict[int, tuple]:
+    where = "to_tsvector('simple'::regconfig, search_keys) @@ to_tsquery('simple', %s)"
+    query = _tsquery(tokens, **tsquery_options)
+    # No ORDER BY: PostgreSQL stops reading rows at the limit instead of sorting every match.
+    rows = (
+        qs.extra(where=[where], params=[query])
+        .order_by()
+        .values_list(*NAME_COLUMNS)[:GIN_CANDIDATES]
+    )
     return {row[0]: row[1:] for row in rows}
 
 
@@ -298,7 +290,7 @@ def _pg_name_candidates(qs, tokens: list[str], limit: int) -> dict[int, tuple]:
     2. Fewer than a page: the words as typed in any order or name (reordered "Smith John",
        middle and known-as names), last word as a prefix. Otherwise only every word exactly
        (cheap), since a reordered exact match can still rank among the usual-order ones.
-    3. Fewer than ten: swapped letters (Smtih) and sound-alikes (Smyth).
+    3. Fewer than ten: swapped letters (Smtih); still fewer: sound-alikes (Smyth) too.
     4. Nothing yet: every word as a prefix ("Marg Thom"), then trigram similarity.
     """
     exact = {t for i, t in enumerate(tokens) if not _prefix(tokens, i)}
@@ -314,10 +306,13 @@ def _pg_name_candidates(qs, tokens: list[str], limit: int) -> dict[int, tuple]:
         rows.update(_pg_name_rows(qs, tokens))  # includes every exact match
     else:
         rows.update(_pg_name_rows(qs, tokens, exact=True))
-    if len(rows) < min(limit, 10):
-        # Swapped letters are the likeliest typo, and precise; sound-alikes match many more
-        # people, so they may fill the rest. One round trip for both.
-        rows.update(_pg_name_rows(qs, tokens, keys="letters", then_keys="all"))
+    few = min(limit, 10)
+    if len(rows) < few:
+        # Swapped letters (the likeliest typo) match precisely; sound-alikes match many more
+        # people, so they only fill in when there are still few.
+        rows.update(_pg_name_rows(qs, tokens, keys="letters"))
+        if len(rows) < few:
+            rows.update(_pg_name_rows(qs, tokens, keys="all"))
     if not rows and len(tokens) > 1:
         rows = _pg_name_rows(qs, tokens, all_prefix=True)  # "Marg Thom"
     if not rows:
