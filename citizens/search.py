@@ -244,14 +244,16 @@ def _pg_usual_order_rows(qs, first: str | None, middle: list[str], last: str | N
         sql, p = _proxy_sql("search_last_name", last)
         order.append(sql)
         order_params += p
+    ordering = [Collate("search_name", "C"), "id"]
+    if last is not None:
+        ordering.insert(0, Collate("search_last_name", "C"))
+    if all(len(t) >= 3 for t in (first, last) if t is not None):
+        ordering.insert(0, RawSQL(" + ".join(order), order_params).desc())
+    # else one or two letters ("j", "jo s"): too many people to rank; the first ones in index
+    # order come straight off the index.
     rows = (
         qs.extra(where=where, params=params)
-        .order_by(
-            RawSQL(" + ".join(order), order_params).desc(),
-            Collate("search_last_name", "C"),
-            Collate("search_name", "C"),
-            "id",
-        )
+        .order_by(*ordering)
         .values_list(*NAME_COLUMNS)[:USUAL_ORDER_CANDIDATES]
     )
     return {row[0]: row[1:] for row in rows}
