@@ -10,6 +10,10 @@ postcodes with and without a space, phones in national format, emails, citizen a
 references), times `citizens.search.citizen_search` (server-side: parse, candidates, ranking,
 result loading) and the naive `icontains` OR across fields that Django admin's `search_fields`
 does, and reports p50/p95 for each plus how often each found the intended person.
+
+The figures need planner statistics: any citizens table never analysed (autovacuum may be off on
+a bench server) is analysed first, and the load average is printed before and after, since the
+machine may be shared.
 """
 
 import argparse
@@ -32,6 +36,24 @@ from django.db.models import Q  # noqa: E402
 from citizens.models import Citizen, ServiceAccount  # noqa: E402
 from citizens.normalise import phone_display  # noqa: E402
 from citizens.search import citizen_search  # noqa: E402
+
+
+def analyse_missing_statistics():
+    """ANALYZE citizens tables that have never been analysed (a bulk load leaves none)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_stat_user_tables WHERE relname LIKE 'citizens_%' "
+            "AND last_analyze IS NULL AND last_autoanalyze IS NULL AND n_live_tup > 0"
+        )
+        for (table,) in cursor.fetchall():
+            print(f"analysing {table} (no planner statistics yet)")
+            cursor.execute(f'ANALYZE "{table}"')
+
+
+def load_average():
+    return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def typo(word, rng):
@@ -124,10 +146,11 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     rng = random.Random(args.seed)
+    analyse_missing_statistics()
     total = Citizen.objects.count()
     print(
         f"database: {connection.vendor}, citizens: {total:,}, accounts: "
-        f"{ServiceAccount.objects.count():,}"
+        f"{ServiceAccount.objects.count():,}; {load_average()}"
     )
     mix = build_mix(args.queries, rng)
     for _kind, q, _pk in mix[:10]:  # warm caches
@@ -170,6 +193,7 @@ def main():
         f"\nspeed-up at p50: {pct(nms, 50) / pct(all_ms, 50):.0f}x, "
         f"at p95: {pct(nms, 95) / pct(all_ms, 95):.0f}x ({len(qs_sample)} sampled)"
     )
+    print(load_average())
 
 
 if __name__ == "__main__":
