@@ -1,8 +1,11 @@
 """Reads for contacts: the open contact, history lists, one contact, prompts and reports."""
 
 import importlib
+import math
 from dataclasses import dataclass
+from functools import cached_property
 
+from django.db import connection
 from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When, Window
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 
@@ -85,6 +88,120 @@ def contact_list(*, filters=None, citizen=None):
     queryset = filterset.qs if filterset.is_valid() else queryset.none()
     queryset = _with_related(queryset).order_by("-started_at", "-id")
     return filterset, queryset
+
+
+# Counting every contact is most of the cost of a broad history page at a million rows, so the
+# list counts at most this many matches exactly and says "more than …" beyond it.
+HISTORY_COUNT_CAP = 10_000
+
+
+class ContactPaginator:
+    """Pages of a contact list that never count more than `count_cap` matches.
+
+    Rows come from one query fetching a page plus one row (to know whether there is a next
+    page); the total from a second, bounded one: `COUNT(*)` over at most `count_cap + 1` rows,
+    or, for the unfiltered list on PostgreSQL, the planner's row estimate (`pg_class.reltuples`)
+    when that is above the cap. `count` is the exact total when known, else None; `summary`
+    says it in words ("25 contacts", "More than 10,000 contacts", "About 1,000,000 contacts").
+    """
+
+    def __init__(self, queryset, per_page, *, count_cap=None):
+        self.queryset = queryset
+        self.per_page = per_page
+        self.count_cap = HISTORY_COUNT_CAP if count_cap is None else count_cap
+
+    @cached_property
+    def _total(self) -> tuple[int, str]:
+        if not self.queryset.query.where:
+            estimate = _estimated_rows(self.queryset.model)
+            if estimate is not None and estimate > self.count_cap:
+                return estimate, "about"
+        found = self.queryset.order_by()[: self.count_cap + 1].count()
+        if found > self.count_cap:
+            return self.count_cap, "more"
+        return found, "exact"
+
+    @property
+    def count(self) -> int | None:
+        number, kind = self._total
+        return number if kind == "exact" else None
+
+    @property
+    def num_pages(self) -> int | None:
+        if self.count is None:
+            return None
+        return max(1, math.ceil(self.count / self.per_page))
+
+    @property
+    def summary(self) -> str:
+        number, kind = self._total
+        if kind == "about":
+            return f"About {_round_figures(number):,} contacts"
+        if kind == "more":
+            return f"More than {number:,} contacts"
+        return f"{number:,} contact{'' if number == 1 else 's'}"
+
+    def get_page(self, number) -> "ContactPage":
+        """The page asked for; page 1 for nonsense, the last page past the end when known."""
+        try:
+            number = max(1, int(number))
+        except (TypeError, ValueError):
+            number = 1
+        if self.num_pages is not None:
+            number = min(number, self.num_pages)
+        offset = (number - 1) * self.per_page
+        rows = list(self.queryset[offset : offset + self.per_page + 1])
+        return ContactPage(rows[: self.per_page], number, len(rows) > self.per_page, self)
+
+
+class ContactPage:
+    def __init__(self, object_list, number, has_next, paginator):
+        self.object_list = object_list
+        self.number = number
+        self._has_next = has_next
+        self.paginator = paginator
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self):
+        return len(self.object_list)
+
+    def has_next(self):
+        return self._has_next
+
+    def has_previous(self):
+        return self.number > 1
+
+    def has_other_pages(self):
+        return self.has_next() or self.has_previous()
+
+    def next_page_number(self):
+        return self.number + 1
+
+    def previous_page_number(self):
+        return self.number - 1
+
+
+def _estimated_rows(model) -> int | None:
+    """PostgreSQL's estimate of a table's rows (kept by autovacuum/ANALYZE); None elsewhere."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+            [model._meta.db_table],
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row and row[0] and row[0] > 0 else None
+
+
+def _round_figures(number, figures=2):
+    """1,234,567 -> 1,200,000: an estimate should not look exact."""
+    if number <= 0:
+        return 0
+    digits = int(math.floor(math.log10(number))) + 1
+    return int(round(number, figures - digits)) if digits > figures else number
 
 
 def citizen_contacts_recent(*, citizen, limit=5):

@@ -6,7 +6,6 @@ import importlib
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -23,6 +22,7 @@ from contacts.active import active_contact_for_request, contact_session_remember
 from contacts.forms import AttachCitizenForm, EndContactForm, ReportForm, StartContactForm
 from contacts.models import Channel, Contact
 from contacts.selectors import (
+    ContactPaginator,
     contact_default_location,
     contact_get,
     contact_linked_items,
@@ -89,7 +89,7 @@ def _url_or_empty(name, **kwargs):
 
 
 def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return ContactPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _render(request, template, context, partial=None):
