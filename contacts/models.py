@@ -169,3 +169,51 @@ class Contact(models.Model):
         if self.ended_at is None:
             return None
         return self.ended_at - self.started_at
+
+
+class ReportDay(models.Model):
+    """A past day whose report figures are summarised in `ReportDayCount` rows.
+
+    Kept by `contacts.reports`: built the first time a report covers the day (or by
+    `manage.py contacts_report_summary`), forgotten by the contact services whenever a contact
+    started that day is started, ended or recorded, so the next report counts it again.
+    """
+
+    day = models.DateField(primary_key=True)
+    built_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["day"]
+
+    def __str__(self):
+        return f"Report figures for {self.day:%d/%m/%Y}"
+
+
+class ReportDayCount(models.Model):
+    """Contacts started on one day, for one value of one report breakdown."""
+
+    class Breakdown(models.TextChoices):
+        ALL = "all", "All contacts"
+        CHANNEL = "channel", "Channel"
+        SERVICE_AREA = "service_area", "Service area"
+        CONTACT_TYPE = "contact_type", "Contact type"
+        LOCATION = "location", "Location"
+        HOUR = "hour", "Hour"
+
+    day = models.ForeignKey(ReportDay, on_delete=models.CASCADE, related_name="counts")
+    breakdown = models.CharField(max_length=16, choices=Breakdown.choices)
+    key = models.IntegerField(
+        null=True, blank=True
+    )  # the value's id, or the hour; None: not recorded
+    key2 = models.IntegerField(null=True, blank=True)  # a contact type's service area
+    total = models.PositiveIntegerField(default=0)
+    avoidable = models.PositiveIntegerField(default=0)
+    avoidable_known = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+    resolved_known = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["day", "breakdown"], name="report_day_count_idx")]
+
+    def __str__(self):
+        return f"{self.day_id} {self.breakdown} {self.key}: {self.total}"

@@ -14,6 +14,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from audit.services import audit_record
 from contacts.models import Contact, Outcome
+from contacts.report_summary import report_days_forget
 from contacts.signals import contact_citizen_attached, contact_ended, contact_started
 
 NOT_RECORDED = "not_recorded"
@@ -54,6 +55,7 @@ def contact_start(*, actor, channel, location, citizen=None, started_at=None) ->
         # for the "one open contact per member of staff" constraint.
         with transaction.atomic():
             contact.save()
+            report_days_forget(started_at=contact.started_at)
             audit_record(
                 actor=actor,
                 action=AuditEvent.Action.CREATE,
@@ -150,6 +152,7 @@ def contact_end(*, actor, contact, **details) -> Contact:
         raise ContactNotOpen("This contact has already ended.")
     _apply_outcome(contact, details=details)
     contact.save()
+    report_days_forget(started_at=contact.started_at)
     contact.partners.set(details.get("partners") or [])
     audit_record(
         actor=actor,
@@ -187,6 +190,7 @@ def contact_record(
     )
     _apply_outcome(contact, details=details)
     contact.save()
+    report_days_forget(started_at=contact.started_at)
     contact.partners.set(details.get("partners") or [])
     audit_record(
         actor=actor,
@@ -228,6 +232,7 @@ def contact_close_abandoned(*, now=None, batch_size=500) -> int:
                 contact.save(
                     update_fields=["status", "ended_at", "outcome", "needs_review", "updated_at"]
                 )
+                report_days_forget(started_at=contact.started_at)
                 audit_record(
                     actor=None,
                     action=AuditEvent.Action.CHANGE,

@@ -424,10 +424,7 @@ def reports_view(request):
         form = ReportForm({})
         form.is_valid()
     date_from, date_to = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
-    _filterset, queryset = contact_list(
-        filters={"date_from": date_from.isoformat(), "date_to": date_to.isoformat()}
-    )
-    report = contact_report(queryset=queryset)
+    report = contact_report(date_from=date_from, date_to=date_to)
     if request.GET.get("format") == "csv":
         audit_record(
             actor=request.user,
