@@ -22,6 +22,7 @@ from contacts.models import (
     ContactType,
     Outcome,
     PartnerOrganisation,
+    ReportDay,
 )
 from organisation.models import Location
 
@@ -76,6 +77,9 @@ class _Weighted:
 
 
 def seed(ctx):
+    # Bulk inserts bypass the services that keep the Reports summary current: drop it so the
+    # next report recounts (it is rebuilt on first use).
+    ReportDay.objects.all().delete()
     citizen_ids = list(Citizen.objects.order_by("pk").values_list("pk", flat=True))
     if not citizen_ids:
         return
