@@ -4,10 +4,13 @@
 or district, date of birth, citizen/service-account/request references) and name tokens, finds
 candidates, and ranks them in Python with the same scoring on every database:
 
-- PostgreSQL: full-text search (`simple` config, GIN index) over `Citizen.search_keys` — name
-  tokens (prefix matching), their metaphone/NYSIIS keys (Jon = John, Smyth = Smith) and
-  sorted-letter keys (Smtih = Smith) — then pg_trgm similarity on `search_name` (GIN index) as
-  a last resort for other misspellings. Identifiers use B-tree indexes on normalised columns.
+- PostgreSQL: names in the usual order ("Mar Thom") from index-only scans of two B-tree
+  indexes that carry the name columns (migration 0004), best-ranked first; then, only when they
+  could change the page, full-text search (`simple` config, GIN index) over
+  `Citizen.search_keys` — name tokens (prefix matching), their metaphone/NYSIIS keys (Jon =
+  John, Smyth = Smith) and sorted-letter keys (Smtih = Smith) — bounded without sorting, and
+  pg_trgm similarity on `search_name` as a last resort. Identifiers use B-tree indexes on
+  normalised columns; the result rows come with their related rows in one query.
 - SQLite (the zero-setup demo): the same keys matched with LIKE, and Damerau-Levenshtein on the
   register's distinct surnames as the last resort.
 
