@@ -235,6 +235,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "contacts.tasks.close_abandoned_contacts",
         "schedule": 300.0,
     },
+    "contacts-rebuild-report-days": {
+        "task": "contacts.tasks.rebuild_recent_report_days",
+        "schedule": 24 * 3600.0,
+    },
     "requests-sla-sweep": {"task": "requests_tracking.tasks.sla_sweep", "schedule": 60.0},
     "requests-auto-close": {
         "task": "requests_tracking.tasks.auto_close_resolved",

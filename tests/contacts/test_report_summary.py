@@ -174,3 +174,9 @@ def test_command_builds_and_rebuilds_after_changes_outside_the_services(mixed, r
 def test_command_refuses_bad_dates(args):
     with pytest.raises(CommandError):
         call_command("contacts_report_summary", *args)
+
+
+def test_the_periodic_job_recounts_the_last_week(reference_data):
+    from contacts.tasks import rebuild_recent_report_days
+
+    assert rebuild_recent_report_days.apply().get() == 7
