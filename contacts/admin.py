@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from contacts.models import (
     AvoidableReason,
@@ -37,6 +38,7 @@ class AvoidableReasonAdmin(ReferenceDataAdmin):
 
 @admin.register(PartnerOrganisation)
 class PartnerOrganisationAdmin(ReferenceDataAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "phone", "website", "active", "ordering"]
 
 
