@@ -30,7 +30,12 @@ from citizens.models import (
     SecurityAnswer,
     ServiceAccount,
 )
-from citizens.normalise import name_normalise, postcode_normalise, search_keys_for
+from citizens.normalise import (
+    citizen_reference,
+    name_normalise,
+    postcode_normalise,
+    search_keys_for,
+)
 from core.sequences import sequence_take
 from organisation.models import ServiceArea
 
@@ -79,10 +84,6 @@ SENSITIVE_TEXTS = [
     "Disclosed financial hardship; signposted to Citizens Advice.",
     "Safeguarding referral made to adult social care.",
 ]
-
-
-def citizen_reference(n: int) -> str:
-    return f"C{n:07d}"
 
 
 def _citizen(**fields) -> Citizen:

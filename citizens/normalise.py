@@ -9,6 +9,11 @@ import phonenumbers
 POSTCODE_RE = re.compile(r"^(GIR ?0AA|[A-Z]{1,2}[0-9][0-9A-Z]? ?[0-9][A-Z]{2})$")
 
 
+def citizen_reference(n: int) -> str:
+    """The human-readable citizen reference for number n of the `citizen` sequence: C0001234."""
+    return f"C{n:07d}"
+
+
 def postcode_normalise(value: str) -> str:
     """'sw1a1aa' -> 'SW1A 1AA'. Returns '' for blank; raises ValueError if not a UK postcode."""
     compact = re.sub(r"\s+", "", (value or "").upper())

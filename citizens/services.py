@@ -13,7 +13,6 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from citizens import signals
 from citizens.answers import answer_hash, answer_matches, questions_for
-from citizens.demo import citizen_reference
 from citizens.models import (
     Address,
     AssistanceFlag,
@@ -29,6 +28,7 @@ from citizens.models import (
     VerificationAttempt,
 )
 from citizens.normalise import (
+    citizen_reference,
     name_normalise,
     phone_is_mobile,
     postcode_compact,
