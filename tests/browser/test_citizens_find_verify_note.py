@@ -3,6 +3,7 @@ import datetime
 import pytest
 
 from accounts.models import Role
+from tests.browser.accessibility import assert_accessible
 from tests.factories import StaffFactory
 from tests.factories.citizens import AddressFactory, CitizenFactory, ServiceAccountFactory
 
@@ -29,13 +30,16 @@ def test_agent_finds_misspelt_citizen_verifies_for_council_tax_and_adds_note(sig
     page.get_by_label("Find a citizen").fill("Jon Smyth")
     page.get_by_role("button", name="Search").click()
     results = page.get_by_test_id("search-results")
+    assert_accessible(page)
     results.get_by_role("link", name="John Smith", exact=True).click()
     assert page.get_by_test_id("citizen-name").inner_text().startswith("John Smith")
+    assert_accessible(page)
 
     page.get_by_role("link", name="Verify for Council tax account").click()
     page.get_by_label("Council tax account reference").fill("ct0001 2345")
     page.get_by_label("Postcode of the property").fill("sw1a1aa")
     page.get_by_label("Amount of the last payment").fill("£345")
+    assert_accessible(page)
     page.get_by_role("button", name="Check answers").click()
     assert "Verified for council tax account" in page.content()
     assert page.get_by_test_id("account-council_tax").get_by_text("Verified").is_visible()
