@@ -281,6 +281,8 @@ NOTIFY_SMS_TEMPLATE_ID = env("NOTIFY_SMS_TEMPLATE_ID", default="")
 
 # --- Domain settings ----------------------------------------------------------------------
 COUNCIL_NAME = env("COUNCIL_NAME", default="Demo Borough Council")
+# Where citizens reach the public pages (tracking links in messages): scheme, host, no path.
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 # Open contacts older than this are closed by the periodic job with outcome "not recorded".
 CONTACT_ABANDON_AFTER_MINUTES = env.int("CONTACT_ABANDON_AFTER_MINUTES", default=120)
 # A verification pass made outside any contact holds for this long.
@@ -313,6 +315,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # The schema and docs are for signed-in staff and token holders, not the public internet.
+    "SERVE_PERMISSIONS": ["core.api.permissions.IsStaffMember"],
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

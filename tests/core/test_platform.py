@@ -156,3 +156,11 @@ def test_reference_data_is_retired_not_deleted_in_admin(admin_client_, reference
     area = ServiceArea.objects.get(name="Planning")
     response = admin_client_.get(f"/admin/organisation/servicearea/{area.pk}/delete/")
     assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_api_schema_and_docs_need_a_signed_in_member_of_staff(client, agent):
+    assert client.get("/api/v1/schema/").status_code in (401, 403)
+    client.force_login(agent)
+    assert client.get("/api/v1/schema/").status_code == 200
+    assert client.get("/api/v1/docs/").status_code == 200
