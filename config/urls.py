@@ -25,6 +25,7 @@ urlpatterns = [
     path("citizens/", include("citizens.urls")),
     path("contacts/", include("contacts.urls")),
     path("requests/", include("requests_tracking.urls")),
+    path("track/", include("requests_tracking.public_urls")),
     path("timeline/", include("timeline.urls")),
     path("api/v1/", include((api_urlpatterns, "api"))),
 ]

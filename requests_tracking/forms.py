@@ -217,3 +217,57 @@ class EvidenceForm(forms.Form):
         """The uploader's file name, without any folders, safe to show."""
         raw = os.path.basename(self.cleaned_data["file"].name.replace("\\", "/"))
         return (get_valid_filename(raw) if raw.strip(". ") else "file")[:200]
+
+
+class PublicReplyForm(forms.Form):
+    """A citizen's answer on the tracking page: words, and a photo or document if they have one."""
+
+    text = forms.CharField(
+        label="Your answer",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=4000,
+        error_messages={
+            "required": "Enter your answer.",
+            "max_length": "Your answer must be 4,000 characters or fewer.",
+        },
+    )
+    file = forms.FileField(
+        label="Add a photo or document (optional)",
+        required=False,
+        help_text=f"{ALLOWED_LABEL}, up to {settings.MAX_UPLOAD_MB} MB.",
+        error_messages={"empty": "The file you chose is empty."},
+    )
+
+    def clean_text(self):
+        text = self.cleaned_data["text"].strip()
+        if not text:
+            raise forms.ValidationError("Enter your answer.")
+        return text
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            return None
+        # The same checks as staff uploads: size, and the content decides the type.
+        check = EvidenceForm(files={"file": upload}, data={})
+        check.is_valid()
+        if "file" in check.errors:
+            raise forms.ValidationError(check.errors["file"])
+        return check.cleaned_data["file"]
+
+    def original_name(self) -> str:
+        raw = os.path.basename(self.cleaned_data["file"].name.replace("\\", "/"))
+        return (get_valid_filename(raw) if raw.strip(". ") else "file")[:200]
+
+
+class FollowForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="We will only use it to tell you about this request.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter your email address.",
+            "invalid": "Enter an email address in the correct format, like name@example.com.",
+        },
+    )

@@ -377,3 +377,26 @@ class Evidence(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class RequestFollowerEmail(models.Model):
+    """An email address given on the public tracking page to be told of a request's progress.
+
+    Followers who are citizens on record are `Request.followers`; these are people who only gave
+    an email address (a neighbour who saw the fly-tipping, the reporter's relative).
+    """
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="follower_emails")
+    email = models.EmailField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "email"], name="request_follower_email_uniq"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.email} follows {self.request_id}"

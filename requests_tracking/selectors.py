@@ -5,7 +5,15 @@ from decimal import Decimal
 from django.db.models import Prefetch, Q
 
 from notifications.selectors import messages_for
-from requests_tracking.models import Evidence, Process, Request, RequestNote, Stage, StageVisit
+from requests_tracking.models import (
+    Evidence,
+    Process,
+    Request,
+    RequestFollowerEmail,
+    RequestNote,
+    Stage,
+    StageVisit,
+)
 from requests_tracking.sla import stage_sla_seconds
 from requests_tracking.working_time import add_working_seconds
 
@@ -175,3 +183,48 @@ def request_workload(*, staff) -> dict[str, dict[str, int]]:
         by_state["total"] = sum(by_state.values())
         counts[scope] = by_state
     return counts
+
+
+def request_public_get(*, pk) -> Request | None:
+    """A request as the citizen's tracking page needs it (no staff or other citizens' data)."""
+    return (
+        Request.objects.select_related("process", "current_stage", "current_visit")
+        .prefetch_related("process__stages")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def request_public_notes(*, request) -> list[RequestNote]:
+    """What the citizen may read: notes marked visible to them, oldest first. No authors."""
+    return list(
+        RequestNote.objects.filter(request=request, visible_to_citizen=True)
+        .exclude(kind=RequestNote.Kind.SYSTEM)
+        .only("id", "kind", "text", "from_citizen", "created_at")
+        .order_by("created_at", "id")
+    )
+
+
+def request_open_questions(*, request, notes) -> list[RequestNote]:
+    """The information requests the citizen has not answered yet (asked since their last reply)."""
+    if request.status != Request.Status.WAITING:
+        return []
+    open_questions = []
+    for note in notes:
+        if note.kind == RequestNote.Kind.CITIZEN_REPLY:
+            open_questions = []
+        elif note.kind == RequestNote.Kind.INFORMATION_REQUEST:
+            open_questions.append(note)
+    return open_questions
+
+
+def request_public_evidence(*, request) -> list[Evidence]:
+    return list(
+        Evidence.objects.filter(request=request, visible_to_citizen=True)
+        .only("id", "original_name", "size", "uploaded_at", "from_citizen")
+        .order_by("uploaded_at", "id")
+    )
+
+
+def request_follower_emails(*, request):
+    return list(RequestFollowerEmail.objects.filter(request=request).only("email"))

@@ -25,6 +25,7 @@ from requests_tracking.forms import (
     ResolveForm,
 )
 from requests_tracking.models import Evidence, Request
+from requests_tracking.public_links import tracking_url
 
 PAGE_SIZE = 25
 
@@ -166,6 +167,8 @@ def _page(request, obj, *, forms=None, status=200):
         "notes": selectors.request_notes(request=obj),
         "evidence": selectors.request_evidence(request=obj),
         "outbox": selectors.request_messages(request=obj),
+        "tracking_url": tracking_url(obj),
+        "follower_emails": selectors.request_follower_emails(request=obj),
         "can_work": can_work,
         "allowed": allowed if can_work else allowed & {"citizen_reply"},
         "note_form": forms.get("note") or NoteForm(),

@@ -17,9 +17,11 @@ from requests_tracking.services.actions import (
     INFO_REQUEST_SUBJECT,
 )
 from requests_tracking.services.casework import (
+    request_citizen_answer,
     request_citizen_reply,
     request_evidence_add,
     request_follow,
+    request_follow_email,
     request_information_request,
     request_note_add,
 )
@@ -62,11 +64,13 @@ __all__ = [
     "request_advance",
     "request_assign",
     "request_cancel",
+    "request_citizen_answer",
     "request_citizen_reply",
     "request_close",
     "request_create",
     "request_evidence_add",
     "request_follow",
+    "request_follow_email",
     "request_hold",
     "request_information_request",
     "request_move_back",

@@ -14,14 +14,16 @@ from notifications.services import OutgoingMessage, messages_enqueue_many, templ
 from requests_tracking.models import (
     ActionFiring,
     Request,
+    RequestFollowerEmail,
     StageAction,
 )
+from requests_tracking.public_links import tracking_url
 
 INFO_REQUEST_SUBJECT = "We need more information about your request {{ reference }}"
 INFO_REQUEST_BODY = (
     "Dear {{ citizen_name }},\n\nTo carry on with your request {{ reference }} ({{ process }}) "
-    "we need more information from you:\n\n{{ note }}\n\nPlease reply through your online "
-    "account or call us.\n\n{{ council_name }}"
+    "we need more information from you:\n\n{{ note }}\n\nYou can reply and send photos or "
+    "documents at {{ tracking_url }} or call us.\n\n{{ council_name }}"
 )
 AUTO_CLOSE_SUBJECT = "Your request {{ reference }} is closed"
 AUTO_CLOSE_BODY = (
@@ -35,7 +37,7 @@ AUTO_CLOSE_BODY = (
 class Reach:
     """How to reach one citizen: their preferred channel, emails and mobiles, best first."""
 
-    citizen_id: int
+    citizen_id: int | None
     preferred_channel: str
     emails: tuple[str, ...]
     mobiles: tuple[str, ...]
@@ -59,7 +61,8 @@ class Reach:
 def _audiences(requests) -> dict[int, list[Reach]]:
     """Per request id: its citizen, then anyone following it, with how to reach each.
 
-    Three queries for any number of requests (followers, emails, mobiles).
+    Four queries for any number of requests (followers, follower emails, emails, mobiles).
+    People who follow by email only (the tracking page) come last, without a citizen id.
     """
     requests = list(requests)
     if not requests:
@@ -75,8 +78,13 @@ def _audiences(requests) -> dict[int, list[Reach]]:
         if citizen_id not in people[request_id]:
             people[request_id].append(citizen_id)
             preferred[citizen_id] = channel
+    by_email: dict[int, list[str]] = {}
+    for request_id, email in RequestFollowerEmail.objects.filter(
+        request_id__in=list(people)
+    ).values_list("request_id", "email"):
+        by_email.setdefault(request_id, []).append(email)
     if not preferred:
-        return {pk: [] for pk in people}
+        return {pk: _email_only(by_email.get(pk, ()), []) for pk in people}
     emails: dict[int, list[str]] = {}
     for citizen_id, email in EmailAddress.objects.filter(
         citizen_id__in=list(preferred)
@@ -91,7 +99,22 @@ def _audiences(requests) -> dict[int, list[Reach]]:
         pk: Reach(pk, channel or "", tuple(emails.get(pk, ())), tuple(mobiles.get(pk, ())))
         for pk, channel in preferred.items()
     }
-    return {request_id: [reach[pk] for pk in ids] for request_id, ids in people.items()}
+    audiences = {}
+    for request_id, ids in people.items():
+        known = [reach[pk] for pk in ids]
+        audiences[request_id] = _email_only(by_email.get(request_id, ()), known)
+    return audiences
+
+
+def _email_only(emails, known: list[Reach]) -> list[Reach]:
+    """`known` plus a Reach for each follower email that none of them already has."""
+    seen = {e.lower() for r in known for e in r.emails}
+    extra = []
+    for email in emails:
+        if email.lower() not in seen:
+            seen.add(email.lower())
+            extra.append(Reach(None, "email", (email,), ()))
+    return known + extra
 
 
 def _context(request, note: str = "") -> dict:
@@ -114,6 +137,7 @@ def _context(request, note: str = "") -> dict:
         else "",
         "council_name": settings.COUNCIL_NAME,
         "note": note,
+        "tracking_url": tracking_url(request),
     }
 
 

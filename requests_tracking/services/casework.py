@@ -9,6 +9,7 @@ from notifications.services import messages_enqueue_many
 from requests_tracking.models import (
     Evidence,
     Request,
+    RequestFollowerEmail,
     RequestNote,
 )
 from requests_tracking.services.actions import (
@@ -149,3 +150,47 @@ def request_follow(*, actor, request: Request, citizen) -> None:
     """A resident follows a request and is told of its progress like its reporter."""
     request.followers.add(citizen)
     _audit(actor, request, "followed", citizen=citizen.reference)
+
+
+@transaction.atomic
+def request_follow_email(*, actor=None, request: Request, email: str) -> RequestFollowerEmail:
+    """Someone follows a request by email from the tracking page; asking twice changes nothing."""
+    email = (email or "").strip()
+    if not email:
+        raise ValidationError({"email": "Enter your email address."})
+    existing = RequestFollowerEmail.objects.filter(request=request, email__iexact=email).first()
+    if existing:
+        return existing
+    follower = RequestFollowerEmail.objects.create(request=request, email=email)
+    _audit(actor, request, "followed_by_email")
+    return follower
+
+
+@transaction.atomic
+def request_citizen_answer(
+    *,
+    actor=None,
+    request: Request,
+    text: str,
+    upload=None,
+    stored_name: str = "",
+    original_name: str = "",
+    content_type: str = "",
+    now=None,
+) -> RequestNote:
+    """The citizen answers online: their reply (the clock restarts) and the file they sent, if
+    any, together or not at all. The file was checked by the form (size and content)."""
+    note = request_citizen_reply(actor=actor, request=request, text=text, now=now)
+    if upload is not None:
+        request_evidence_add(
+            actor=actor,
+            request=request,
+            upload=upload,
+            stored_name=stored_name,
+            original_name=original_name,
+            content_type=content_type,
+            description="Sent with the citizen's reply",
+            visible_to_citizen=True,
+            from_citizen=True,
+        )
+    return note
