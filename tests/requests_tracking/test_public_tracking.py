@@ -85,6 +85,8 @@ def test_valid_link_shows_the_page_without_internal_notes_or_staff_names(
     assert officer.username not in text
     assert "jane@example.com" not in text  # the citizen's details are not on the page
     assert 'name="csrfmiddlewaretoken"' in text
+    # The link stays off other sites, but same-origin posts keep their Origin for CSRF checks.
+    assert '<meta name="referrer" content="same-origin">' in text
     assert "Primary navigation" not in text  # no staff navigation or contact bar
     assert response["Cache-Control"].startswith("max-age=0")
 
