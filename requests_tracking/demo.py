@@ -123,9 +123,9 @@ TEMPLATES = {
         "Your request {{ reference }}: {{ stage }}",
         "Dear {{ citizen_name }},\n\nYour request {{ reference }} ({{ process }}) has reached "
         "the stage '{{ stage }}'. {{ stage_description }}\n\nWe expect to finish by "
-        "{{ estimated_completion }}.\n\n{{ council_name }}",
+        "{{ estimated_completion }}. See its progress at {{ tracking_url }}\n\n{{ council_name }}",
         "{{ council_name }}: your request {{ reference }} is now at '{{ stage }}'. "
-        "Expected completion {{ estimated_completion }}.",
+        "Expected completion {{ estimated_completion }}. {{ tracking_url }}",
     ),
     "SLA at risk (officer)": (
         "At risk: {{ reference }} {{ process }}",

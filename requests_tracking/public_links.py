@@ -1,6 +1,7 @@
 """Secure links to a request's public tracking page.
 
-The token is the request's id signed with SECRET_KEY and a salt of its own (django.core.signing),
+The token is the request's id signed with SECRET_KEY and a salt of its own (django.core.signing
+Signer, no timestamp: links do not expire and stay the same for a request),
 so it cannot be guessed or altered to reach another request; the plain id never appears alone.
 Rotating SECRET_KEY (without SECRET_KEY_FALLBACKS) invalidates links already sent.
 """
@@ -15,7 +16,8 @@ SALT = "requests_tracking.public.track"
 
 
 def tracking_token(request: Request) -> str:
-    return signing.dumps(request.pk, salt=SALT)
+    """The same token every time for a request (no timestamp), so every message links alike."""
+    return signing.Signer(salt=SALT).sign_object(request.pk)
 
 
 def tracking_path(request: Request) -> str:
@@ -30,7 +32,7 @@ def tracking_url(request: Request) -> str:
 def request_pk_from_token(token: str) -> int | None:
     """The request id a token was made for, or None when it is forged, altered or garbled."""
     try:
-        pk = signing.loads(token, salt=SALT)
+        pk = signing.Signer(salt=SALT).unsign_object(token)
     except (signing.BadSignature, ValueError, TypeError):
         return None
     return pk if isinstance(pk, int) and not isinstance(pk, bool) else None

@@ -103,7 +103,11 @@ def track_follow(request, token):
     form = FollowForm(request.POST)
     if not form.is_valid():
         return _page(request, obj, follow_form=form)
-    services.request_follow_email(actor=None, request=obj, email=form.cleaned_data["email"])
+    try:
+        services.request_follow_email(actor=None, request=obj, email=form.cleaned_data["email"])
+    except ValidationError as exc:
+        form.add_error("email", " ".join(exc.messages))
+        return _page(request, obj, follow_form=form)
     messages.success(
         request, f"We will email {form.cleaned_data['email']} when this request moves on."
     )

@@ -17,6 +17,7 @@ from requests_tracking.services.actions import (
     INFO_REQUEST_SUBJECT,
 )
 from requests_tracking.services.casework import (
+    FOLLOWER_EMAILS_MAX,
     request_citizen_answer,
     request_citizen_reply,
     request_evidence_add,
@@ -53,6 +54,7 @@ from requests_tracking.services.lifecycle import (
 from requests_tracking.services.sweep import requests_auto_close, requests_sla_sweep
 
 __all__ = [
+    "FOLLOWER_EMAILS_MAX",
     "AUTO_CLOSE_BODY",
     "AUTO_CLOSE_SUBJECT",
     "ESTIMATE_LOOKBACK_DAYS",

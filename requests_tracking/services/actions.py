@@ -147,35 +147,49 @@ class _Target:
     channel: str  # email or sms
     address: str
     citizen_id: int | None = None
+    follower: bool = False  # follows someone else's request: not greeted by the reporter's name
+
+
+FOLLOWER_NAME = "resident"
 
 
 def _messages_to(*, request, targets, texts, event_key, event) -> list[OutgoingMessage]:
-    """One outbox message per target. `texts()` renders (subject, body, sms_body) when needed."""
+    """One outbox message per target. `texts(follower)` renders (subject, body, sms_body) when
+    needed: once for the reporter and staff, once more if followers are told (their copy does not
+    carry the reporter's name)."""
     if not targets:
         return []
-    subject, body, sms_body = texts()
-    return [
-        OutgoingMessage.about(
-            request,
-            channel=t.channel,
-            recipient=t.address,
-            recipient_kind=t.kind,
-            subject=subject,
-            body=sms_body if t.channel == "sms" and sms_body else body,
-            idempotency_key=f"{event_key}:{t.channel}:{t.address}",
-            citizen_id=t.citizen_id,
-            event=event,
+    rendered = {}
+    messages = []
+    for t in targets:
+        if t.follower not in rendered:
+            rendered[t.follower] = texts(t.follower)
+        subject, body, sms_body = rendered[t.follower]
+        messages.append(
+            OutgoingMessage.about(
+                request,
+                channel=t.channel,
+                recipient=t.address,
+                recipient_kind=t.kind,
+                subject=subject,
+                body=sms_body if t.channel == "sms" and sms_body else body,
+                idempotency_key=f"{event_key}:{t.channel}:{t.address}",
+                citizen_id=t.citizen_id,
+                event=event,
+            )
         )
-        for t in targets
-    ]
+    return messages
 
 
-def _citizen_targets(audience: list[Reach]) -> list[_Target]:
+def _citizen_targets(audience: list[Reach], owner_id: int | None) -> list[_Target]:
     targets = []
     for reach in audience:
         found = reach.address(StageAction.Channel.PREFERRED)
         if found:
-            targets.append(_Target("citizen", *found, citizen_id=reach.citizen_id))
+            follower = owner_id is None or reach.citizen_id != owner_id
+            targets.append(
+                _Target("citizen", *found, citizen_id=reach.citizen_id, follower=follower)
+            )
     return targets
 
 
@@ -184,16 +198,17 @@ def _citizen_messages(
 ) -> list[OutgoingMessage]:
     """Messages to the citizen and anyone following the request, each by their preference."""
 
-    def texts():
+    def texts(follower=False):
+        ctx = {**context, "citizen_name": FOLLOWER_NAME} if follower else context
         return (
-            template_render(text=subject, context=context),
-            template_render(text=body, context=context),
-            template_render(text=sms_body, context=context) if sms_body else "",
+            template_render(text=subject, context=ctx),
+            template_render(text=body, context=ctx),
+            template_render(text=sms_body, context=ctx) if sms_body else "",
         )
 
     return _messages_to(
         request=request,
-        targets=_citizen_targets(audience),
+        targets=_citizen_targets(audience, request.citizen_id),
         texts=texts,
         event_key=event_key,
         event=event,
@@ -212,7 +227,7 @@ def _action_messages(
     targets: list[_Target] = []
     if action.recipient == StageAction.Recipient.CITIZEN:
         if preferred:
-            targets = _citizen_targets(audience)
+            targets = _citizen_targets(audience, request.citizen_id)
         elif request.citizen_id:
             own = next((r for r in audience if r.citizen_id == request.citizen_id), None)
             found = own.address(action.channel) if own else None
@@ -227,9 +242,11 @@ def _action_messages(
     elif action.contractor_email:
         targets.append(_Target("contractor", "email", action.contractor_email))
 
-    def texts():
+    def texts(follower=False):
         template = action.template
         context = _context(request, note)
+        if follower:
+            context["citizen_name"] = FOLLOWER_NAME
         needs_sms = template.sms_body and any(t.channel == "sms" for t in targets)
         return (
             template_render(text=template.subject, context=context),

@@ -152,6 +152,9 @@ def request_follow(*, actor, request: Request, citizen) -> None:
     _audit(actor, request, "followed", citizen=citizen.reference)
 
 
+FOLLOWER_EMAILS_MAX = 20
+
+
 @transaction.atomic
 def request_follow_email(*, actor=None, request: Request, email: str) -> RequestFollowerEmail:
     """Someone follows a request by email from the tracking page; asking twice changes nothing."""
@@ -161,6 +164,14 @@ def request_follow_email(*, actor=None, request: Request, email: str) -> Request
     existing = RequestFollowerEmail.objects.filter(request=request, email__iexact=email).first()
     if existing:
         return existing
+    # Anyone with the link can add an address: a cap stops the council being used to spam.
+    if RequestFollowerEmail.objects.filter(request=request).count() >= FOLLOWER_EMAILS_MAX:
+        raise ValidationError(
+            {
+                "email": "This request cannot take more email addresses for updates. "
+                "Contact us if you need to be told about it."
+            }
+        )
     follower = RequestFollowerEmail.objects.create(request=request, email=email)
     _audit(actor, request, "followed_by_email")
     return follower

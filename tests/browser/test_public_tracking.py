@@ -1,5 +1,6 @@
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from accounts.models import Role
 from requests_tracking import services
@@ -56,13 +57,17 @@ def test_citizen_answers_an_information_request_on_the_tracking_page(page, signe
     assert_accessible(page)
 
     page.get_by_role("button", name="Send your answer").click()  # empty: told what to do
-    assert "Enter your answer." in page.locator(".govuk-error-summary").inner_text()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter your answer.")
     assert_accessible(page)
     page.get_by_label("Your answer").fill("Yes, I will unplug it the day before")
     page.get_by_role("button", name="Send your answer").click()
-    assert "We have your answer" in page.locator(".govuk-notification-banner").inner_text()
-    assert "Yes, I will unplug it the day before" in page.get_by_test_id("notes").inner_text()
-    assert "In progress" in page.get_by_test_id("status").inner_text()
+    # The page before the post has a banner and notes too: wait for the new page's content.
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        "We have your answer"
+    )
+    expect(page.get_by_test_id("notes")).to_contain_text("Yes, I will unplug it the day before")
+    expect(page.get_by_test_id("status")).to_contain_text("In progress")
+    expect(page.get_by_role("button", name="Send your answer")).to_have_count(0)
 
     page.set_viewport_size({"width": 1400, "height": 900})
     signed_in_page(officer)

@@ -123,8 +123,12 @@ def test_altered_signature_or_other_salt_is_refused(public, waiting):
     token = tracking_token(waiting)
     forged = token[:-1] + ("A" if token[-1] != "A" else "B")
     assert public.get(f"/track/{forged}/").status_code == 404
-    other_salt = signing.dumps(waiting.pk)  # signed, but not for tracking links
+    other_salt = signing.Signer().sign_object(waiting.pk)  # signed, but not for tracking links
     assert public.get(f"/track/{other_salt}/").status_code == 404
+    other_request = signing.Signer(salt="requests_tracking.public.track").sign_object(
+        waiting.pk + 1
+    )
+    assert public.get(f"/track/{other_request}/").status_code == 404  # no such request
 
 
 def test_link_to_a_deleted_request_is_a_404(public, waiting):
@@ -327,3 +331,42 @@ def test_other_citizens_following_are_not_shown(public, waiting):
     assert "nosy@example.com" not in text
     assert "friend@example.com" not in text
     assert not mail.outbox
+
+
+def test_followers_are_not_greeted_by_the_reporters_name(raise_request, officer):
+    from notifications.models import Message
+
+    request = raise_request()
+    services.request_follow_email(request=request, email="neighbour@example.com")
+    services.request_information_request(actor=officer, request=request, question="Photo?")
+    to_reporter = Message.objects.get(recipient="jane@example.com")
+    to_follower = Message.objects.get(recipient="neighbour@example.com")
+    assert "Dear Jane Resident" in to_reporter.body
+    assert "Jane" not in to_follower.body
+    assert "Dear resident" in to_follower.body
+
+
+def test_follower_emails_are_capped_per_request(waiting):
+    from django.core.exceptions import ValidationError
+
+    for n in range(services.FOLLOWER_EMAILS_MAX):
+        services.request_follow_email(request=waiting, email=f"f{n}@example.com")
+    services.request_follow_email(request=waiting, email="f0@example.com")  # already there: fine
+    with pytest.raises(ValidationError, match="cannot take more"):
+        services.request_follow_email(request=waiting, email="one-too-many@example.com")
+
+
+def test_follow_form_says_when_the_cap_is_reached(public, waiting, monkeypatch):
+    from requests_tracking.services import casework
+
+    monkeypatch.setattr(casework, "FOLLOWER_EMAILS_MAX", 1)
+    path = reverse("public:track_follow", kwargs={"token": tracking_token(waiting)})
+    public.post(path, {"email": "first@example.com"})
+    response = public.post(path, {"email": "second@example.com"})
+    assert response.status_code == 200
+    assert "cannot take more email addresses" in response.text
+    assert RequestFollowerEmail.objects.count() == 1
+
+
+def test_the_link_is_the_same_in_every_message(waiting):
+    assert tracking_token(waiting) == tracking_token(Request.objects.get(pk=waiting.pk))
