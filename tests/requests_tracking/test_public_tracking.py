@@ -370,3 +370,14 @@ def test_follow_form_says_when_the_cap_is_reached(public, waiting, monkeypatch):
 
 def test_the_link_is_the_same_in_every_message(waiting):
     assert tracking_token(waiting) == tracking_token(Request.objects.get(pk=waiting.pk))
+
+
+def test_page_reads_a_fixed_number_of_queries(
+    public, waiting, officer, django_assert_max_num_queries
+):
+    for n in range(5):
+        services.request_note_add(
+            actor=officer, request=waiting, text=f"Update {n}", visible_to_citizen=True
+        )
+    with django_assert_max_num_queries(8):  # 7 today: request, stages, notes, visits, files, audit
+        assert public.get(tracking_path(waiting)).status_code == 200
