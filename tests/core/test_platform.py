@@ -145,10 +145,23 @@ def test_audit_trail_cannot_be_changed_in_admin(admin_client_, agent):
 
 
 @pytest.mark.django_db
-def test_scheduler_runs_every_registered_periodic_job_once():
+def test_scheduler_runs_every_periodic_job_once(reference_data):
+    from django.conf import settings
+
     out = io.StringIO()
     call_command("run_scheduler", once=True, stdout=out)
-    assert "periodic jobs" in out.getvalue()
+    jobs = len(settings.CELERY_BEAT_SCHEDULE)
+    assert f"Ran {jobs} of {jobs} periodic jobs." in out.getvalue()
+
+
+def test_scheduler_refuses_a_schedule_naming_a_missing_task(settings):
+    from django.core.management.base import CommandError
+
+    settings.CELERY_BEAT_SCHEDULE = {
+        "typo": {"task": "contacts.tasks.no_such_job", "schedule": 60}
+    }
+    with pytest.raises(CommandError, match="contacts.tasks.no_such_job"):
+        call_command("run_scheduler", once=True, stdout=io.StringIO())
 
 
 @pytest.mark.django_db

@@ -4,7 +4,7 @@ import time
 
 from celery import current_app
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 log = logging.getLogger(__name__)
 
@@ -23,28 +23,29 @@ class Command(BaseCommand):
         self._stop = False
         signal.signal(signal.SIGTERM, self._request_stop)
         schedule = settings.CELERY_BEAT_SCHEDULE
+        # A plain Django process has not imported the apps' tasks modules (a worker does).
+        current_app.loader.import_default_modules()
+        missing = sorted(
+            e["task"] for e in schedule.values() if e["task"] not in current_app.tasks
+        )
+        if missing:
+            raise CommandError(f"Periodic jobs name tasks that do not exist: {', '.join(missing)}")
         next_run = dict.fromkeys(schedule, 0.0)
-        missing = set()
         self.stdout.write(f"Scheduler running {len(schedule)} periodic jobs in-process.")
         while not self._stop:
             now = time.monotonic()
+            ran = 0
             for name, entry in schedule.items():
                 if now < next_run[name]:
                     continue
                 next_run[name] = now + float(entry["schedule"])
-                task = current_app.tasks.get(entry["task"])
-                if task is None:
-                    if name not in missing:
-                        log.warning(
-                            "Periodic job %s: task %s is not registered", name, entry["task"]
-                        )
-                        missing.add(name)
-                    continue
                 try:
-                    task.apply(throw=True)
+                    current_app.tasks[entry["task"]].apply(throw=True)
+                    ran += 1
                 except Exception:  # one failing job must not stop the others
                     log.exception("Periodic job %s failed", name)
             if once:
+                self.stdout.write(f"Ran {ran} of {len(schedule)} periodic jobs.")
                 break
             time.sleep(1)
 
