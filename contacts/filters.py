@@ -1,20 +1,16 @@
 """Filters shared by the contact history pages and the API (`GET /api/v1/contacts/`)."""
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 
 from contacts.models import Channel, Contact, ContactType, Outcome
+from core.filters import day_start
 from organisation.models import Location, ServiceArea
 
 DATE_HELP = "For example, 27/03/2026"
-
-
-def _day_start(value):
-    return timezone.make_aware(datetime.combine(value, time.min))
 
 
 class ContactFilter(django_filters.FilterSet):
@@ -76,10 +72,10 @@ class ContactFilter(django_filters.FilterSet):
         ]
 
     def filter_date_from(self, queryset, name, value):
-        return queryset.filter(started_at__gte=_day_start(value))
+        return queryset.filter(started_at__gte=day_start(value))
 
     def filter_date_to(self, queryset, name, value):
-        return queryset.filter(started_at__lt=_day_start(value) + timedelta(days=1))
+        return queryset.filter(started_at__lt=day_start(value + timedelta(days=1)))
 
     def is_valid(self):
         valid = super().is_valid()

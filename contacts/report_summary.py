@@ -13,7 +13,7 @@ days at a large council: seconds of work). Past days change rarely, so their fig
   on the next report. Writes that bypass the services (bulk loads, SQL) need the command.
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
@@ -21,6 +21,7 @@ from django.db.models.functions import ExtractHour, TruncDate
 from django.utils import timezone
 
 from contacts.models import Contact, ReportDay, ReportDayCount
+from core.filters import day_start
 
 SETTLED_DAYS = 2
 
@@ -44,10 +45,6 @@ GROUPS = {
     B.LOCATION: ("location_id", None),
     B.HOUR: ("r_hour", None),
 }
-
-
-def day_start(day: date):
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def last_settled_day(today=None) -> date:

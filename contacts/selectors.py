@@ -14,6 +14,7 @@ from contacts import extensions
 from contacts import report_summary as summary
 from contacts.filters import ContactFilter
 from contacts.models import Channel, Contact, ContactType, Outcome, ReportDayCount
+from core.filters import day_start
 from organisation.models import Location, ServiceArea
 
 # Reverse relations on Contact that are bookkeeping, not "items linked to the contact".
@@ -476,8 +477,8 @@ def contact_report(*, date_from, date_to) -> dict:
     if live_from <= date_to:
         tally.add_live(
             Contact.objects.filter(
-                started_at__gte=summary.day_start(live_from),
-                started_at__lt=summary.day_start(date_to + timedelta(days=1)),
+                started_at__gte=day_start(live_from),
+                started_at__lt=day_start(date_to + timedelta(days=1)),
             )
         )
     return _report_from(tally)

@@ -207,3 +207,17 @@ def test_history_first_page_query_count_does_not_grow_with_data(
         response = agent_client.get(url)
     assert len(response.context["page"].object_list) == 25
     assert response.context["page"].paginator.count == 5000
+
+
+def test_date_to_includes_the_whole_day_when_the_clocks_go_back(agent_client, ref):
+    # 25 October 2026 is 25 hours long in the UK: 23:30 that evening is still "that day".
+    late = ContactFactory(
+        ended=True,
+        channel=ref.phone,
+        location=ref.contact_centre,
+        started_at=timezone.make_aware(datetime(2026, 10, 25, 23, 30)),
+    )
+    response = agent_client.get(
+        reverse("contacts:history"), {"date_from": "25/10/2026", "date_to": "25/10/2026"}
+    )
+    assert shown(response) == {late.pk}
