@@ -33,7 +33,13 @@ def processes_current():
 
 def request_list(*, filters=None):
     qs = Request.objects.select_related(
-        "process", "current_stage", "citizen", "service_area", "team", "assigned_to"
+        "process",
+        "current_stage",
+        "current_visit",
+        "citizen",
+        "service_area",
+        "team",
+        "assigned_to",
     )
     if filters is not None:
         qs = filters.filter_queryset(qs) if hasattr(filters, "filter_queryset") else qs

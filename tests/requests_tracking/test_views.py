@@ -278,3 +278,27 @@ def test_citizen_record_shows_requests_panel(agent_client, raise_request, citize
     assert response.status_code == 200
     assert request.reference in response.text
     assert "Raise a request" in response.text
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_list_and_detail_queries_do_not_grow_with_data(officer_client, raise_request, officer):
+    first = raise_request()
+    services.request_note_add(actor=officer, request=first, text="One", visible_to_citizen=False)
+    list_url, detail_url = reverse("requests_tracking:list"), first.get_absolute_url()
+    _queries(officer_client, list_url)  # warm session and permission caches
+    few = (_queries(officer_client, list_url), _queries(officer_client, detail_url))
+    for n in range(12):
+        services.request_note_add(
+            actor=officer, request=first, text=f"Note {n}", visible_to_citizen=n % 2 == 0
+        )
+        raise_request()
+    first = services.request_advance(actor=officer, request=first)
+    assert (_queries(officer_client, list_url), _queries(officer_client, detail_url)) == few
