@@ -143,3 +143,20 @@ def test_agent_token_cannot_work_requests(agent, raise_request):
 
 def test_api_needs_authentication(raise_request):
     assert APIClient().get("/api/v1/requests/").status_code in (401, 403)
+
+
+def test_list_and_processes_queries_do_not_grow_with_data(api, raise_request, process):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert api.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    raise_request()
+    count("/api/v1/requests/")  # warm the permission cache
+    few = (count("/api/v1/requests/"), count("/api/v1/processes/"))
+    for _ in range(10):
+        raise_request()
+    assert (count("/api/v1/requests/"), count("/api/v1/processes/")) == few
