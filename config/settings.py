@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "citizens",
     "contacts",
     "notifications",
+    "places",
     "requests_tracking",
     "forms_engine",
     "faq",

@@ -24,6 +24,8 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("citizens/", include("citizens.urls")),
     path("contacts/", include("contacts.urls")),
+    path("places/", include("places.urls")),
+    path("public/places/", include("places.public_urls")),
     path("requests/", include("requests_tracking.urls")),
     path("track/", include("requests_tracking.public_urls")),
     path("timeline/", include("timeline.urls")),

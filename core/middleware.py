@@ -12,7 +12,9 @@ PUBLIC_URL_NAMES = {
     "oidc_authentication_init",
     "oidc_authentication_callback",
 }
-PUBLIC_NAMESPACES = {"api", "public"}  # the API authenticates with tokens; `public` is citizens'
+PUBLIC_NAMESPACES = {"api", "public", "places_public", "reports_public", "open311"}
+# The API authenticates with tokens; `public`, `places_public` and `reports_public` are
+# residents' pages; `open311` checks its own API keys.
 
 
 class LoginRequiredMiddleware:

@@ -11,6 +11,7 @@ from contacts.models import Channel, ContactType
 from core.sequences import sequence_take
 from notifications.models import MessageTemplate
 from organisation.models import ServiceArea, Team
+from places.models import GazetteerAddress
 from requests_tracking.models import Process, Request, Stage, StageAction, StageVisit
 from requests_tracking.services.dates import OVERDUE_STAGE_SECONDS
 from requests_tracking.sla import AT_RISK_SHARE, stage_sla_seconds
@@ -59,6 +60,37 @@ PROCESSES = [
                 False,
             ),
             ("Clearance", "The waste is cleared from the site.", 5, "days", False),
+        ],
+    ),
+    (
+        "dumped-bulky-waste",
+        "Dumped bulky waste",
+        "Waste Management",
+        "Bulky waste dumped",
+        [
+            ("Investigating", "An officer checks the items and who left them.", 2, "days", False),
+            ("Clearance", "The items are collected from the street.", 3, "days", False),
+        ],
+    ),
+    (
+        "street-lighting",
+        "Street light fault",
+        "Highways",
+        "Street lighting",
+        [
+            ("Fault logged", "We pass the fault to our lighting contractor.", 1, "days", False),
+            ("Repair", "The contractor repairs the light.", 10, "days", False),
+        ],
+    ),
+    (
+        "abandoned-vehicle",
+        "Abandoned vehicle",
+        "Highways",
+        "Abandoned vehicle",
+        [
+            ("Checking", "We check the vehicle's tax and keeper records.", 3, "days", False),
+            ("Notice", "A notice is put on the vehicle; the owner has 7 days.", 7, "days", False),
+            ("Removal", "The vehicle is removed if nobody claims it.", 5, "days", False),
         ],
     ),
     (
@@ -118,6 +150,31 @@ PROCESSES = [
     ),
 ]
 
+# Reports about places: same-place radius (metres), look-back (days), related contact types.
+PLACE_BASED = {
+    "missed-bin": (30, 14, []),
+    "fly-tipping": (150, 60, ["Bulky waste dumped"]),
+    "dumped-bulky-waste": (150, 60, ["Fly-tipping report"]),
+    "pothole": (50, 120, []),
+    "street-lighting": (60, 90, []),
+    "abandoned-vehicle": (100, 90, []),
+}
+
+# What residents say, per place-based process: the demo's descriptions read like real reports.
+PLACE_DESCRIPTIONS = {
+    "missed-bin": ["Grey bin not emptied on collection day", "Recycling bin missed again"],
+    "fly-tipping": [
+        "Black bags and a mattress dumped by the gate",
+        "Builders' rubble tipped in the lay-by",
+        "Pile of rubbish bags left on the pavement",
+        "Old sofa and boxes dumped in the alleyway",
+    ],
+    "dumped-bulky-waste": ["Fridge left on the pavement", "Wardrobe and chairs dumped outside"],
+    "pothole": ["Deep pothole in the road near the junction", "Hole in the road by the drain"],
+    "street-lighting": ["Street light not working at night", "Lamp post light flickering"],
+    "abandoned-vehicle": ["Car with flat tyres not moved for weeks", "Van abandoned, no tax"],
+}
+
 TEMPLATES = {
     "Stage entered (citizen)": (
         "Your request {{ reference }}: {{ stage }}",
@@ -159,6 +216,10 @@ def _processes():
         templates[name], _ = MessageTemplate.objects.get_or_create(
             name=name, defaults={"subject": subject, "body": body, "sms_body": sms}
         )
+    # Demo contact types beyond the reference list, for the related-reports example.
+    waste = ServiceArea.objects.filter(name="Waste Management").first()
+    if waste is not None:
+        ContactType.objects.get_or_create(service_area=waste, name="Bulky waste dumped")
     processes = []
     for code, name, area_name, type_name, stages in PROCESSES:
         area = ServiceArea.objects.filter(name=area_name).first()
@@ -176,6 +237,15 @@ def _processes():
             description=stages[0][1],
         )
         process.contact_types.set(ContactType.objects.filter(service_area=area, name=type_name))
+        if code in PLACE_BASED:
+            radius, look_back, related = PLACE_BASED[code]
+            process.place_based = True
+            process.duplicate_radius_m = radius
+            process.duplicate_max_age_days = look_back
+            process.save(
+                update_fields=["place_based", "duplicate_radius_m", "duplicate_max_age_days"]
+            )
+            process.related_contact_types.set(ContactType.objects.filter(name__in=related))
         for order, (stage_name, text, amount, unit, pauses) in enumerate(stages, start=1):
             stage = Stage.objects.create(
                 process=process,
@@ -250,6 +320,11 @@ def seed(ctx):
         "Please call before visiting",
         "Access is via the rear lane",
     ]
+    spots = list(
+        GazetteerAddress.objects.order_by("pk").values(
+            "line_1", "postcode", "uprn", "usrn", "latitude", "longitude"
+        )[:5000]
+    )
     batch_size = 2000
     made = 0
     while made < total:
@@ -262,6 +337,11 @@ def seed(ctx):
                     rng.choice(citizen_ids) if citizen_ids and rng.random() < 0.9 else None
                 )
                 place = addresses.get(citizen_id) or {"line_1": "", "postcode": "", "uprn": ""}
+                description = f"{process.name}. {rng.choice(descriptions)}."
+                if process.place_based and spots:
+                    # Reports about places are at real gazetteer addresses of the demo borough.
+                    place = {"usrn": "", **rng.choice(spots)}
+                    description = rng.choice(PLACE_DESCRIPTIONS.get(process.code, [description]))
                 created = now - timedelta(days=rng.randint(0, 40), minutes=rng.randint(0, 600))
                 plan = _walk(rng, stages[process.pk], created, now)
                 status = plan["status"]
@@ -271,12 +351,15 @@ def seed(ctx):
                     process=process,
                     current_stage=plan["visits"][-1][0],
                     status=status,
-                    description=f"{process.name}. {rng.choice(descriptions)}.",
+                    description=description,
                     channel=rng.choice(channels) if channels else None,
                     address_line_1=place["line_1"],
                     postcode=place["postcode"],
                     postcode_compact=place["postcode"].replace(" ", ""),
                     uprn=place["uprn"],
+                    usrn=place.get("usrn", ""),
+                    latitude=place.get("latitude"),
+                    longitude=place.get("longitude"),
                     service_area_id=process.service_area_id,
                     team_id=process.default_team_id,
                     assigned_to=rng.choice(officers) if officers and rng.random() < 0.6 else None,

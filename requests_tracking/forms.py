@@ -12,6 +12,7 @@ from accounts.models import Staff
 from citizens.normalise import postcode_normalise
 from contacts.models import Channel
 from organisation.models import Team
+from places.validation import LOCATION_NEEDED, coordinates_clean, uprn_clean, usrn_clean
 from requests_tracking.models import Process
 
 # Detected content type -> the extension the file is stored with.
@@ -54,22 +55,18 @@ class RequestCreateForm(forms.Form):
         help_text="Where it is, e.g. '12 High Street' or 'outside the library'.",
     )
     postcode = forms.CharField(required=False, max_length=20)
-    uprn = forms.CharField(label="UPRN", required=False, max_length=12)
-    latitude = forms.DecimalField(
+    uprn = forms.CharField(
+        label="UPRN",
         required=False,
-        max_digits=9,
-        decimal_places=6,
-        min_value=-90,
-        max_value=90,
-        error_messages={"invalid": "Enter the latitude as a number, like 51.501009."},
+        max_length=20,
+        help_text="Filled in when you pick an address; type it if you know it.",
     )
-    longitude = forms.DecimalField(
-        required=False,
-        max_digits=9,
-        decimal_places=6,
-        min_value=-180,
-        max_value=180,
-        error_messages={"invalid": "Enter the longitude as a number, like -0.141588."},
+    usrn = forms.CharField(label="USRN (street)", required=False, max_length=20)
+    latitude = forms.CharField(
+        required=False, max_length=20, widget=forms.TextInput(attrs={"inputmode": "decimal"})
+    )
+    longitude = forms.CharField(
+        required=False, max_length=20, widget=forms.TextInput(attrs={"inputmode": "decimal"})
     )
     channel = forms.ModelChoiceField(
         queryset=Channel.objects.active(),
@@ -78,9 +75,13 @@ class RequestCreateForm(forms.Form):
         empty_label="Not recorded",
         to_field_name="code",
     )
-    confirm_new = forms.BooleanField(
+    new_reason = forms.CharField(
         required=False,
-        label="This is a new report, not one of the open requests listed",
+        max_length=500,
+        label="Why is this a new report?",
+        help_text="For example: a different pile, further along the road, reported again "
+        "after it was cleared.",
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, processes=None, **kwargs):
@@ -99,20 +100,24 @@ class RequestCreateForm(forms.Form):
             raise forms.ValidationError("Enter a real UK postcode, like SW1A 1AA.") from None
 
     def clean_uprn(self):
-        value = self.cleaned_data["uprn"].strip()
-        if value and not value.isdigit():
-            raise forms.ValidationError("A UPRN is made of numbers only, up to 12 digits.")
-        return value
+        return uprn_clean(self.cleaned_data["uprn"])
+
+    def clean_usrn(self):
+        return usrn_clean(self.cleaned_data["usrn"])
 
     def clean(self):
         cleaned = super().clean()
-        lat, lon = cleaned.get("latitude"), cleaned.get("longitude")
-        if (
-            (lat is None) != (lon is None)
-            and not self.errors.get("latitude")
-            and not (self.errors.get("longitude"))
-        ):
-            self.add_error("longitude" if lon is None else "latitude", "Enter both coordinates.")
+        try:
+            cleaned["latitude"], cleaned["longitude"] = coordinates_clean(
+                cleaned.get("latitude"), cleaned.get("longitude")
+            )
+        except forms.ValidationError as exc:
+            self.add_error("latitude", exc)
+        process = cleaned.get("process")
+        if process is not None and process.place_based and not self.errors:
+            has_place = cleaned.get("address_line_1") or cleaned.get("uprn")
+            if not (has_place or cleaned.get("usrn") or cleaned.get("latitude") is not None):
+                self.add_error("address_line_1", LOCATION_NEEDED)
         return cleaned
 
 

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
@@ -45,6 +46,33 @@ class Process(models.Model):
     )
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Reports about places (fly-tipping, potholes…): where, and what counts as the same report.
+    place_based = models.BooleanField(
+        "About a place",
+        default=False,
+        help_text="Requests need a location (address, street or point on a map) and are checked "
+        "for open reports of the same thing nearby.",
+    )
+    duplicate_radius_m = models.PositiveIntegerField(
+        "Same-place radius (metres)",
+        default=100,
+        validators=[MinValueValidator(5), MaxValueValidator(2000)],
+        help_text="Open reports within this distance are offered as possible duplicates.",
+    )
+    duplicate_max_age_days = models.PositiveIntegerField(
+        "Look back (days)",
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(730)],
+        help_text="Only open reports raised within this many days are offered as duplicates.",
+    )
+    related_contact_types = models.ManyToManyField(
+        "contacts.ContactType",
+        blank=True,
+        related_name="related_processes",
+        help_text="Reports of processes started by these contact types may be the same thing "
+        "(e.g. fly-tipping and bulky waste dumped): they are offered as duplicates too, and "
+        "the other way round.",
+    )
 
     class Meta:
         verbose_name_plural = "processes"
@@ -135,6 +163,10 @@ class StageAction(models.Model):
         return f"{when}: {self.get_recipient_display()} ({self.template})"
 
 
+# Request.LIVE_STATUSES as plain values, for index conditions (Meta cannot see class attributes).
+_LIVE = ["open", "waiting", "on_hold"]
+
+
 class RequestQuerySet(models.QuerySet):
     def live(self):
         return self.filter(status__in=Request.LIVE_STATUSES)
@@ -189,6 +221,7 @@ class Request(models.Model):
     postcode = models.CharField(max_length=8, blank=True)
     postcode_compact = models.CharField(max_length=7, blank=True, editable=False)
     uprn = models.CharField("UPRN", max_length=12, blank=True)
+    usrn = models.CharField("USRN", max_length=12, blank=True, help_text="The street's reference.")
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     service_area = models.ForeignKey(
@@ -243,6 +276,22 @@ class Request(models.Model):
             models.Index(fields=["assigned_to", "status"], name="request_assignee_idx"),
             models.Index(fields=["process", "postcode_compact"], name="request_place_idx"),
             models.Index(fields=["resolved_at"], name="request_resolved_idx"),
+            # The duplicate finder's lookups touch open requests only: small partial indexes.
+            models.Index(
+                fields=["latitude", "longitude"],
+                name="request_live_point_idx",
+                condition=models.Q(status__in=_LIVE, latitude__isnull=False),
+            ),
+            models.Index(
+                fields=["uprn"],
+                name="request_live_uprn_idx",
+                condition=models.Q(status__in=_LIVE) & ~models.Q(uprn=""),
+            ),
+            models.Index(
+                fields=["usrn"],
+                name="request_live_usrn_idx",
+                condition=models.Q(status__in=_LIVE) & ~models.Q(usrn=""),
+            ),
         ]
 
     def __str__(self):

@@ -1,10 +1,13 @@
-"""Reads of requests_tracking: lists, a request with its history, stage plans, duplicates."""
+"""Reads of requests_tracking: lists, a request with its history, stage plans, duplicates.
 
-from decimal import Decimal
+`request_duplicate_candidates` (from `requests_tracking.finder`) is the one duplicate finder:
+every screen, form and API that logs a place-based request calls it.
+"""
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 
 from notifications.selectors import messages_for
+from requests_tracking.finder import Candidate, request_duplicate_candidates
 from requests_tracking.models import (
     Evidence,
     Process,
@@ -17,9 +20,7 @@ from requests_tracking.models import (
 from requests_tracking.sla import stage_sla_seconds
 from requests_tracking.working_time import add_working_seconds
 
-# How far apart two reports with coordinates may be and still be "the same place" (~100 m).
-NEAR_DEGREES_LAT = Decimal("0.0009")
-NEAR_DEGREES_LON = Decimal("0.0015")
+__all__ = ["Candidate", "request_duplicate_candidates"]  # re-exported: the public finder
 
 
 def processes_current():
@@ -118,31 +119,21 @@ def request_stage_plan(*, request, visits=None) -> list[dict]:
     return plan
 
 
-def request_possible_duplicates(
-    *, process, postcode="", uprn="", latitude=None, longitude=None, exclude_pk=None
-):
-    """Open requests of the same process (any version) at the same place."""
-    place = Q(pk__in=[])
-    if uprn:
-        place |= Q(uprn=uprn)
-    compact = (postcode or "").replace(" ", "").upper()
-    if compact:
-        place |= Q(postcode_compact=compact)
-    if latitude is not None and longitude is not None:
-        lat, lon = Decimal(str(latitude)), Decimal(str(longitude))
-        place |= Q(
-            latitude__range=(lat - NEAR_DEGREES_LAT, lat + NEAR_DEGREES_LAT),
-            longitude__range=(lon - NEAR_DEGREES_LON, lon + NEAR_DEGREES_LON),
-        )
-    qs = (
-        Request.objects.live()
-        .filter(place, process__code=process.code)
-        .select_related("current_stage", "citizen", "process")
-        .order_by("-created_at")
+def request_nearby(*, request, limit=10):
+    """Open reports of the same (or a related) kind near this one, ranked like duplicates."""
+    if not request.process.place_based:
+        return []
+    return request_duplicate_candidates(
+        process=request.process,
+        uprn=request.uprn,
+        usrn=request.usrn,
+        latitude=request.latitude,
+        longitude=request.longitude,
+        postcode=request.postcode,
+        description=request.description,
+        exclude_pk=request.pk,
+        limit=limit,
     )
-    if exclude_pk:
-        qs = qs.exclude(pk=exclude_pk)
-    return list(qs[:10])
 
 
 def request_can_work(*, staff, request) -> bool:

@@ -7,6 +7,7 @@ app_name = "requests_tracking"
 urlpatterns = [
     path("", views.request_list, name="list"),
     path("new/", views.request_create, name="create"),
+    path("new/candidates/", views.request_candidates, name="candidates"),
     path("<int:pk>/", views.request_detail, name="detail"),
     path("<int:pk>/notes/", views.request_note, name="note"),
     path("<int:pk>/evidence/", views.evidence_upload, name="evidence_upload"),

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
@@ -54,72 +55,150 @@ def request_list(request):
 
 @permission_required("requests_tracking.add_request", raise_exception=True)
 def request_create(request):
-    citizen = None
-    citizen_id = request.GET.get("citizen") or request.POST.get("citizen")
-    if citizen_id:
-        try:
-            citizen = get_object_or_404(Citizen, pk=int(citizen_id))
-        except ValueError:
-            raise Http404("No such citizen") from None
+    citizen = _citizen_from(request)
     contact = contact_open_for(staff=request.user)
     if contact is not None and contact.citizen_id not in (None, getattr(citizen, "pk", None)):
         contact = None  # a contact with somebody else is not this request's origin
     processes = selectors.processes_current()
-    address = citizen.addresses.filter(is_current=True).first() if citizen else None
-    initial = {}
-    if address is not None:
-        initial = {"address_line_1": address.line_1, "postcode": address.postcode}
-        initial["uprn"] = address.uprn
-    if contact is not None:
-        initial["channel"] = contact.channel.code
-    duplicates = []
+    candidates = []
     if request.method == "POST":
         form = RequestCreateForm(request.POST, processes=processes)
         if form.is_valid():
             data = form.cleaned_data
-            duplicates = selectors.request_possible_duplicates(
-                process=data["process"],
-                postcode=data["postcode"],
-                uprn=data["uprn"],
-                latitude=data["latitude"],
-                longitude=data["longitude"],
-            )
-            if duplicates and not data["confirm_new"]:
+            candidates = _candidates(data)
+            if request.POST.get("follow"):
+                return _follow_instead(request, form, citizen, candidates, contact)
+            if candidates and not data["new_reason"].strip():
                 form.add_error(
-                    "confirm_new",
-                    "There are open requests like this at the same place. Open one of them, "
-                    "or confirm this is a new report.",
+                    "new_reason",
+                    "Open reports like this one are listed above. If one of them is the same "
+                    "thing, follow it instead; otherwise say why this is a new report.",
                 )
             else:
                 try:
-                    new = services.request_create(
-                        actor=request.user,
-                        process=data["process"],
-                        description=data["description"],
-                        citizen=citizen,
-                        channel=data["channel"],
-                        originating_contact=contact,
-                        address_line_1=data["address_line_1"],
-                        postcode=data["postcode"],
-                        uprn=data["uprn"],
-                        latitude=data["latitude"],
-                        longitude=data["longitude"],
-                    )
+                    with transaction.atomic():
+                        new = services.request_create(
+                            actor=request.user,
+                            process=data["process"],
+                            description=data["description"],
+                            citizen=citizen,
+                            channel=data["channel"],
+                            originating_contact=contact,
+                            address_line_1=data["address_line_1"],
+                            postcode=data["postcode"],
+                            uprn=data["uprn"],
+                            usrn=data["usrn"],
+                            latitude=data["latitude"],
+                            longitude=data["longitude"],
+                        )
+                        if candidates:
+                            services.request_new_despite_candidates(
+                                actor=request.user,
+                                request=new,
+                                candidates=[c.request for c in candidates],
+                                reason=data["new_reason"],
+                            )
                 except ValidationError as exc:
                     _errors_to_form(form, exc)
                 else:
                     messages.success(request, f"Request {new.reference} raised.")
                     return redirect(new)
     else:
-        initial_process = request.GET.get("process")
-        if initial_process:
-            initial["process"] = initial_process
-        form = RequestCreateForm(initial=initial, processes=processes)
+        form = RequestCreateForm(initial=_initial(request, citizen, contact), processes=processes)
     return render(
         request,
         "requests_tracking/create.html",
-        {"form": form, "citizen": citizen, "contact": contact, "duplicates": duplicates},
+        {"form": form, "citizen": citizen, "contact": contact, "candidates": candidates},
     )
+
+
+def _citizen_from(request):
+    citizen_id = request.GET.get("citizen") or request.POST.get("citizen")
+    if not citizen_id:
+        return None
+    try:
+        return get_object_or_404(Citizen, pk=int(citizen_id))
+    except ValueError:
+        raise Http404("No such citizen") from None
+
+
+def _initial(request, citizen, contact):
+    initial = {}
+    address = citizen.addresses.filter(is_current=True).first() if citizen else None
+    if address is not None:
+        initial = {"address_line_1": address.line_1, "postcode": address.postcode}
+        initial["uprn"] = address.uprn
+    if contact is not None:
+        initial["channel"] = contact.channel.code
+    if request.GET.get("process"):
+        initial["process"] = request.GET["process"]
+    return initial
+
+
+def _candidates(data):
+    process = data.get("process")
+    if process is None or not process.place_based:
+        return []
+    return selectors.request_duplicate_candidates(
+        process=process,
+        uprn=data.get("uprn") or "",
+        usrn=data.get("usrn") or "",
+        latitude=data.get("latitude"),
+        longitude=data.get("longitude"),
+        postcode=data.get("postcode") or "",
+        description=data.get("description") or "",
+    )
+
+
+def _follow_instead(request, form, citizen, candidates, contact):
+    """The agent chose "this is the same — follow it instead" for one of the candidates."""
+    chosen = next((c for c in candidates if str(c.request.pk) == request.POST["follow"]), None)
+    if chosen is None:
+        form.add_error(None, "That report is not open near here any more. Check the list again.")
+    else:
+        try:
+            services.request_follow_instead(
+                actor=request.user,
+                request=chosen.request,
+                citizen=citizen,
+                email=request.POST.get("follow_email", ""),
+                via=contact.channel.name.lower() if contact else "logged by staff",
+            )
+        except services.TransitionRefused as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            return render(
+                request,
+                "requests_tracking/followed.html",
+                {
+                    "req": chosen.request,
+                    "citizen": citizen,
+                    "tracking_url": tracking_url(chosen.request),
+                    "email": request.POST.get("follow_email", "").strip(),
+                },
+            )
+    return render(
+        request,
+        "requests_tracking/create.html",
+        {"form": form, "citizen": citizen, "contact": contact, "candidates": candidates},
+    )
+
+
+@permission_required("requests_tracking.add_request", raise_exception=True)
+def request_candidates(request):
+    """The create page's "open reports like this" panel, refreshed as the agent types (htmx)."""
+    form = RequestCreateForm(request.GET, processes=selectors.processes_current())
+    form.is_valid()  # partial input is normal here: use whatever is valid so far
+    data = {k: v for k, v in form.cleaned_data.items() if k not in form.errors}
+    response = render(
+        request,
+        "requests_tracking/create.html#candidates",
+        {"candidates": _candidates(data), "citizen": _citizen_from(request), "form": form},
+    )
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def _errors_to_form(form, exc):

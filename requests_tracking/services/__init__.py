@@ -33,6 +33,10 @@ from requests_tracking.services.dates import (
     requests_estimates_refresh,
     stage_expected_seconds,
 )
+from requests_tracking.services.duplicates import (
+    request_follow_instead,
+    request_new_despite_candidates,
+)
 from requests_tracking.services.guards import (
     TRANSITIONS,
     TransitionRefused,
@@ -73,6 +77,8 @@ __all__ = [
     "request_evidence_add",
     "request_follow",
     "request_follow_email",
+    "request_follow_instead",
+    "request_new_despite_candidates",
     "request_hold",
     "request_information_request",
     "request_move_back",

@@ -10,6 +10,8 @@ from django.utils import timezone
 from citizens.normalise import postcode_normalise
 from core.sequences import sequence_next
 from notifications.services import messages_enqueue_many
+from places.selectors import place_resolve
+from places.validation import LOCATION_NEEDED, coordinates_clean, uprn_clean, usrn_clean
 from requests_tracking import sla
 from requests_tracking.models import (
     Process,
@@ -85,12 +87,15 @@ def request_create(
     address_line_1: str = "",
     postcode: str = "",
     uprn: str = "",
+    usrn: str = "",
     latitude: Decimal | None = None,
     longitude: Decimal | None = None,
     team=None,
     assigned_to=None,
     now=None,
 ) -> Request:
+    """Raise a request. A place-based process needs a location (address, street or point);
+    a UPRN or street without a point gets the gazetteer's, so the report is found nearby."""
     now = now or timezone.now()
     if not process.is_current or not process.active:
         raise ValidationError({"process": "This process is not in use any more. Choose another."})
@@ -104,6 +109,21 @@ def request_create(
             raise ValidationError(
                 {"postcode": "Enter a real UK postcode, like SW1A 1AA."}
             ) from exc
+    uprn, usrn, latitude, longitude = _place_checked(
+        process=process,
+        address_line_1=address_line_1,
+        uprn=uprn,
+        usrn=usrn,
+        latitude=latitude,
+        longitude=longitude,
+    )
+    if process.place_based or uprn or usrn:
+        place = place_resolve(
+            uprn=uprn, usrn=usrn, latitude=latitude, longitude=longitude, postcode=postcode
+        )
+        usrn = place.usrn
+        if place.point_source in ("given", "address", "street"):
+            latitude, longitude = place.latitude, place.longitude
     request = Request(
         reference=_reference_new(now),
         citizen=citizen,
@@ -116,6 +136,7 @@ def request_create(
         postcode=postcode,
         postcode_compact=postcode.replace(" ", ""),
         uprn=uprn,
+        usrn=usrn,
         latitude=latitude,
         longitude=longitude,
         service_area_id=process.service_area_id,
@@ -132,6 +153,29 @@ def request_create(
     request_created.send(sender=Request, instance=request, actor=actor)
     _audit(actor, request, "created")
     return request
+
+
+def _place_checked(*, process, address_line_1, uprn, usrn, latitude, longitude):
+    """The place's references checked (any caller: screens, API, Open311, forms)."""
+    errors = {}
+    try:
+        uprn = uprn_clean(uprn)
+    except ValidationError as exc:
+        errors["uprn"] = exc.messages
+    try:
+        usrn = usrn_clean(usrn)
+    except ValidationError as exc:
+        errors["usrn"] = exc.messages
+    try:
+        latitude, longitude = coordinates_clean(latitude, longitude)
+    except ValidationError as exc:
+        errors["latitude"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    has_point = latitude is not None
+    if process.place_based and not (address_line_1.strip() or uprn or usrn or has_point):
+        raise ValidationError({"address_line_1": LOCATION_NEEDED})
+    return uprn, usrn, latitude, longitude
 
 
 # --- Case work ------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from tests.factories.organisation import (  # noqa: F401
     ServiceAreaFactory,
     TeamFactory,
 )
+from tests.factories.places import GazetteerAddressFactory  # noqa: F401
 from tests.factories.requests_tracking import (  # noqa: F401, E402
     MessageTemplateFactory,
     ProcessFactory,

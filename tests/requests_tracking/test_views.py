@@ -77,7 +77,13 @@ def test_agent_raises_a_request_linked_to_the_open_contact(agent_client, agent, 
 def test_create_form_says_what_is_wrong(agent_client, citizen):
     response = agent_client.post(
         url("create") + f"?citizen={citizen.pk}",
-        {"process": "", "description": "", "postcode": "NOT A POSTCODE", "latitude": "north"},
+        {
+            "process": "",
+            "description": "",
+            "postcode": "NOT A POSTCODE",
+            "latitude": "north",
+            "longitude": "west",
+        },
     )
     assert response.status_code == 200
     text = response.text
@@ -85,24 +91,8 @@ def test_create_form_says_what_is_wrong(agent_client, citizen):
     assert "Choose what the request is about." in text
     assert "Describe the request." in text
     assert "Enter a real UK postcode" in text
-    assert "Enter the latitude as a number" in text
+    assert "Enter the coordinates as numbers" in text
     assert Request.objects.count() == 0
-
-
-def test_duplicate_at_the_same_place_is_shown_before_logging(
-    agent_client, raise_request, process, citizen
-):
-    existing = raise_request(postcode="SW1A 1AA")
-    data = {"process": process.pk, "description": "Same again", "postcode": "SW1A 1AA"}
-    response = agent_client.post(url("create") + f"?citizen={citizen.pk}", data)
-    assert response.status_code == 200
-    assert existing.reference in response.text
-    assert Request.objects.count() == 1
-    response = agent_client.post(
-        url("create") + f"?citizen={citizen.pk}", {**data, "confirm_new": "on"}
-    )
-    assert response.status_code == 302
-    assert Request.objects.count() == 2
 
 
 def test_detail_page_shows_stages_and_is_audited(officer_client, raise_request, officer):

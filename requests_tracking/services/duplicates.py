@@ -1,0 +1,62 @@
+"""Reports about the same thing: following an open report instead of raising another, and
+declining the candidates with a reason."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from requests_tracking.models import Request, RequestNote
+from requests_tracking.services.casework import request_follow, request_follow_email
+from requests_tracking.services.guards import TransitionRefused, _locked
+from requests_tracking.services.records import _audit
+from requests_tracking.signals import request_note_added
+
+
+@transaction.atomic
+def request_follow_instead(
+    *, actor, request: Request, citizen=None, email: str = "", via: str = ""
+) -> Request:
+    """The caller reports something already reported: they follow the open report instead.
+
+    A citizen on record follows it like its reporter; someone known only by an email address
+    gets updates at that address. The request's history says who joined and how (`via`: the
+    agent's screen, a resident's form, an Open311 app).
+    """
+    request = _locked(request)
+    if not request.is_live:
+        raise TransitionRefused(
+            f"{request.reference} is {request.get_status_display().lower()} now, so it cannot "
+            "be followed. Raise a new request instead."
+        )
+    email = (email or "").strip()
+    if citizen is None and not email:
+        raise ValidationError(
+            {"email": "Enter the caller's email address so we can tell them about progress."}
+        )
+    if citizen is not None:
+        if citizen.pk != request.citizen_id:
+            request_follow(actor=actor, request=request, citizen=citizen)
+        who = f"{citizen.full_name} ({citizen.reference})"
+    else:
+        request_follow_email(actor=actor, request=request, email=email)
+        who = "A resident (by email)"
+    note = RequestNote.objects.create(
+        request=request,
+        kind=RequestNote.Kind.SYSTEM,
+        text=f"{who} reported this again{f' ({via})' if via else ''} and follows it instead.",
+        author=actor,
+    )
+    request_note_added.send(sender=RequestNote, instance=note, actor=actor, request=request)
+    _audit(actor, request, "followed_instead", via=via)
+    return request
+
+
+def request_new_despite_candidates(*, actor, request: Request, candidates, reason: str) -> None:
+    """Record why a report was raised although open reports like it were offered."""
+    references = ", ".join(c.reference for c in candidates)
+    note = RequestNote.objects.create(
+        request=request,
+        kind=RequestNote.Kind.NOTE,
+        text=f"Raised as a new report although {references} looked alike: {reason.strip()}",
+        author=actor,
+    )
+    request_note_added.send(sender=RequestNote, instance=note, actor=actor, request=request)

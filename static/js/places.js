@@ -1,0 +1,25 @@
+// The gazetteer address picker: a picked address fills the form's place fields.
+(() => {
+  const FIELDS = { line1: "address_line_1", postcode: "postcode", uprn: "uprn", usrn: "usrn", latitude: "latitude", longitude: "longitude" };
+
+  document.querySelectorAll(".app-js-only").forEach((el) => { el.hidden = false; });
+
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest(".app-address-pick");
+    if (!button) return;
+    const picker = button.closest(".app-address-picker");
+    const form = button.closest("form");
+    const prefix = picker.dataset.prefix || "";
+    for (const [key, name] of Object.entries(FIELDS)) {
+      const input = form.querySelector(`[name="${prefix}${name}"]`);
+      if (input) input.value = button.dataset[key] || "";
+    }
+    const picked = picker.querySelector(".app-address-picked");
+    picked.textContent = `Picked: ${button.dataset.label} (UPRN ${button.dataset.uprn})`;
+    picked.hidden = false;
+    picker.querySelector(".app-address-results").replaceChildren();
+    form.dispatchEvent(new CustomEvent("app:place-picked", { bubbles: true }));
+    const next = form.querySelector(`[name="${prefix}description"]`) || form.querySelector("button[type=submit]");
+    if (next && !next.value) next.focus(); else picked.focus?.();
+  });
+})();
