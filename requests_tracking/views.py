@@ -157,7 +157,7 @@ def _follow_instead(request, form, citizen, candidates, contact):
         form.add_error(None, "That report is not open near here any more. Check the list again.")
     else:
         try:
-            services.request_follow_instead(
+            sign_up = services.request_follow_instead(
                 actor=request.user,
                 request=chosen.request,
                 citizen=citizen,
@@ -177,6 +177,7 @@ def _follow_instead(request, form, citizen, candidates, contact):
                     "citizen": citizen,
                     "tracking_url": tracking_url(chosen.request),
                     "email": request.POST.get("follow_email", "").strip(),
+                    "sign_up": sign_up,
                 },
             )
     return render(

@@ -4,8 +4,8 @@ declining the candidates with a reason."""
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from requests_tracking.models import Request, RequestNote
-from requests_tracking.services.casework import request_follow, request_follow_email
+from requests_tracking.models import Request, RequestFollowerEmail, RequestNote
+from requests_tracking.services.followers import SignUp, follower_citizen_add, follower_email_add
 from requests_tracking.services.guards import TransitionRefused, _locked
 from requests_tracking.services.records import _audit
 from requests_tracking.signals import request_note_added
@@ -13,13 +13,20 @@ from requests_tracking.signals import request_note_added
 
 @transaction.atomic
 def request_follow_instead(
-    *, actor, request: Request, citizen=None, email: str = "", via: str = ""
-) -> Request:
+    *,
+    actor,
+    request: Request,
+    citizen=None,
+    email: str = "",
+    via: str = "",
+    source: str = RequestFollowerEmail.Source.FOLLOW_INSTEAD,
+) -> SignUp | None:
     """The caller reports something already reported: they follow the open report instead.
 
-    A citizen on record follows it like its reporter; someone known only by an email address
-    gets updates at that address. The request's history says who joined and how (`via`: the
-    agent's screen, a resident's form, an Open311 app).
+    Goes through the one follower mechanism (`services.followers`): a citizen on record
+    follows it like its reporter at once; someone known only by an email address is sent the
+    confirmation link first (the returned SignUp says which). The request's history says who
+    joined and how (`via`: the agent's screen, a resident's form, an Open311 app).
     """
     request = _locked(request)
     if not request.is_live:
@@ -32,12 +39,14 @@ def request_follow_instead(
         raise ValidationError(
             {"email": "Enter the caller's email address so we can tell them about progress."}
         )
+    sign_up = None
     if citizen is not None:
-        if citizen.pk != request.citizen_id:
-            request_follow(actor=actor, request=request, citizen=citizen)
+        follower_citizen_add(actor=actor, service_request=request, citizen=citizen, source=source)
         who = f"{citizen.full_name} ({citizen.reference})"
     else:
-        request_follow_email(actor=actor, request=request, email=email)
+        sign_up = follower_email_add(
+            actor=actor, service_request=request, email=email, source=source
+        )
         who = "A resident (by email)"
     note = RequestNote.objects.create(
         request=request,
@@ -47,7 +56,7 @@ def request_follow_instead(
     )
     request_note_added.send(sender=RequestNote, instance=note, actor=actor, request=request)
     _audit(actor, request, "followed_instead", via=via)
-    return request
+    return sign_up
 
 
 def request_new_despite_candidates(*, actor, request: Request, candidates, reason: str) -> None:

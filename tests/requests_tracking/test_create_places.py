@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from notifications.models import Message
 from requests_tracking.models import Request, RequestFollowerEmail, RequestNote
 from requests_tracking.public_links import tracking_url
 from tests.factories import GazetteerAddressFactory, ProcessFactory
@@ -129,7 +130,14 @@ def test_anonymous_caller_follows_by_email(agent_client, fly_tipping, existing):
     response = agent_client.post(CREATE, {**data, "follow_email": "neighbour@example.com"})
     assert response.status_code == 200
     assert tracking_url(existing) in response.text
-    assert RequestFollowerEmail.objects.filter(request=existing).count() == 1
+    follower = RequestFollowerEmail.objects.get(request=existing)
+    assert (follower.email, follower.status, follower.source) == (
+        "neighbour@example.com",
+        "pending",
+        "follow_instead",
+    )
+    assert "We have emailed neighbour@example.com a link" in response.text
+    assert Message.objects.filter(recipient="neighbour@example.com").count() == 1
 
 
 def test_follow_refuses_a_report_that_is_not_a_candidate(agent_client, fly_tipping, existing):
