@@ -4,16 +4,17 @@ import random
 import pytest
 
 from citizens.demo import _citizen, _near_duplicate
-from citizens.models import Citizen, MergeRecord, Note, VerificationAttempt
+from citizens.models import Citizen, MergeRecord, Note
 from citizens.selectors import citizen_get, duplicate_candidates, probable_duplicates
 from citizens.services import citizens_merge
+from tests.factories import ServiceAccountFactory
 from tests.factories.citizens import (
     AddressFactory,
     CitizenFactory,
     EmailAddressFactory,
     NoteFactory,
-    ServiceAccountFactory,
 )
+from verification.models import VerificationAttempt
 
 pytestmark = pytest.mark.django_db
 DOB = datetime.date(1975, 3, 2)
