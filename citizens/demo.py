@@ -70,7 +70,7 @@ SENSITIVE_TEXTS = [
 ]
 
 
-def _citizen(**fields) -> Citizen:
+def demo_citizen(**fields) -> Citizen:
     first, middle, last = fields["first_name"], fields["middle_names"], fields["last_name"]
     return Citizen(
         **fields,
@@ -92,7 +92,7 @@ def _typo(word: str, rng) -> str:
     return word[:i] + word[i] + word[i:]  # a letter doubled
 
 
-def _near_duplicate(original: Citizen, rng, reference: str) -> Citizen:
+def near_duplicate(original: Citizen, rng, reference: str) -> Citizen:
     first, last = original.first_name, original.last_name
     roll = rng.random()
     if roll < 0.35:
@@ -102,7 +102,7 @@ def _near_duplicate(original: Citizen, rng, reference: str) -> Citizen:
     elif roll < 0.75:
         first, last = last, first  # names swapped on a form
     # else: same name, moved house (a different address is chosen by the caller)
-    return _citizen(
+    return demo_citizen(
         reference=reference,
         title=original.title,
         first_name=first,
@@ -164,7 +164,7 @@ def seed(ctx):
                 middle = rng.choice(pools["first"])[0] if rng.random() < 0.3 else ""
                 dob = today - timedelta(days=rng.randint(17 * 365, 95 * 365))
                 batch.append(
-                    _citizen(
+                    demo_citizen(
                         reference=citizen_reference(next(refs)),
                         title=rng.choice(TITLES[sex]) if rng.random() > 0.01 else "Mx",
                         first_name=first,
@@ -178,7 +178,7 @@ def seed(ctx):
             twins = {}
             for original in list(batch):
                 if created + len(batch) < total and rng.random() < DUPLICATE_SHARE:
-                    twin = _near_duplicate(original, rng, citizen_reference(next(refs)))
+                    twin = near_duplicate(original, rng, citizen_reference(next(refs)))
                     batch.append(twin)
                     twins[id(twin)] = original
             citizens = Citizen.objects.bulk_create(batch)
