@@ -4,7 +4,6 @@ import datetime
 from django.conf import settings
 from django.db import models
 
-
 # Models that moved to another app. Audit rows are append-only, so rows written before a move
 # keep the object type they were written with; read through `for_object_type` and
 # `AuditEvent.current_object_type`, which understand both names.
@@ -73,11 +72,6 @@ class AuditEvent(models.Model):
     def __str__(self):
         return f"{self.occurred_at:%d/%m/%Y %H:%M} {self.actor} {self.get_action_display()}"
 
-    @property
-    def current_object_type(self) -> str:
-        """The object type under the model's present name."""
-        return OBJECT_TYPE_MOVES.get(self.object_type, self.object_type)
-
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise PermissionError("The audit trail is append-only.")
@@ -85,6 +79,11 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The audit trail is append-only.")
+
+    @property
+    def current_object_type(self) -> str:
+        """The object type under the model's present name."""
+        return OBJECT_TYPE_MOVES.get(self.object_type, self.object_type)
 
 
 def one_calendar_month_after(day: datetime.date) -> datetime.date:

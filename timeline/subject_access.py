@@ -1,6 +1,6 @@
 """The timeline's part of a subject access export."""
 
-from audit.subject_access.registry import Exporter, Section, record, register
+from audit.subject_access.registry import Exporter, Section, register
 from timeline.models import Entry
 
 

@@ -8,7 +8,10 @@ from verification.models import ServiceAccount, VerificationAttempt
 
 
 def export_verification(citizen) -> Section:
-    people = [citizen.pk, *Citizen.objects.filter(merged_into=citizen).values_list("pk", flat=True)]
+    people = [
+        citizen.pk,
+        *Citizen.objects.filter(merged_into=citizen).values_list("pk", flat=True),
+    ]
     accounts = ServiceAccount.objects.filter(citizen__in=people).prefetch_related("answers")
     section = Section(title="Linked service accounts and identity checks")
     section.tables["Linked service accounts"] = [
