@@ -238,4 +238,13 @@ def request_public_evidence(*, service_request) -> list[Evidence]:
 
 
 def request_follower_emails(*, service_request):
-    return list(RequestFollowerEmail.objects.filter(request=service_request).only("email"))
+    """Addresses following the request or waiting for their owner to confirm."""
+    return list(
+        RequestFollowerEmail.objects.filter(
+            request=service_request, status__in=RequestFollowerEmail.ACTIVE
+        ).only("email", "status")
+    )
+
+
+def follower_email_get(*, pk):
+    return RequestFollowerEmail.objects.select_related("request").filter(pk=pk).first()
