@@ -129,7 +129,7 @@ def test_closed_and_too_old_reports_are_not_candidates(fly_tipping, officer):
     old = _report(fly_tipping, officer, at=offset(north_m=10))
     old.__class__.objects.filter(pk=old.pk).update(created_at=now - timedelta(days=91))
     done = _report(fly_tipping, officer, at=offset(north_m=5))
-    services.request_cancel(actor=officer, request=done, reason="Cleared")
+    services.request_cancel(actor=officer, service_request=done, reason="Cleared")
     here = offset()
     assert (
         request_duplicate_candidates(process=fly_tipping, latitude=here[0], longitude=here[1])
