@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "requests_tracking",
     "forms_engine",
     "faq",
+    "open311",
     "home",
 ]
 

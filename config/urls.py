@@ -29,6 +29,8 @@ urlpatterns = [
     path("places/", include("places.urls")),
     path("public/places/", include("places.public_urls")),
     path("requests/", include("requests_tracking.urls")),
+    path("reported/", include("requests_tracking.reported_urls")),
+    path("open311/v2/", include("open311.urls")),
     path("track/", include("requests_tracking.public_urls")),
     path("timeline/", include("timeline.urls")),
     path("api/v1/", include((api_urlpatterns, "api"))),

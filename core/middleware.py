@@ -12,8 +12,8 @@ PUBLIC_URL_NAMES = {
     "oidc_authentication_init",
     "oidc_authentication_callback",
 }
-PUBLIC_NAMESPACES = {"api", "public", "places_public", "reports_public", "open311"}
-# The API authenticates with tokens; `public`, `places_public` and `reports_public` are
+PUBLIC_NAMESPACES = {"api", "public", "places_public", "already_reported", "open311"}
+# The API authenticates with tokens; `public`, `places_public` and `already_reported` are
 # residents' pages; `open311` checks its own API keys.
 
 

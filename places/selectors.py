@@ -124,3 +124,21 @@ def place_resolve(
         postcode=postcode or "",
         point_source=point_source,
     )
+
+
+def street_names(*, usrns) -> dict[str, str]:
+    """USRN -> "Street, Town" for the given streets (one query), for publishing a place without
+    its house number."""
+    usrns = [u for u in usrns if u]
+    if not usrns:
+        return {}
+    names = {}
+    rows = (
+        GazetteerAddress.objects.filter(usrn__in=usrns)
+        .exclude(street="")
+        .values_list("usrn", "street", "town")
+        .distinct()
+    )
+    for usrn, street, town in rows:
+        names.setdefault(usrn, ", ".join(p for p in [street, town] if p))
+    return names

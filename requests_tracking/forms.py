@@ -13,7 +13,7 @@ from citizens.normalise import postcode_normalise
 from contacts.models import Channel
 from organisation.models import Team
 from places.validation import LOCATION_NEEDED, coordinates_clean, uprn_clean, usrn_clean
-from requests_tracking.models import Process
+from requests_tracking.models import Process, Request
 
 # Detected content type -> the extension the file is stored with.
 ALLOWED_TYPES = {
@@ -119,6 +119,72 @@ class RequestCreateForm(forms.Form):
             if not (has_place or cleaned.get("usrn") or cleaned.get("latitude") is not None):
                 self.add_error("address_line_1", LOCATION_NEEDED)
         return cleaned
+
+
+class PlaceProcessField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class AlreadyReportedForm(forms.Form):
+    """A resident's "has this been reported already?" question: what, and where."""
+
+    process = PlaceProcessField(
+        queryset=Process.objects.none(),
+        label="What do you want to report?",
+        empty_label="Choose a problem",
+        error_messages={
+            "required": "Choose what you want to report.",
+            "invalid_choice": "Choose what you want to report from the list.",
+        },
+    )
+    where = forms.CharField(
+        label="Where is it? Postcode or street",
+        required=False,
+        max_length=120,
+        help_text="For example RG1 1AA, or 12 Friar Street",
+    )
+    uprn = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["process"].queryset = Process.objects.filter(
+            place_based=True, is_current=True, active=True
+        ).order_by("name")
+
+    def clean_uprn(self):
+        return uprn_clean(self.cleaned_data["uprn"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not (cleaned.get("where", "").strip() or cleaned.get("uprn")):
+            self.add_error("where", "Enter a postcode or a street.")
+        return cleaned
+
+
+class DuplicateForm(forms.Form):
+    original = forms.CharField(
+        label="Reference of the request to keep",
+        max_length=30,
+        help_text="For example REQ-2026-000123. This request closes; its reporter and "
+        "followers follow that one.",
+        error_messages={"required": "Enter the reference of the request to keep."},
+    )
+    reason = forms.CharField(
+        label="Why is it the same? (optional)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean_original(self):
+        reference = self.cleaned_data["original"].strip().upper()
+        found = Request.objects.filter(reference=reference).first()
+        if found is None:
+            raise forms.ValidationError(
+                f"There is no request {reference}. Check the reference, like REQ-2026-000123."
+            )
+        return found
 
 
 class ReasonForm(forms.Form):

@@ -259,6 +259,14 @@ class Request(models.Model):
     followers = models.ManyToManyField(
         "citizens.Citizen", blank=True, related_name="followed_requests"
     )
+    duplicate_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+        help_text="Set when staff mark this request as a duplicate of another (it is closed).",
+    )
 
     objects = RequestQuerySet.as_manager()
 
@@ -485,3 +493,50 @@ class RequestFollowerEmail(models.Model):
 
     def __str__(self):
         return f"{self.email} follows {self.request_id} ({self.get_status_display()})"
+
+
+class RequestDuplicateLink(models.Model):
+    """A request marked as a duplicate of another: its followers and reporter moved to the
+    original and it was closed. Kept for the history, and for undoing it the same day (`moved`
+    says exactly what to put back)."""
+
+    duplicate = models.ForeignKey(
+        Request, on_delete=models.CASCADE, related_name="duplicate_links"
+    )
+    original = models.ForeignKey(
+        Request, on_delete=models.CASCADE, related_name="duplicate_links_received"
+    )
+    reason = models.TextField(blank=True)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    marked_at = models.DateTimeField()
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # {"emails_moved": [follower ids], "emails_stopped": [[id, status before], …],
+    #  "citizens": [ids],
+    #  "reporter_added": bool, "status": previous status, "status_reason": previous reason}
+    moved = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-marked_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["duplicate"],
+                condition=models.Q(undone_at__isnull=True),
+                name="request_duplicate_once",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.duplicate_id} duplicate of {self.original_id}"

@@ -12,6 +12,7 @@ from requests_tracking.models import (
     Evidence,
     Process,
     Request,
+    RequestDuplicateLink,
     RequestFollowerEmail,
     RequestNote,
     Stage,
@@ -138,6 +139,26 @@ def request_nearby(*, service_request, limit=10):
         description=service_request.description,
         exclude_pk=service_request.pk,
         limit=limit,
+    )
+
+
+def request_duplicate_link(*, service_request):
+    """The standing link of a request marked as a duplicate, or None."""
+    if not service_request.duplicate_of_id:
+        return None
+    return (
+        RequestDuplicateLink.objects.filter(duplicate=service_request, undone_at__isnull=True)
+        .select_related("original", "marked_by")
+        .first()
+    )
+
+
+def request_duplicates(*, service_request):
+    """Requests marked as duplicates of this one, newest first."""
+    return list(
+        RequestDuplicateLink.objects.filter(original=service_request, undone_at__isnull=True)
+        .select_related("duplicate", "marked_by")
+        .order_by("-marked_at")
     )
 
 

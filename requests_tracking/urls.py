@@ -14,5 +14,7 @@ urlpatterns = [
     path(
         "<int:pk>/evidence/<int:evidence_pk>/", views.evidence_download, name="evidence_download"
     ),
+    path("<int:pk>/duplicate/", views.request_mark_duplicate, name="mark_duplicate"),
+    path("<int:pk>/duplicate/undo/", views.request_undo_duplicate, name="undo_duplicate"),
     path("<int:pk>/<slug:action>/", views.request_action, name="action"),
 ]

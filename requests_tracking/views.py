@@ -17,6 +17,7 @@ from requests_tracking import selectors, services
 from requests_tracking.filters import RequestFilter
 from requests_tracking.forms import (
     AssignForm,
+    DuplicateForm,
     EvidenceForm,
     NoteForm,
     QuestionForm,
@@ -267,8 +268,23 @@ def _page(request, service_request, *, forms=None, status=200):
         },
         "open_form": next(iter(forms), ""),
         "error_form": next((f for f in forms.values() if f.errors), None),
+        **_duplicates_context(request, service_request, forms, can_work),
     }
     return render(request, "requests_tracking/detail.html", context, status=status)
+
+
+def _duplicates_context(request, service_request, forms, can_work) -> dict:
+    """The request page's reports nearby, its duplicates and the link to its original."""
+    link = selectors.request_duplicate_link(service_request=service_request)
+    return {
+        "nearby": selectors.request_nearby(service_request=service_request)
+        if service_request.is_live
+        else [],
+        "duplicates": selectors.request_duplicates(service_request=service_request),
+        "duplicate_link": link,
+        "undo_allowed": can_work and link is not None and services.undo_refusal(link) is None,
+        "duplicate_form": forms.get("duplicate") or DuplicateForm(),
+    }
 
 
 def _get(pk):
@@ -428,3 +444,51 @@ def evidence_download(request, pk, evidence_pk):
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+@require_POST
+@permission_required("requests_tracking.view_request", raise_exception=True)
+def request_mark_duplicate(request, pk):
+    """Mark this request as a duplicate of another (its followers and reporter move there)."""
+    service_request = _get(pk)
+    if not selectors.request_can_work(staff=request.user, service_request=service_request):
+        raise PermissionDenied
+    form = DuplicateForm(request.POST)
+    if not form.is_valid():
+        return _page(request, service_request, forms={"duplicate": form})
+    original = form.cleaned_data["original"]
+    try:
+        services.request_duplicate_mark(
+            actor=request.user,
+            duplicate=service_request,
+            original=original,
+            reason=form.cleaned_data["reason"],
+        )
+    except services.TransitionRefused as exc:
+        form.add_error("original", str(exc))
+        return _page(request, service_request, forms={"duplicate": form})
+    messages.success(
+        request,
+        f"{service_request.reference} is marked as a duplicate of {original.reference} and "
+        "closed. Its reporter and followers now follow the original. You can undo this today.",
+    )
+    return redirect(service_request)
+
+
+@require_POST
+@permission_required("requests_tracking.view_request", raise_exception=True)
+def request_undo_duplicate(request, pk):
+    service_request = _get(pk)
+    if not selectors.request_can_work(staff=request.user, service_request=service_request):
+        raise PermissionDenied
+    link = selectors.request_duplicate_link(service_request=service_request)
+    if link is None:
+        messages.error(request, "This request is not marked as a duplicate.")
+        return redirect(service_request)
+    try:
+        services.request_duplicate_undo(actor=request.user, link=link)
+    except services.TransitionRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{service_request.reference} is open again.")
+    return redirect(service_request)

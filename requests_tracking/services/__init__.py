@@ -68,6 +68,12 @@ from requests_tracking.services.lifecycle import (
     request_resolve,
     request_resume,
 )
+from requests_tracking.services.merging import (
+    duplicate_refusal,
+    request_duplicate_mark,
+    request_duplicate_undo,
+    undo_refusal,
+)
 from requests_tracking.services.sweep import requests_auto_close, requests_sla_sweep
 
 __all__ = [
@@ -101,6 +107,10 @@ __all__ = [
     "request_create",
     "request_evidence_add",
     "request_follow_instead",
+    "request_duplicate_mark",
+    "request_duplicate_undo",
+    "duplicate_refusal",
+    "undo_refusal",
     "request_new_despite_candidates",
     "request_hold",
     "request_information_request",

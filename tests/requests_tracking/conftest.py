@@ -48,3 +48,28 @@ def follow_by_email():
         return follower_email_confirm(follower_id=signup.follower.pk, now=kwargs.get("now"))
 
     return follow
+
+
+@pytest.fixture
+def fly_tipping_pair(officer):
+    """Two open fly-tipping reports 40 m apart, in the officer's service area."""
+    from requests_tracking.services import request_create
+    from tests.factories import ProcessFactory
+    from tests.requests_tracking.places_helpers import offset
+
+    process = ProcessFactory(code="fly-tipping", name="Fly-tipping", place_based=True)
+    officer.service_areas.add(process.service_area)
+    made = []
+    for metres in (0, 40):
+        lat, lon = offset(north_m=metres)
+        made.append(
+            request_create(
+                actor=officer,
+                process=process,
+                description="Mattress dumped by the gate",
+                address_line_1="Friar Street",
+                latitude=lat,
+                longitude=lon,
+            )
+        )
+    return made
