@@ -38,19 +38,28 @@ def stage_expected_seconds(process: Process) -> dict[int, float]:
     return {r["stage__order"]: r["avg"] for r in rows if r["n"] >= ESTIMATE_MIN_SAMPLES}
 
 
-def _dates_refresh(request, now, *, expected=None):
-    """Overall due date and estimated completion from the current stage and those after it.
+def _due_initial(request):
+    """The overall target, set once when the request is raised: the first stage's due date plus
+    the SLAs of the stages after it."""
+    stages = _stages(request)
+    later = [s for s in stages if s.order > request.current_stage.order]
+    return add_working_seconds(
+        request.current_visit.due_at, sum(sla.stage_sla_seconds(s) for s in later)
+    )
 
-    `expected` (from stage_expected_seconds) can be passed in when refreshing many requests.
+
+def _dates_refresh(request, now, *, expected=None):
+    """Estimated completion from the current stage and those after it.
+
+    The overall due date is not touched: it is fixed when the request is raised (see
+    `_due_initial`, `_pause_end` and `request_due_change`). `expected` (from
+    stage_expected_seconds) can be passed in when refreshing many requests.
     """
     visit = request.current_visit
     stages = _stages(request)
     if visit is None or request.current_stage_id is None:
         return
     later = [s for s in stages if s.order > request.current_stage.order]
-    request.due_at = add_working_seconds(
-        visit.due_at, sum(sla.stage_sla_seconds(s) for s in later)
-    )
     if expected is None:
         expected = stage_expected_seconds(request.process)
     current = request.current_stage
@@ -61,6 +70,28 @@ def _dates_refresh(request, now, *, expected=None):
     )
     remaining_later = sum(expected.get(s.order, sla.stage_sla_seconds(s)) for s in later)
     request.estimated_completion_at = add_working_seconds(now, remaining_here + remaining_later)
+
+
+def _breach_record(request, moment):
+    """A target was missed at `moment`: the first one is remembered for good."""
+    if request.breached_at is None or moment < request.breached_at:
+        request.breached_at = moment
+
+
+def _overall_breach_check(request, now) -> bool:
+    """Record the overall target as missed once it has passed; True when it is (now) missed."""
+    if request.overall_breached_at is not None:
+        return True
+    if request.due_at is None or request.status not in Request.LIVE_STATUSES:
+        return False
+    if request.waiting_since and request.current_stage.pauses_while_waiting:
+        return False  # the clock stands still; the wait will move the target on
+    if now < request.due_at:
+        return False
+    request.overall_breached_at = request.due_at
+    _breach_record(request, request.due_at)
+    request.sla_state = Request.SlaState.BREACHED
+    return True
 
 
 def _pause_seconds_so_far(request, now) -> float:
@@ -80,6 +111,9 @@ def _pause_end(request, now):
         visit.paused_seconds = (visit.paused_seconds or 0) + paused
         visit.due_at = sla.checkpoint_at(visit, request.current_stage, 1.0)
         visit.save(update_fields=["paused_seconds", "due_at"])
+        if request.due_at is not None and request.overall_breached_at is None:
+            # Waiting on the citizen moves the overall target by the working time waited.
+            request.due_at = add_working_seconds(request.due_at, paused)
     _next_check_refresh(request)
 
 
@@ -93,7 +127,11 @@ def _next_check_refresh(request):
         return
     fired = set(ActionFiring.objects.filter(visit=visit).values_list("key", flat=True))
     actions = [a for a in request.current_stage.actions.all() if a.active]
-    request.next_check_at = sla.next_check(visit, request.current_stage, actions, fired)
+    checks = [sla.next_check(visit, request.current_stage, actions, fired)]
+    if request.overall_breached_at is None:
+        checks.append(request.due_at)  # the sweep records the overall target being missed
+    checks = [c for c in checks if c is not None]
+    request.next_check_at = min(checks) if checks else None
 
 
 def requests_estimates_refresh(*, now=None, batch_size: int = 500) -> int:

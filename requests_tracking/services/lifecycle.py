@@ -25,7 +25,14 @@ from requests_tracking.services.actions import (
     _context,
     _fire_event_actions,
 )
-from requests_tracking.services.dates import _dates_refresh, _next_check_refresh, _pause_end
+from requests_tracking.services.dates import (
+    _breach_record,
+    _dates_refresh,
+    _due_initial,
+    _next_check_refresh,
+    _overall_breach_check,
+    _pause_end,
+)
 from requests_tracking.services.guards import S, _guard, _locked, _neighbour_stage
 from requests_tracking.services.records import _audit, _save
 from requests_tracking.signals import (
@@ -38,13 +45,20 @@ from requests_tracking.working_time import working_seconds_between
 
 
 def _enter_stage(*, actor, request, stage, now):
+    """A fresh stay with the stage's own SLA. The overall target does not move: a request
+    already past it stays breached (and one that just passed it is recorded so). The dates are
+    set before the stage's actions fire, so their messages carry them."""
     visit = StageVisit(request=request, stage=stage, entered_at=now, entered_by=actor)
     visit.due_at = sla.checkpoint_at(visit, stage, 1.0)
     visit.save()
     request.current_stage = stage
     request.current_visit = visit
-    request.sla_state = Request.SlaState.ON_TRACK
     request.waiting_since = None
+    if request.due_at is None:
+        request.due_at = _due_initial(request)
+    request.sla_state = Request.SlaState.ON_TRACK
+    _overall_breach_check(request, now)
+    _dates_refresh(request, now)
     _next_check_refresh(request)
     _fire_event_actions(
         actor=actor, request=request, visit=visit, trigger=StageAction.Trigger.ENTER
@@ -64,6 +78,8 @@ def _leave_stage(*, actor, request, now, exit):
         working_seconds_between(visit.entered_at, now) - (visit.paused_seconds or 0), 0
     )
     visit.sla_met = now <= visit.due_at
+    if not visit.sla_met:
+        _breach_record(request, visit.due_at)
     visit.save(update_fields=["left_at", "left_by", "exit", "working_seconds", "sla_met"])
     return visit
 
@@ -127,7 +143,6 @@ def request_create(
     request.save()
     # created_at is set by the database clock; SLAs start from `now` for testability.
     _enter_stage(actor=actor, request=request, stage=stages[0], now=now)
-    _dates_refresh(request, now)
     _save(request)
     request_created.send(sender=Request, instance=request, actor=actor)
     _audit(actor, request, "created")
@@ -149,7 +164,6 @@ def _move(*, actor, request, step, now):
         exit=StageVisit.Exit.ADVANCED if step > 0 else StageVisit.Exit.BACK,
     )
     _enter_stage(actor=actor, request=request, stage=target, now=now)
-    _dates_refresh(request, now)
     _save(request)
     request_stage_changed.send(
         sender=Request,
@@ -275,7 +289,6 @@ def request_reopen(*, actor, request: Request, reason: str, now=None) -> Request
     request.closed_at = None
     request.status_reason = reason
     _enter_stage(actor=actor, request=request, stage=request.current_stage, now=now)
-    _dates_refresh(request, now)
     _save(request)
     _status_changed(actor, request, "reopened", reason)
     return request
@@ -316,4 +329,34 @@ def request_assign(*, actor, request: Request, team=None, assigned_to=None) -> R
         team=str(team or ""),
         assigned_to=str(assigned_to or ""),
     )
+    return request
+
+
+@transaction.atomic
+def request_due_change(*, actor, request: Request, due_at, reason: str, now=None) -> Request:
+    """Agree a new overall target, with the reason (audited). A breach that already happened
+    stays recorded (`breached_at`); the request is breached again if the new date has passed."""
+    now = now or timezone.now()
+    reason = _reason_required(reason, "for changing the due date")
+    request = _locked(request)
+    _guard(request, "change_due")
+    if due_at is None:
+        raise ValidationError({"due_at": "Enter the new due date."})
+    old = request.due_at
+    request.due_at = due_at
+    request.overall_breached_at = None
+    visit = request.current_visit
+    stage_late = visit is not None and visit.due_at <= now
+    request.sla_state = Request.SlaState.BREACHED if stage_late else Request.SlaState.ON_TRACK
+    _overall_breach_check(request, now)
+    _next_check_refresh(request)
+    _save(request)
+    tz = timezone.get_current_timezone()
+    change = (
+        f"due date changed from {timezone.localtime(old, tz):%d/%m/%Y} "
+        f"to {timezone.localtime(due_at, tz):%d/%m/%Y}"
+        if old
+        else f"due date set to {timezone.localtime(due_at, tz):%d/%m/%Y}"
+    )
+    _status_changed(actor, request, "due_changed", f"{change}: {reason}")
     return request
