@@ -52,10 +52,12 @@ INSTALLED_APPS = [
     "timeline",
     "citizens",
     "contacts",
+    "verification",
     "notifications",
     "requests_tracking",
     "forms_engine",
     "faq",
+    "home",
 ]
 
 MIDDLEWARE = [
@@ -123,7 +125,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 AUTH_PASSWORD_VALIDATORS = [

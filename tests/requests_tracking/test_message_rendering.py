@@ -90,11 +90,13 @@ def test_every_demo_template_through_every_trigger_is_clean_plain_text(
         for _ in range(process.stages.count() - 1):  # share warning and breach, then advance
             moment = moment.replace(month=moment.month + 1)
             services.requests_sla_sweep(now=moment)
-            services.request_advance(actor=officer, request=request, now=moment)
+            services.request_advance(actor=officer, service_request=request, now=moment)
         services.request_information_request(
-            actor=officer, request=request, question="Is it the crew's van?", now=moment
+            actor=officer, service_request=request, question="Is it the crew's van?", now=moment
         )
-        services.request_resolve(actor=officer, request=request, resolution="Done", now=moment)
+        services.request_resolve(
+            actor=officer, service_request=request, resolution="Done", now=moment
+        )
         services.requests_auto_close(now=moment.replace(month=moment.month + 1))
 
     messages = list(Message.objects.all())

@@ -30,8 +30,8 @@ def test_overall_due_date_is_set_when_raised_from_every_stage(raise_request):
 def test_advancing_after_the_overall_target_passed_keeps_it_breached(raise_request, officer):
     request = raise_request()
     # Everything is late: the request is still in its second stage after the overall target.
-    services.request_advance(actor=officer, request=request, now=at(2026, 3, 5, 10))
-    services.request_advance(actor=officer, request=request, now=at(2026, 3, 20, 10))
+    services.request_advance(actor=officer, service_request=request, now=at(2026, 3, 5, 10))
+    services.request_advance(actor=officer, service_request=request, now=at(2026, 3, 20, 10))
     request = _fresh(request)
     assert request.due_at == at(2026, 3, 9, 17), "the overall target never moves on its own"
     assert request.sla_state == BREACHED
@@ -45,7 +45,7 @@ def test_a_late_stage_stays_recorded_after_moving_on_in_time_overall(
     raise_request, officer, officer_client
 ):
     request = raise_request()
-    services.request_advance(actor=officer, request=request, now=at(2026, 3, 4, 10))
+    services.request_advance(actor=officer, service_request=request, now=at(2026, 3, 4, 10))
     request = _fresh(request)
     assert request.sla_state == ON_TRACK  # the overall target (9 March) is still ahead
     assert request.breached_at == at(2026, 3, 3, 17)
@@ -58,8 +58,8 @@ def test_a_late_stage_stays_recorded_after_moving_on_in_time_overall(
 
 def test_the_sweep_records_the_overall_target_being_missed(raise_request, officer):
     request = raise_request()
-    services.request_advance(actor=officer, request=request, now=at(2026, 3, 3, 10))
-    services.request_advance(actor=officer, request=request, now=at(2026, 3, 6, 10))
+    services.request_advance(actor=officer, service_request=request, now=at(2026, 3, 3, 10))
+    services.request_advance(actor=officer, service_request=request, now=at(2026, 3, 6, 10))
     request = _fresh(request)
     # Last stage due Monday 9 March 10:00; the overall target is 9 March 17:00.
     assert request.next_check_at <= request.due_at
@@ -78,11 +78,11 @@ def test_waiting_on_the_citizen_moves_the_overall_target_by_the_time_waited(
 ):
     request = raise_request()  # its stages stop the clock while waiting (the default)
     services.request_information_request(
-        actor=officer, request=request, question="Which bin?", now=at(2026, 3, 2, 10)
+        actor=officer, service_request=request, question="Which bin?", now=at(2026, 3, 2, 10)
     )
     # Two working days later (Wednesday 10:00) the citizen answers.
     services.request_citizen_reply(
-        actor=None, request=request, text="The blue one", now=at(2026, 3, 4, 10)
+        actor=None, service_request=request, text="The blue one", now=at(2026, 3, 4, 10)
     )
     request = _fresh(request)
     assert request.due_at == at(2026, 3, 11, 17)
@@ -94,10 +94,10 @@ def test_a_stage_that_does_not_stop_the_clock_keeps_the_target(raise_request, of
     process.stages.update(pauses_while_waiting=False)
     request = raise_request()
     services.request_information_request(
-        actor=officer, request=request, question="Which bin?", now=at(2026, 3, 2, 10)
+        actor=officer, service_request=request, question="Which bin?", now=at(2026, 3, 2, 10)
     )
     services.request_citizen_reply(
-        actor=None, request=request, text="The blue one", now=at(2026, 3, 4, 10)
+        actor=None, service_request=request, text="The blue one", now=at(2026, 3, 4, 10)
     )
     assert _fresh(request).due_at == at(2026, 3, 9, 17)
 
@@ -116,11 +116,14 @@ def test_bank_holidays_of_the_nation_push_the_target(raise_request, settings, na
 def test_reopening_after_the_target_keeps_the_target_and_says_breached(raise_request, officer):
     request = raise_request()
     services.request_resolve(
-        actor=officer, request=request, resolution="Collected", now=at(2026, 3, 3, 12)
+        actor=officer, service_request=request, resolution="Collected", now=at(2026, 3, 3, 12)
     )
     assert _fresh(request).breached_at is None
     services.request_reopen(
-        actor=officer, request=request, reason="Fridge left behind", now=at(2026, 3, 12, 10)
+        actor=officer,
+        service_request=request,
+        reason="Fridge left behind",
+        now=at(2026, 3, 12, 10),
     )
     request = _fresh(request)
     assert request.due_at == at(2026, 3, 9, 17)
@@ -130,16 +133,16 @@ def test_reopening_after_the_target_keeps_the_target_and_says_breached(raise_req
 
 def test_an_explicit_change_needs_a_reason_is_audited_and_keeps_the_breach(raise_request, officer):
     request = raise_request()
-    services.request_advance(actor=officer, request=request, now=at(2026, 3, 12, 10))
+    services.request_advance(actor=officer, service_request=request, now=at(2026, 3, 12, 10))
     request = _fresh(request)
     assert request.sla_state == BREACHED
     with pytest.raises(ValidationError):
         services.request_due_change(
-            actor=officer, request=request, due_at=at(2026, 3, 31, 17), reason=" "
+            actor=officer, service_request=request, due_at=at(2026, 3, 31, 17), reason=" "
         )
     services.request_due_change(
         actor=officer,
-        request=request,
+        service_request=request,
         due_at=at(2026, 3, 31, 17),
         reason="Contractor's van off the road; citizen agreed",
         now=at(2026, 3, 12, 11),
@@ -171,7 +174,7 @@ def test_officer_changes_the_due_date_on_the_request_page(officer_client, raise_
 
 def test_citizen_page_says_honestly_that_it_is_late(raise_request, officer):
     request = raise_request()
-    services.request_advance(actor=officer, request=request, now=at(2026, 3, 20, 10))
+    services.request_advance(actor=officer, service_request=request, now=at(2026, 3, 20, 10))
     text = Client().get(tracking_path(request)).text
     assert "We aimed to finish by" in text
     assert "Monday 9 March 2026" in text
