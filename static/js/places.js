@@ -18,7 +18,8 @@
     picked.textContent = `Picked: ${button.dataset.label} (UPRN ${button.dataset.uprn})`;
     picked.hidden = false;
     picker.querySelector(".app-address-results").replaceChildren();
-    form.dispatchEvent(new CustomEvent("app:place-picked", { bubbles: true }));
+    // Whatever listens for the place changing (the "open reports like this" panel) hears it.
+    form.dispatchEvent(new CustomEvent("place-picked", { bubbles: true }));
     const next = form.querySelector(`[name="${prefix}description"]`) || form.querySelector("button[type=submit]");
     if (next && !next.value) next.focus(); else picked.focus?.();
   });
