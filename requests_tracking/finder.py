@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Subquery
 from django.utils import timezone
 
 from places.geo import box_around, distance_m
@@ -37,8 +37,8 @@ WEIGHT_RELATED = 4
 WEIGHT_AGE = 8
 WEIGHT_WORDS = 25
 LIKELY_SCORE = 45
-# Rows read per lookup (UPRN, street, box) before ranking: far more than anyone reads.
-LOOKUP_CAP = 400
+# Rows read (same address, street or box) before ranking: far more than anyone reads.
+LOOKUP_CAP = 600
 DEFAULT_LIMIT = 5
 
 _FIELDS = (
@@ -97,17 +97,23 @@ def process_kinds(process: Process) -> dict[int, bool]:
 
     Every version of the same process, and every version of processes started by the contact
     types the administrator related to this one (or that relate this one's types to theirs).
+    One query.
     """
-    own_types = list(process.contact_types.values_list("pk", flat=True))
-    related_types = list(process.related_contact_types.values_list("pk", flat=True))
-    related_codes = set(
-        Process.objects.filter(
-            Q(contact_types__in=related_types) | Q(related_contact_types__in=own_types)
-        ).values_list("code", flat=True)
+    own_types = Process.contact_types.through.objects.filter(process_id=process.pk).values(
+        "contacttype_id"
     )
-    related_codes.discard(process.code)
-    rows = Process.objects.filter(code__in=[process.code, *related_codes]).values_list(
-        "pk", "code"
+    related_types = Process.related_contact_types.through.objects.filter(
+        process_id=process.pk
+    ).values("contacttype_id")
+    related_codes = Process.objects.filter(
+        Q(contact_types__in=Subquery(related_types))
+        | Q(related_contact_types__in=Subquery(own_types))
+    ).order_by().values("code")
+    rows = (
+        Process.objects.filter(Q(code=process.code) | Q(code__in=Subquery(related_codes)))
+        .order_by()
+        .values_list("pk", "code")
+        .distinct()
     )
     return {pk: code != process.code for pk, code in rows}
 
@@ -148,13 +154,15 @@ def request_duplicate_candidates(
     )
     if exclude_pk:
         base = base.exclude(pk=exclude_pk)
-    rows = {}
-    for lookup in _lookups(place, radius):
-        for row in base.filter(lookup).values(*_FIELDS)[:LOOKUP_CAP]:
-            rows[row["pk"]] = row
+    # One query: open requests at the address, on the street or in the box around the circle
+    # (PostgreSQL combines the three partial indexes; SQLite uses them one by one).
+    lookup = Q(pk__in=[])
+    for one in _lookups(place, radius):
+        lookup |= one
+    rows = base.filter(lookup).order_by().values(*_FIELDS)[:LOOKUP_CAP]
     scored = [
         c
-        for row in rows.values()
+        for row in rows
         if (c := _score(row, place, kinds, radius, look_back, description, now)) is not None
     ]
     scored.sort(key=lambda c: (-c[0], c[1] if c[1] is not None else 10**9, -c[2]))
