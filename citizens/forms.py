@@ -228,10 +228,11 @@ class DuplicateQueueFilterForm(forms.Form):
         label="How likely",
         required=False,
         choices=[
-            ("", "All"),
+            ("", "Almost certainly or probably the same person"),
             ("certain", "Almost certainly the same person"),
             ("probable", "Probably the same person"),
             ("possible", "Possibly the same person"),
+            ("all", "All, including possibly the same person"),
         ],
     )
     status = forms.ChoiceField(

@@ -191,14 +191,21 @@ def citizen_duplicates(*, citizen, limit=10):
 
 
 def duplicate_queue(*, band="", status="open"):
-    """The register review's pairs, strongest first, both records still active."""
+    """The register review's pairs, strongest first, both records still active.
+
+    band: "certain", "probable", "possible", "all"; "" (the default) is certain and probable.
+    """
     qs = DuplicatePair.objects.filter(
         citizen_a__status=Citizen.Status.ACTIVE, citizen_b__status=Citizen.Status.ACTIVE
     )
     if status:
         qs = qs.filter(status=status)
-    if band:
+    if band == "all":
+        pass
+    elif band:
         qs = qs.filter(band=band)
+    else:
+        qs = qs.filter(band__in=["certain", "probable"])
     return qs.order_by("-score", "id")
 
 
@@ -208,6 +215,7 @@ def duplicate_pairs_with_citizens(pairs):
     found = results_by_id({i for p in pairs for i in (p.citizen_a_id, p.citizen_b_id)})
     for p in pairs:
         p.first, p.second = found.get(p.citizen_a_id), found.get(p.citizen_b_id)
+        p.both = [p.first, p.second]
     return [p for p in pairs if p.first and p.second]
 
 

@@ -639,13 +639,13 @@ def unmerge_refusal(record: MergeRecord) -> str:
         return "This merge has already been undone."
     if not record.undo:
         return "This merge was made before merges could be undone; separate the records by hand."
-    if record.merged.merged_into_id != record.survivor_id or not record.merged.is_merged:
-        return "The absorbed record has changed since this merge."
     if record.survivor.is_merged:
         return (
             f"The kept record has since been merged into another: undo that merge first "
             f"({record.survivor.reference})."
         )
+    if record.merged.merged_into_id != record.survivor_id or not record.merged.is_merged:
+        return "The absorbed record has changed since this merge."
     return ""
 
 

@@ -213,7 +213,7 @@ def review_step(*, seconds: float = 240.0) -> DuplicateReviewRun | None:
     run = _take_run(timezone.now(), lease_seconds=seconds + 120)
     if run is None:
         return None
-    while time.monotonic() - started < seconds:
+    while True:
         t0 = time.monotonic()
         with transaction.atomic():
             next_cursor, scored, queued = BLOCKS[run.phase](run, run.cursor or None)
@@ -233,6 +233,8 @@ def review_step(*, seconds: float = 240.0) -> DuplicateReviewRun | None:
             run.save()
         if run.status == DuplicateReviewRun.Status.FINISHED:
             break
+        if time.monotonic() - started >= seconds:
+            break  # at least one block per step, then stop when the time is up
     if run.status != DuplicateReviewRun.Status.FINISHED:
         DuplicateReviewRun.objects.filter(pk=run.pk).update(lease_until=None)
     return run
