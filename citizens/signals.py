@@ -10,9 +10,6 @@ Every signal is sent with `sender=<model class>`, `instance=...` and `actor=<Sta
 - `citizens_unmerged(instance=<restored citizen>, survivor=<record it had been merged into>,
   actor, reason)`: a wrong merge undone; rows moved at merge time are back on `instance`.
 - `note_added(instance=note, actor)`
-- `verification_attempted(instance=attempt, actor)`: attempt has `.citizen`,
-  `.service_account` (with `.service_area`), `.result` in {"pass", "fail", "locked"},
-  `.contact` (nullable) and `.created_at`.
 """
 
 from django.dispatch import Signal
@@ -22,4 +19,3 @@ citizen_changed = Signal()
 citizens_merged = Signal()
 citizens_unmerged = Signal()
 note_added = Signal()
-verification_attempted = Signal()

@@ -52,10 +52,12 @@ INSTALLED_APPS = [
     "timeline",
     "citizens",
     "contacts",
+    "verification",
     "notifications",
     "requests_tracking",
     "forms_engine",
     "faq",
+    "home",
 ]
 
 MIDDLEWARE = [
@@ -122,7 +124,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -250,6 +252,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
     },
     "notifications-outbox-sweep": {"task": "notifications.tasks.outbox_sweep", "schedule": 60.0},
+    "requests-expire-follower-signups": {
+        "task": "requests_tracking.tasks.expire_follower_signups",
+        "schedule": 3600.0,
+    },
     "citizens-duplicate-review": {"task": "citizens.tasks.duplicate_review", "schedule": 300.0},
     "citizens-matcher-estimate": {
         "task": "citizens.tasks.matcher_estimate",
@@ -304,8 +310,8 @@ REQUEST_AUTO_CLOSE_DAYS = env.int("REQUEST_AUTO_CLOSE_DAYS", default=14)
 # Person matching (citizens.matching): match weights (log2 odds of one person) at which a pair
 # is "almost certainly", "probably" (blocks creating a record until the agent decides) and
 # "possibly" (shown, not blocking) the same person. Measured in docs/performance.md.
-MATCH_CERTAIN_SCORE = env.float("MATCH_CERTAIN_SCORE", default=6.0)
-MATCH_PROBABLE_SCORE = env.float("MATCH_PROBABLE_SCORE", default=-3.0)
+MATCH_CERTAIN_SCORE = env.float("MATCH_CERTAIN_SCORE", default=8.0)
+MATCH_PROBABLE_SCORE = env.float("MATCH_PROBABLE_SCORE", default=-2.0)
 MATCH_POSSIBLE_SCORE = env.float("MATCH_POSSIBLE_SCORE", default=-8.0)
 # The register-wide duplicate review starts again this many hours after the last one finished.
 MATCH_REVIEW_EVERY_HOURS = env.int("MATCH_REVIEW_EVERY_HOURS", default=24)

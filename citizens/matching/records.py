@@ -8,6 +8,7 @@ queries). Empty and malformed values become "missing", never a value to match on
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 import jellyfish
 
@@ -86,9 +87,16 @@ class PersonRecord:
         return keys
 
 
+@lru_cache(maxsize=200_000)
+def _tokens(value: str) -> tuple[str, ...]:
+    """Normalised name tokens, cached: registers repeat the same names and streets a lot."""
+    return tuple(name_tokens(value or ""))
+
+
+@lru_cache(maxsize=200_000)
 def line_key(line_1: str) -> str:
     """'Flat 3, 12 High Street' -> '3 12 high'; '12 high st' -> '12 high'."""
-    tokens = [t for t in name_tokens(line_1) if t not in _LINE_NOISE]
+    tokens = [t for t in _tokens(line_1) if t not in _LINE_NOISE]
     numbers = [t for t in tokens if any(c.isdigit() for c in t)]
     words = [_STREET_WORDS.get(t, t) for t in tokens if not any(c.isdigit() for c in t)]
     return " ".join([*numbers, *words[:1]])
@@ -119,7 +127,7 @@ def phone_key(value: str) -> str:
 
 
 def _first_token(value: str) -> str:
-    tokens = name_tokens(value)
+    tokens = _tokens(value)
     return tokens[0] if tokens else ""
 
 
@@ -131,7 +139,7 @@ def _address(line_1, postcode, uprn="", town="", is_current=True) -> AddressKey 
         postcode=pc,
         line=line_key(line_1 or ""),
         uprn=(uprn or "").strip(),
-        town=" ".join(name_tokens(town or "")),
+        town=" ".join(_tokens(town or "")),
         is_current=is_current,
         line_1=(line_1 or "").strip(),
     )
@@ -225,12 +233,12 @@ def records_from_rows(rows, addresses, emails, phones) -> dict[int, PersonRecord
     out = {}
     for pk, first_name, middle, last_name, preferred, dob in rows:
         first = _first_token(first_name)
-        other = set(name_tokens(middle)) | set(name_tokens(preferred))
+        other = set(_tokens(middle)) | set(_tokens(preferred))
         out[pk] = PersonRecord(
             id=pk,
             first=first,
             first_raw=first_name or "",
-            last=" ".join(name_tokens(last_name)),
+            last=" ".join(_tokens(last_name)),
             last_raw=last_name or "",
             other_names=frozenset(other - {first}),
             dob=dob,

@@ -11,7 +11,6 @@ from citizens.models import (
     NotDuplicate,
     Note,
     PhoneNumber,
-    ServiceAccount,
 )
 from citizens.services import UnmergeRefused, citizens_merge, citizens_unmerge
 from tests.factories.citizens import (
@@ -20,8 +19,9 @@ from tests.factories.citizens import (
     EmailAddressFactory,
     NoteFactory,
     PhoneNumberFactory,
-    ServiceAccountFactory,
 )
+from tests.factories.verification import ServiceAccountFactory
+from verification.models import ServiceAccount
 
 pytestmark = pytest.mark.django_db
 
