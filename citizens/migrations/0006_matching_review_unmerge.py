@@ -6,86 +6,167 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('citizens', '0005_verification_moved_out'),
+        ("citizens", "0005_verification_moved_out"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MatchModel',
+            name="MatchModel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('parameters', models.JSONField()),
-                ('register_size', models.PositiveIntegerField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("parameters", models.JSONField()),
+                ("register_size", models.PositiveIntegerField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['-id'],
+                "ordering": ["-id"],
             },
         ),
         migrations.AddField(
-            model_name='mergerecord',
-            name='undo',
+            model_name="mergerecord",
+            name="undo",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.AddField(
-            model_name='mergerecord',
-            name='unmerge_reason',
+            model_name="mergerecord",
+            name="unmerge_reason",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='mergerecord',
-            name='unmerged_at',
+            model_name="mergerecord",
+            name="unmerged_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='mergerecord',
-            name='unmerged_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="mergerecord",
+            name="unmerged_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.CreateModel(
-            name='DuplicateReviewRun',
+            name="DuplicateReviewRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('running', 'Running'), ('finished', 'Finished')], default='running', max_length=10)),
-                ('phase', models.CharField(default='dates_of_birth', max_length=20)),
-                ('cursor', models.CharField(blank=True, max_length=40)),
-                ('started_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('lease_until', models.DateTimeField(blank=True, null=True)),
-                ('blocks_done', models.PositiveIntegerField(default=0)),
-                ('pairs_scored', models.PositiveBigIntegerField(default=0)),
-                ('pairs_queued', models.PositiveIntegerField(default=0)),
-                ('seconds', models.FloatField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("running", "Running"), ("finished", "Finished")],
+                        default="running",
+                        max_length=10,
+                    ),
+                ),
+                ("phase", models.CharField(default="dates_of_birth", max_length=20)),
+                ("cursor", models.CharField(blank=True, max_length=40)),
+                ("started_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("lease_until", models.DateTimeField(blank=True, null=True)),
+                ("blocks_done", models.PositiveIntegerField(default=0)),
+                ("pairs_scored", models.PositiveBigIntegerField(default=0)),
+                ("pairs_queued", models.PositiveIntegerField(default=0)),
+                ("seconds", models.FloatField(default=0)),
             ],
             options={
-                'ordering': ['-id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'running')), fields=('status',), name='one_running_duplicate_review')],
+                "ordering": ["-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "running")),
+                        fields=("status",),
+                        name="one_running_duplicate_review",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DuplicatePair',
+            name="DuplicatePair",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.FloatField()),
-                ('band', models.CharField(max_length=10)),
-                ('summary', models.CharField(max_length=300)),
-                ('reasons_for', models.JSONField(default=list)),
-                ('reasons_against', models.JSONField(default=list)),
-                ('status', models.CharField(choices=[('open', 'To review'), ('merged', 'Same person: merged'), ('different', 'Different people')], default='open', max_length=10)),
-                ('found_at', models.DateTimeField(auto_now_add=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('citizen_a', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='citizens.citizen')),
-                ('citizen_b', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='citizens.citizen')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('run', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='citizens.duplicatereviewrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("score", models.FloatField()),
+                ("band", models.CharField(max_length=10)),
+                ("summary", models.CharField(max_length=300)),
+                ("reasons_for", models.JSONField(default=list)),
+                ("reasons_against", models.JSONField(default=list)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "To review"),
+                            ("merged", "Same person: merged"),
+                            ("different", "Different people"),
+                        ],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("found_at", models.DateTimeField(auto_now_add=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "citizen_a",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="citizens.citizen",
+                    ),
+                ),
+                (
+                    "citizen_b",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="citizens.citizen",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="citizens.duplicatereviewrun",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-score', 'id'],
-                'indexes': [models.Index(fields=['status', '-score'], name='duplicate_pair_queue_idx')],
-                'constraints': [models.UniqueConstraint(fields=('citizen_a', 'citizen_b'), name='duplicate_pair_unique')],
+                "ordering": ["-score", "id"],
+                "indexes": [
+                    models.Index(fields=["status", "-score"], name="duplicate_pair_queue_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("citizen_a", "citizen_b"), name="duplicate_pair_unique"
+                    )
+                ],
             },
         ),
     ]
