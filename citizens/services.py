@@ -423,6 +423,24 @@ def _relations_to_citizen():
                 yield model, f
 
 
+def _place_key(address) -> tuple:
+    if address.uprn:
+        return ("uprn", address.uprn)
+    line = "".join(ch for ch in address.line_1.lower() if ch.isalnum())
+    return ("line", line, address.postcode_compact.upper())
+
+
+def _addresses_already_held(*, survivor, merged) -> list[int]:
+    """Ids of the merged record's addresses at a place the survivor already has listed."""
+    held = set()
+    for address in survivor.addresses.all():
+        held.add(_place_key(address))
+        if address.uprn:  # the same place typed without its UPRN on the other record
+            line = "".join(ch for ch in address.line_1.lower() if ch.isalnum())
+            held.add(("line", line, address.postcode_compact.upper()))
+    return [a.pk for a in merged.addresses.all() if _place_key(a) in held]
+
+
 @transaction.atomic
 def citizens_merge(*, actor, survivor: Citizen, merged: Citizen, reason: str) -> MergeRecord:
     """Move everything linked to `merged` onto `survivor`; keep `merged` as a pointer.
@@ -443,6 +461,10 @@ def citizens_merge(*, actor, survivor: Citizen, merged: Citizen, reason: str) ->
         current = merged.addresses.filter(is_current=True)
         undo["addresses"] = list(current.values_list("id", flat=True))
         current.update(is_current=False, valid_to=timezone.localdate())
+    # An address of the merged record that is one the survivor already has (often its current
+    # one: duplicates tend to live at the same place) is not listed twice: it stays with the
+    # merged record, which is kept as a pointer.
+    same_places = _addresses_already_held(survivor=survivor, merged=merged)
     if survivor.emails.exists():
         primary = merged.emails.filter(is_primary=True)
         undo["emails"] = list(primary.values_list("id", flat=True))
@@ -496,6 +518,14 @@ def citizens_merge(*, actor, survivor: Citizen, merged: Citizen, reason: str) ->
         if count:
             moved[label] = count
             undo["moved"][label] = ids
+    if same_places:
+        Address.objects.filter(pk__in=same_places).update(citizen=merged)
+        label = "citizens.Address.citizen"
+        moved[label] = moved.get(label, 0) - len(same_places)
+        undo["moved"][label] = [i for i in undo["moved"].get(label, []) if i not in same_places]
+        if not moved[label]:
+            del moved[label]
+            del undo["moved"][label]
     merged.status = Citizen.Status.MERGED
     merged.merged_into = survivor
     merged.version += 1

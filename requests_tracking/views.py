@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
@@ -16,6 +17,7 @@ from requests_tracking import selectors, services
 from requests_tracking.filters import RequestFilter
 from requests_tracking.forms import (
     AssignForm,
+    DueChangeForm,
     EvidenceForm,
     NoteForm,
     QuestionForm,
@@ -32,6 +34,14 @@ PAGE_SIZE = 25
 
 @permission_required("requests_tracking.view_request", raise_exception=True)
 def request_list(request):
+    # Officers open the list on what they work: their areas' open requests, most urgent
+    # first. A redirect, so the URL says what is shown and can be changed or shared.
+    if (
+        not request.GET
+        and request.user.has_perm("requests_tracking.work_request")
+        and request.user.service_areas.exists()
+    ):
+        return redirect(reverse("requests_tracking:list") + "?status=live&mine=true&sort=urgent")
     filters = RequestFilter(
         request.GET or None, queryset=selectors.request_list(), request=request
     )
@@ -139,6 +149,7 @@ ACTION_FORMS = {
     "resolve": ResolveForm,
     "request_information": QuestionForm,
     "citizen_reply": ReplyForm,
+    "change_due": DueChangeForm,
 }
 ACTION_DONE = {
     "advance": "Moved to the next stage.",
@@ -152,6 +163,7 @@ ACTION_DONE = {
     "reopen": "The request is reopened.",
     "cancel": "The request is cancelled.",
     "assign": "Assignment saved.",
+    "change_due": "The due date is changed.",
 }
 
 
@@ -260,6 +272,12 @@ def request_action(request, pk, action):
         ),
         "cancel": lambda: services.request_cancel(
             actor=request.user, service_request=service_request, reason=data["reason"]
+        ),
+        "change_due": lambda: services.request_due_change(
+            actor=request.user,
+            service_request=service_request,
+            due_at=form.due_at(),
+            reason=data["reason"],
         ),
         "assign": lambda: services.request_assign(
             actor=request.user,
