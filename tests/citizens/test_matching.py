@@ -5,9 +5,10 @@ import datetime
 
 import pytest
 
-from citizens.matching import compare
-from citizens.matching.matcher import band_for, dob_variants, match_candidates, score_pair
+from citizens.matching import compare, matcher
+from citizens.matching.matcher import band_for, dob_variants, match_candidates
 from citizens.matching.nicknames import TABLE, same_name_group
+from citizens.matching.parameters import Parameters
 from citizens.matching.records import email_key, line_key, phone_key, record_from_data
 from tests.factories.citizens import (
     AddressFactory,
@@ -28,6 +29,11 @@ def rec(**values):
         "postcode": "LS6 2AB",
     }
     return record_from_data(base | values)
+
+
+def score_pair(a, b):
+    """Scored with the built-in parameters: these tests need no database."""
+    return matcher.score_pair(a, b, Parameters())
 
 
 def level(comparison, a, b):
