@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Q
+from django.db import connection
+from django.db.models import F, Q
 from django.db.models.functions import Collate, Lower
 
 from citizens.matching import explain
@@ -164,8 +165,11 @@ def candidate_ids(person: PersonRecord, *, cap: int = CANDIDATE_CAP) -> set[int]
         branches.append(citizens.filter(by_citizen).values_list("id"))
     if not person.dob and surnames and person.first and len(person.first) > 1:
         # No date of birth typed: the same surname and first name (range on the C index).
+        c_collation = connection.vendor == "postgresql"  # the C-collated index (0004)
+        sl = Collate("search_last_name", "C") if c_collation else F("search_last_name")
+        sn = Collate("search_name", "C") if c_collation else F("search_name")
         branches.append(
-            citizens.annotate(sl=Collate("search_last_name", "C"), sn=Collate("search_name", "C"))
+            citizens.annotate(sl=sl, sn=sn)
             .filter(
                 status=Citizen.Status.ACTIVE,
                 sl=person.last,
