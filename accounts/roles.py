@@ -30,7 +30,9 @@ FRONT_LINE = [
     "forms_engine.view_submission",
     "forms_engine.add_submission",
     "forms_engine.change_submission",
-    "faq.view_faq",
+    "faq.view_article",
+    "faq.view_staff_guidance",
+    "faq.send_article",
     "timeline.view_entry",
 ]
 
@@ -53,7 +55,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "requests_tracking.view_evidence",
         "requests_tracking.add_evidence",
         "forms_engine.view_submission",
-        "faq.view_faq",
+        "faq.view_article",
+        "faq.view_staff_guidance",
         "timeline.view_entry",
     ],
     Role.TEAM_LEADER: [
@@ -64,6 +67,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "requests_tracking.work_request",
         "contacts.view_reports",
         "audit.view_auditevent",
+        "faq.view_search_insights",
     ],
     # Administrators get every permission (see roles_sync) and access to Django admin.
     Role.ADMINISTRATOR: [],
