@@ -144,14 +144,16 @@ AUDIENCES = [
     ("for people with a disability", "disability"),
 ]
 
-FILLER = (
-    "You can do this online at any time or call us during office hours. We aim to reply within "
-    "ten working days. Please have your reference number ready. If you need help using the "
-    "website, visit a library hub where staff can help you. Some cases need supporting "
-    "documents such as proof of identity, proof of address or a tenancy agreement. We may "
-    "contact you to ask for more information. Charges are reviewed every April and published "
-    "on our fees page. You can ask us to review our decision within one month."
-).split(". ")
+FILLER = [
+    "You can do this online at any time or call us during office hours",
+    "We aim to reply within ten working days",
+    "Please have your reference number ready",
+    "If you need help using the website, visit a library hub where staff can help you",
+    "Some cases need supporting documents such as proof of identity or a tenancy agreement",
+    "We may contact you to ask for more information",
+    "Charges are reviewed every April and published on our fees page",
+    "You can ask us to review our decision within one month",
+]
 
 
 def typo(word, rng):
@@ -169,9 +171,11 @@ def build_articles(count, rng):
     combos = [(a, s, q) for a in ACTIONS for s in SUBJECTS for q in AUDIENCES]
     rng.shuffle(combos)
     articles = []
-    for n, ((action, action_key), (subject, synonyms, area), (audience, audience_key)) in enumerate(
-        combos[:count]
-    ):
+    for n, (
+        (action, action_key),
+        (subject, synonyms, area),
+        (audience, audience_key),
+    ) in enumerate(combos[:count]):
         other = rng.sample(SUBJECTS, 3)
         body = "\n\n".join(
             [
@@ -275,11 +279,17 @@ def main():
         print(
             f"wanted article in top 3: {top3}/{n} ({100 * top3 / n:.1f} %), first: "
             f"{first}/{n} ({100 * first / n:.1f} %); misspelt queries in top 3: "
-            f"{top3_misspelt}/{misspelt_total} ({100 * top3_misspelt / max(1, misspelt_total):.1f} %)"
+            f"{top3_misspelt}/{misspelt_total} "
+            f"({100 * top3_misspelt / max(1, misspelt_total):.1f} %)"
         )
         misses = [
-            (q, s) for q, s, _m in queries
-            if s not in [slug_of.get(a.pk, "") for a in article_search(query=q, staff_guidance=True).articles[:3]]
+            (q, s)
+            for q, s, _m in queries
+            if s
+            not in [
+                slug_of.get(a.pk, "")
+                for a in article_search(query=q, staff_guidance=True).articles[:3]
+            ]
         ]
         for q, s in misses[:10]:
             print(f"  missed: {q!r} -> {s}")

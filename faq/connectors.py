@@ -1,8 +1,8 @@
 """Connectors: where the data behind dynamic content comes from, one per service-account type.
 
 A connector's `fetch(service_account)` returns `AccountData` — typed values described by the
-snapshot schema (faq.snapshot_schema) — or raises `ConnectorUnavailable` with a reason for the
-log (never the data). Two connectors exist:
+snapshot schema (verification.snapshot_schema) — or raises `ConnectorUnavailable` with a reason
+for the log (never the data). Two connectors exist:
 
 - `StoredSnapshotConnector`: the snapshot stored on the service account (demo data, or data a
   back office pushed through the integration API);
@@ -25,7 +25,7 @@ import urllib3
 from django.utils.dateparse import parse_datetime
 
 from faq.models import ServiceConnector
-from faq.snapshot_schema import SnapshotInvalid, snapshot_parse
+from verification.snapshot_schema import SnapshotInvalid, snapshot_parse
 
 log = logging.getLogger(__name__)
 

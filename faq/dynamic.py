@@ -17,11 +17,11 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from audit.services import audit_record
-from citizens.selectors import verification_status
 from faq.connectors import account_data_fetch
 from faq.models import DynamicBlock
 from faq.placeholders import placeholders_fill
-from faq.snapshot_schema import schema_for
+from verification.selectors import verification_status
+from verification.snapshot_schema import format_value, schema_for
 
 KIND_VERIFY_WORDS = {
     "council_tax": "council tax",
@@ -43,6 +43,7 @@ class AccountPanel:
     state: str  # "shown", "locked", "verification locked", "unavailable"
     verify_url: str = ""
     blocks: list = field(default_factory=list)
+    rows: list = field(default_factory=list)  # (label, text) of every field, in schema order
     updated_at: object = None
 
     @property
@@ -68,17 +69,15 @@ def dynamic_content_for(*, actor, citizen, contact=None, request=None) -> list[A
         active=True, service_account_kind__in={a.kind for a in accounts}
     ):
         blocks_by_kind.setdefault(block.service_account_kind, []).append(block)
-    status = verification_status(citizen=citizen, staff=actor, contact=contact)
+    status = verification_status(accounts=accounts, staff=actor, contact=contact)
     panels = []
     for account in accounts:
-        blocks = blocks_by_kind.get(account.kind)
-        if not blocks:
-            continue
+        blocks = blocks_by_kind.get(account.kind, [])
         state = status.get(account.pk, "not verified")
         panel = AccountPanel(
             account=account,
             state="locked",
-            verify_url=reverse("citizens:verify", args=[citizen.pk, account.pk]),
+            verify_url=reverse("verification:verify", args=[citizen.pk, account.pk]),
         )
         if state == "locked":
             panel.state = "verification locked"
@@ -92,6 +91,12 @@ def dynamic_content_for(*, actor, citizen, contact=None, request=None) -> list[A
                 panel.updated_at = data.updated_at
                 panel.blocks = [
                     RenderedBlock(b.name, placeholders_fill(b.text, values)) for b in blocks
+                ]
+                schema = schema_for(account.kind)
+                panel.rows = [
+                    (f.label, format_value(data.values[f.key]))
+                    for f in schema.fields
+                    if f.key in data.values
                 ]
             audit_record(
                 actor=actor,

@@ -9,6 +9,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from verification.models import ServiceAccount
+
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
@@ -301,12 +303,7 @@ class ArticleSend(models.Model):
         return reverse("faq:detail", kwargs={"pk": self.article_id})
 
 
-SERVICE_ACCOUNT_KINDS = [
-    ("council_tax", "Council tax"),
-    ("benefits", "Benefits"),
-    ("licence", "Licensing"),
-    ("housing_rent", "Housing rent"),
-]
+SERVICE_ACCOUNT_KINDS = ServiceAccount.Kind.choices
 
 
 class DynamicBlock(models.Model):

@@ -1,16 +1,16 @@
 """((placeholders)) in dynamic content blocks: checked when saving, filled when shown.
 
 A block's text is plain words with ((field)) placeholders — the fields of the snapshot schema
-of its service-account type (faq.snapshot_schema) plus `reference` (the account reference) and
-`updated` (when the data was last updated). Nothing else is interpreted: no template code,
-no HTML (the text is escaped when shown).
+of its service-account type (verification.snapshot_schema) plus `reference` (the account
+reference) and `updated` (when the data was last updated). Nothing else is interpreted: no
+template code, no HTML (the text is escaped when shown).
 """
 
 import re
 
 from django.utils.html import escape, linebreaks
 
-from faq.snapshot_schema import format_value, schema_for
+from verification.snapshot_schema import format_value, schema_for
 
 PLACEHOLDER = re.compile(r"\(\(\s*([A-Za-z0-9_]*)\s*\)\)")
 EXTRA = {

@@ -1,7 +1,7 @@
 """PostgreSQL search indexes for the knowledge base: full-text on the weighted search vector and
-trigram on the vocabulary (misspelling correction). Nothing on SQLite (faq.search falls back)."""
+trigram on the vocabulary (misspelling correction). Nothing on SQLite (faq.search falls back).
+"""
 
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
 INDEXES = [
@@ -38,9 +38,7 @@ def drop_indexes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("faq", "0001_initial")]
+    # pg_trgm is created by citizens.0003.
+    dependencies = [("faq", "0001_initial"), ("citizens", "0003_postgres_search_indexes")]
 
-    operations = [
-        TrigramExtension(),
-        migrations.RunPython(create_indexes, drop_indexes),
-    ]
+    operations = [migrations.RunPython(create_indexes, drop_indexes)]

@@ -11,8 +11,9 @@ from tests.factories import (
     ServiceAreaFactory,
     StaffFactory,
 )
-from tests.factories.citizens import CitizenFactory, ServiceAccountFactory
+from tests.factories.citizens import CitizenFactory
 from tests.factories.faq import ArticleFactory, DynamicBlockFactory
+from tests.factories.verification import ServiceAccountFactory
 from tests.faq.conftest import COUNCIL_TAX_SNAPSHOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -31,7 +32,8 @@ def test_agent_finds_bulky_waste_answer_verifies_for_council_tax_and_texts_the_s
     )
     ArticleFactory(title="Garden waste subscription", slug="garden-waste", service_area=waste)
     DynamicBlockFactory(
-        name="Balance", text="The balance is ((balance)); next instalment on ((next_instalment_date))."
+        name="Balance",
+        text="The balance is ((balance)); next instalment on ((next_instalment_date)).",
     )
     OutcomeFactory(code="information_sent", name="Information sent")
     OutcomeFactory(code="resolved", name="Resolved")
@@ -60,8 +62,10 @@ def test_agent_finds_bulky_waste_answer_verifies_for_council_tax_and_texts_the_s
     page.get_by_label("Search FAQs and guidance").press_sequentially("bulky", delay=60)
     results = page.get_by_test_id("article-results")
     results.get_by_role("link", name="Book a bulky waste collection").click()
-    assert page.get_by_test_id("article-title").inner_text().startswith(
-        "Book a bulky waste collection"
+    assert (
+        page.get_by_test_id("article-title")
+        .inner_text()
+        .startswith("Book a bulky waste collection")
     )
     assert "large items" in page.get_by_test_id("article-body").inner_text()
     assert_accessible(page)
@@ -88,9 +92,10 @@ def test_agent_finds_bulky_waste_answer_verifies_for_council_tax_and_texts_the_s
     send.get_by_label("07700 900321 (mobile on record)").check()
     assert_accessible(page)
     send.get_by_role("button", name="Send").click()
-    assert "is on its way to Pat Caller by text message" in page.locator(
-        ".govuk-notification-banner"
-    ).inner_text()
+    assert (
+        "is on its way to Pat Caller by text message"
+        in page.locator(".govuk-notification-banner").inner_text()
+    )
 
     message = Message.objects.get()
     assert message.channel == "sms"

@@ -11,7 +11,7 @@ from faq.models import Article, DynamicBlock
 from faq.placeholders import placeholders_fill, placeholders_problems
 from faq.services import article_save
 from faq.sms import sms_length, sms_problem
-from faq.snapshot_schema import (
+from verification.snapshot_schema import (
     SnapshotInvalid,
     snapshot_json_schema,
     snapshot_parse,

@@ -13,13 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from citizens.services import verification_attempt
 from contacts.models import Contact
 from faq.connectors import HttpConnector, account_data_fetch
 from faq.models import ServiceConnector
 from tests.factories import ContactFactory
 from tests.factories.faq import DynamicBlockFactory
 from tests.faq.conftest import COUNCIL_TAX_ANSWERS
+from verification.services import verification_attempt
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +45,7 @@ def test_block_is_locked_without_a_pass(agent_client, council_tax_account, block
     assert "Verify the caller for council tax" in page
     assert "£1,234.50" not in page
     verify = reverse(
-        "citizens:verify", args=[council_tax_account.citizen_id, council_tax_account.pk]
+        "verification:verify", args=[council_tax_account.citizen_id, council_tax_account.pk]
     )
     assert verify in page
     assert _dynamic_audits() == []

@@ -1,6 +1,8 @@
 """The snapshot schema: what back-office data a service account carries, per type.
 
-A service account's `snapshot` is a JSON object holding the latest figures of the back-office
+Defined by the knowledge-base issue (#14) and kept here, beside `ServiceAccount.snapshot`, so
+that every app that reads or writes snapshots can import it from below. A service account's
+`snapshot` is a JSON object holding the latest figures of the back-office
 record (balance, next payment, status…). This module is the one definition of its fields for
 each service-account type (`council_tax`, `benefits`, `licence`, `housing_rent`):
 
