@@ -12,9 +12,10 @@ PUBLIC_URL_NAMES = {
     "oidc_authentication_init",
     "oidc_authentication_callback",
 }
-PUBLIC_NAMESPACES = {"api", "public", "places_public", "already_reported", "open311"}
-# The API authenticates with tokens; `public`, `places_public` and `already_reported` are
-# residents' pages; `open311` checks its own API keys.
+PUBLIC_NAMESPACES = {"api", "public", "help", "places_public", "already_reported", "open311"}
+# The API authenticates with tokens; `public` is citizens' tracking pages, `help` the public
+# help pages (faq), `places_public` the residents' address search, `already_reported` the
+# "already reported?" page; `open311` checks its own API keys.
 
 
 class LoginRequiredMiddleware:

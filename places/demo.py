@@ -27,12 +27,13 @@ HEADER = [
 ]
 
 # Town, postcode district, centre (easting, northing) on the National Grid.
+# The demo borough's towns (Kirklees, as the demo citizens' addresses).
 TOWNS = [
-    ("Reading", "RG1", (471500, 173300)),
-    ("Earley", "RG6", (474900, 171900)),
-    ("Woodley", "RG5", (477200, 173400)),
-    ("Tilehurst", "RG31", (467200, 173900)),
-    ("Caversham", "RG4", (471700, 175200)),
+    ("Huddersfield", "HD1", (414500, 416500)),
+    ("Dewsbury", "WF13", (424500, 421500)),
+    ("Batley", "WF17", (424500, 424500)),
+    ("Mirfield", "WF14", (420500, 419500)),
+    ("Holmfirth", "HD9", (414300, 408300)),
 ]
 STREETS = [
     "High Street",

@@ -151,28 +151,13 @@ PROCESSES = [
 ]
 
 # Reports about places: same-place radius (metres), look-back (days), related contact types.
-PLACE_BASED = {
+PLACE_SETTINGS = {
     "missed-bin": (30, 14, []),
     "fly-tipping": (150, 60, ["Bulky waste dumped"]),
     "dumped-bulky-waste": (150, 60, ["Fly-tipping report"]),
     "pothole": (50, 120, []),
     "street-lighting": (60, 90, []),
     "abandoned-vehicle": (100, 90, []),
-}
-
-# What residents say, per place-based process: the demo's descriptions read like real reports.
-PLACE_DESCRIPTIONS = {
-    "missed-bin": ["Grey bin not emptied on collection day", "Recycling bin missed again"],
-    "fly-tipping": [
-        "Black bags and a mattress dumped by the gate",
-        "Builders' rubble tipped in the lay-by",
-        "Pile of rubbish bags left on the pavement",
-        "Old sofa and boxes dumped in the alleyway",
-    ],
-    "dumped-bulky-waste": ["Fridge left on the pavement", "Wardrobe and chairs dumped outside"],
-    "pothole": ["Deep pothole in the road near the junction", "Hole in the road by the drain"],
-    "street-lighting": ["Street light not working at night", "Lamp post light flickering"],
-    "abandoned-vehicle": ["Car with flat tyres not moved for weeks", "Van abandoned, no tax"],
 }
 
 TEMPLATES = {
@@ -210,6 +195,76 @@ TEMPLATES = {
 }
 
 
+# What residents actually say, per process, so every request makes sense for its process.
+DESCRIPTIONS = {
+    "missed-bin": [
+        "Grey bin not emptied on collection day; it was out by 7am.",
+        "Recycling bin missed again, the rest of the street was done.",
+        "Green garden waste bin left full after the round.",
+        "Bin was emptied but left in the middle of the pavement.",
+    ],
+    "bulky-waste": [
+        "Two-seater sofa and an armchair to collect from the front garden.",
+        "Old fridge freezer and a single mattress, by the side gate.",
+        "Wardrobe taken apart into panels, left by the garage.",
+        "Washing machine and three dining chairs.",
+    ],
+    "fly-tipping": [
+        "Black bags and a broken chair dumped at the end of the back lane.",
+        "Builders' rubble and plasterboard left by the recycling bank.",
+        "Mattress and carpet dumped on the grass verge overnight.",
+        "Tyres dumped in the lay-by near the bus stop.",
+    ],
+    "pothole": [
+        "Deep pothole in the nearside lane, about 30 cm across.",
+        "Pothole by the drain outside the school; cyclists are swerving round it.",
+        "Several potholes at the junction, one filled with water.",
+        "Road surface breaking up near the speed bump.",
+    ],
+    "ctax-change-of-address": [
+        "Moving out on the 28th; new address is in Dewsbury.",
+        "Moved into the property last week with a partner; first bill needed.",
+        "Sold the house, completion date given on the phone.",
+        "Moving in with family; asked how the single person discount is affected.",
+    ],
+    "benefits-change": [
+        "Partner has moved in; both now working part time.",
+        "Started a new job, 20 hours a week from Monday.",
+        "Eldest son has left home for university.",
+        "Rent going up from next month; new tenancy agreement to send.",
+    ],
+    "taxi-licence-renewal": [
+        "Hackney carriage driver licence due to expire next month.",
+        "Private hire driver renewal; DBS certificate already applied for.",
+        "Renewal with a new medical report from the GP.",
+        "Private hire renewal; asked about the knowledge test.",
+    ],
+    "dumped-bulky-waste": [
+        "Fridge freezer left on the pavement outside the flats.",
+        "Wardrobe and two chairs dumped by the garages.",
+    ],
+    "street-lighting": [
+        "Street light not working at night outside number 14.",
+        "Lamp post light flickering on and off all evening.",
+    ],
+    "abandoned-vehicle": [
+        "Car with flat tyres not moved for six weeks.",
+        "Van with no tax parked on the verge since last month.",
+    ],
+}
+# Requests of these processes are at the citizen's own address (bulky waste is collected from
+# home); the processes about public places (PLACE_SETTINGS) are at gazetteer addresses.
+PLACE_BASED = {
+    "missed-bin",
+    "bulky-waste",
+    "fly-tipping",
+    "pothole",
+    "dumped-bulky-waste",
+    "street-lighting",
+    "abandoned-vehicle",
+}
+
+
 def _processes():
     templates = {}
     for name, (subject, body, sms) in TEMPLATES.items():
@@ -237,8 +292,8 @@ def _processes():
             description=stages[0][1],
         )
         process.contact_types.set(ContactType.objects.filter(service_area=area, name=type_name))
-        if code in PLACE_BASED:
-            radius, look_back, related = PLACE_BASED[code]
+        if code in PLACE_SETTINGS:
+            radius, look_back, related = PLACE_SETTINGS[code]
             process.place_based = True
             process.duplicate_radius_m = radius
             process.duplicate_max_age_days = look_back
@@ -310,16 +365,12 @@ def seed(ctx):
     }
     channels = list(Channel.objects.all())
     officers = [s for s in ctx.staff.values() if s.username in ("officer", "teamleader")]
+    for officer in officers:
+        officer.demo_area_ids = set(officer.service_areas.values_list("pk", flat=True))
     stages = {p.pk: list(p.stages.all()) for p in processes}
     year = timezone.localtime(now).year
     refs = iter(sequence_take(name=f"request-{year}", count=total))
-    descriptions = [
-        "Reported by phone",
-        "Resident says this has happened before",
-        "Items left by the gate",
-        "Please call before visiting",
-        "Access is via the rear lane",
-    ]
+    descriptions = DESCRIPTIONS
     spots = list(
         GazetteerAddress.objects.order_by("pk").values(
             "line_1", "postcode", "uprn", "usrn", "latitude", "longitude"
@@ -336,12 +387,12 @@ def seed(ctx):
                 citizen_id = (
                     rng.choice(citizen_ids) if citizen_ids and rng.random() < 0.9 else None
                 )
-                place = addresses.get(citizen_id) or {"line_1": "", "postcode": "", "uprn": ""}
-                description = f"{process.name}. {rng.choice(descriptions)}."
+                place = {"line_1": "", "postcode": "", "uprn": ""}
+                if process.code in PLACE_BASED:
+                    place = addresses.get(citizen_id) or place
                 if process.place_based and spots:
                     # Reports about places are at real gazetteer addresses of the demo borough.
                     place = {"usrn": "", **rng.choice(spots)}
-                    description = rng.choice(PLACE_DESCRIPTIONS.get(process.code, [description]))
                 created = now - timedelta(days=rng.randint(0, 40), minutes=rng.randint(0, 600))
                 plan = _walk(rng, stages[process.pk], created, now)
                 status = plan["status"]
@@ -351,7 +402,7 @@ def seed(ctx):
                     process=process,
                     current_stage=plan["visits"][-1][0],
                     status=status,
-                    description=description,
+                    description=rng.choice(descriptions[process.code]),
                     channel=rng.choice(channels) if channels else None,
                     address_line_1=place["line_1"],
                     postcode=place["postcode"],
@@ -362,7 +413,7 @@ def seed(ctx):
                     longitude=place.get("longitude"),
                     service_area_id=process.service_area_id,
                     team_id=process.default_team_id,
-                    assigned_to=rng.choice(officers) if officers and rng.random() < 0.6 else None,
+                    assigned_to=_officer_for(rng, officers, process),
                     due_at=plan["due_at"],
                     overall_breached_at=plan["overall_breached_at"],
                     breached_at=plan["breached_at"],
@@ -404,6 +455,12 @@ def seed(ctx):
             Request.objects.bulk_update(requests, ["current_visit", "created_at"])
         made += size
     ctx.log(f"  requests: {total} requests over {len(processes)} processes")
+
+
+def _officer_for(rng, officers, process):
+    """Most requests are assigned, only ever to staff who work that service area."""
+    able = [o for o in officers if process.service_area_id in o.demo_area_ids]
+    return rng.choice(able) if able and rng.random() < 0.6 else None
 
 
 def _walk(rng, stages, created, now):

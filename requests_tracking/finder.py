@@ -105,10 +105,14 @@ def process_kinds(process: Process) -> dict[int, bool]:
     related_types = Process.related_contact_types.through.objects.filter(
         process_id=process.pk
     ).values("contacttype_id")
-    related_codes = Process.objects.filter(
-        Q(contact_types__in=Subquery(related_types))
-        | Q(related_contact_types__in=Subquery(own_types))
-    ).order_by().values("code")
+    related_codes = (
+        Process.objects.filter(
+            Q(contact_types__in=Subquery(related_types))
+            | Q(related_contact_types__in=Subquery(own_types))
+        )
+        .order_by()
+        .values("code")
+    )
     rows = (
         Process.objects.filter(Q(code=process.code) | Q(code__in=Subquery(related_codes)))
         .order_by()
