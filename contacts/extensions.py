@@ -14,6 +14,12 @@
   returns the names of the services the caller passed verification for during that contact
   (shown in the active-contact bar and on the contact page). `model`, the rows behind it, is
   then not listed again among the linked items.
+- End suggestions: `register_end_suggestion(func)`, where `func(*, contact)` returns a dict
+  of what is already known about the contact's outcome (`service_area`, `contact_type` ids,
+  `outcome` code), e.g. requests_tracking: a request raised during it. The first provider
+  with an answer prefills the end form, so a common call ends in one or two choices.
+- Contact actions: `register_contact_action(func)`, where `func(*, contact, staff)` returns
+  (label, url) pairs offered on an open contact's page (e.g. "Raise a request").
 """
 
 from dataclasses import dataclass
@@ -69,3 +75,27 @@ def verified_services_providers():
 def not_linked_models() -> set:
     """Models with a foreign key to Contact that are shown some other way (verifications)."""
     return set(_NOT_LINKED_MODELS)
+
+
+_END_SUGGESTIONS = []
+_CONTACT_ACTIONS = []
+
+
+def register_end_suggestion(func):
+    if func not in _END_SUGGESTIONS:
+        _END_SUGGESTIONS.append(func)
+    return func
+
+
+def end_suggestion_providers():
+    return list(_END_SUGGESTIONS)
+
+
+def register_contact_action(func):
+    if func not in _CONTACT_ACTIONS:
+        _CONTACT_ACTIONS.append(func)
+    return func
+
+
+def contact_action_providers():
+    return list(_CONTACT_ACTIONS)

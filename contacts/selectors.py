@@ -234,6 +234,27 @@ def contact_default_location(*, staff):
     return last or staff.usual_location_id
 
 
+FACE_TO_FACE_LOCATIONS = {"reception", "community_hub"}
+
+
+def contact_default_channel(*, location_id, requested: str = ""):
+    """The channel to offer: the one asked for, else face to face at a reception desk or a
+    community hub (people walk in there), else the first active one (the phone)."""
+    from organisation.models import Location
+
+    channels = Channel.objects.active()
+    if requested:
+        chosen = channels.filter(code=requested).first()
+        if chosen:
+            return chosen
+    kind = Location.objects.filter(pk=location_id).values_list("kind", flat=True).first()
+    if kind in FACE_TO_FACE_LOCATIONS:
+        face = channels.filter(code="face_to_face").first()
+        if face:
+            return face
+    return channels.first()
+
+
 def agent_outcomes():
     """Outcomes an agent may choose (the job's "not recorded" is not one of them)."""
     return Outcome.objects.active().exclude(code="not_recorded")

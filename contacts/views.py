@@ -18,11 +18,13 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from citizens.models import Citizen, PhoneNumber
 from citizens.normalise import phone_normalise
+from contacts import extensions
 from contacts.active import active_contact_for_request, contact_session_remember
 from contacts.forms import AttachCitizenForm, EndContactForm, ReportForm, StartContactForm
-from contacts.models import Channel, Contact
+from contacts.models import Contact, Outcome
 from contacts.selectors import (
     ContactPaginator,
+    contact_default_channel,
     contact_default_location,
     contact_get,
     contact_linked_items,
@@ -131,11 +133,14 @@ def contact_start_view(request):
             contact_session_remember(request, contact)
             return _after_start(request, contact)
     else:
-        channel = Channel.objects.filter(code=request.GET.get("channel") or "").first()
+        location = contact_default_location(staff=request.user)
+        channel = contact_default_channel(
+            location_id=location, requested=request.GET.get("channel") or ""
+        )
         form = StartContactForm(
             initial={
-                "channel": channel or Channel.objects.active().first(),
-                "location": contact_default_location(staff=request.user),
+                "channel": channel,
+                "location": location,
             }
         )
     return render(
@@ -205,13 +210,23 @@ def contact_detail_view(request, pk):
 
 
 def _form_initial(contact):
-    if not contact.needs_review or contact.outcome is None:
-        return {}
-    return {
-        "service_area": contact.service_area_id,
-        "contact_type": contact.contact_type_id,
-        "notes": contact.notes,
-    }
+    if contact.needs_review and contact.outcome is not None:
+        return {
+            "service_area": contact.service_area_id,
+            "contact_type": contact.contact_type_id,
+            "notes": contact.notes,
+        }
+    # Prefill what is already known (a request raised during the contact), so a common call
+    # ends in one or two choices.
+    for provider in extensions.end_suggestion_providers():
+        suggestion = provider(contact=contact) or {}
+        if suggestion:
+            initial = {k: v for k, v in suggestion.items() if k != "outcome"}
+            outcome = Outcome.objects.filter(code=suggestion.get("outcome", "")).first()
+            if outcome is not None:
+                initial["outcome"] = outcome.pk
+            return initial
+    return {}
 
 
 def _contact_page(request, contact, form, status=200):
@@ -240,6 +255,13 @@ def _contact_page(request, contact, form, status=200):
         if contact.is_open and mine
         else [],
         "citizen_link": citizen_url(contact.citizen) if contact.citizen_id else "",
+        "actions": [
+            action
+            for provider in extensions.contact_action_providers()
+            for action in provider(contact=contact, staff=request.user)
+        ]
+        if contact.is_open and mine
+        else [],
         "search_url": _url_or_empty("citizens:search"),
     }
     return render(request, "contacts/detail.html", context, status=status)
