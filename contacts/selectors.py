@@ -242,17 +242,14 @@ def contact_default_channel(*, location_id, requested: str = ""):
     community hub (people walk in there), else the first active one (the phone)."""
     from organisation.models import Location
 
-    channels = Channel.objects.active()
-    if requested:
-        chosen = channels.filter(code=requested).first()
-        if chosen:
-            return chosen
-    kind = Location.objects.filter(pk=location_id).values_list("kind", flat=True).first()
-    if kind in FACE_TO_FACE_LOCATIONS:
-        face = channels.filter(code="face_to_face").first()
-        if face:
-            return face
-    return channels.first()
+    channels = {c.code: c for c in Channel.objects.active()}  # ordered: the first is default
+    if requested in channels:
+        return channels[requested]
+    if location_id and "face_to_face" in channels:
+        kind = Location.objects.filter(pk=location_id).values_list("kind", flat=True).first()
+        if kind in FACE_TO_FACE_LOCATIONS:
+            return channels["face_to_face"]
+    return next(iter(channels.values()), None)
 
 
 def agent_outcomes():
