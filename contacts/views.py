@@ -21,7 +21,7 @@ from citizens.normalise import phone_normalise
 from contacts import extensions
 from contacts.active import active_contact_for_request, contact_session_remember
 from contacts.forms import AttachCitizenForm, EndContactForm, ReportForm, StartContactForm
-from contacts.models import Contact, Outcome
+from contacts.models import Contact
 from contacts.selectors import (
     ContactPaginator,
     contact_default_channel,
@@ -210,23 +210,13 @@ def contact_detail_view(request, pk):
 
 
 def _form_initial(contact):
-    if contact.needs_review and contact.outcome is not None:
-        return {
-            "service_area": contact.service_area_id,
-            "contact_type": contact.contact_type_id,
-            "notes": contact.notes,
-        }
-    # Prefill what is already known (a request raised during the contact), so a common call
-    # ends in one or two choices.
-    for provider in extensions.end_suggestion_providers():
-        suggestion = provider(contact=contact) or {}
-        if suggestion:
-            initial = {k: v for k, v in suggestion.items() if k != "outcome"}
-            outcome = Outcome.objects.filter(code=suggestion.get("outcome", "")).first()
-            if outcome is not None:
-                initial["outcome"] = outcome.pk
-            return initial
-    return {}
+    if not contact.needs_review or contact.outcome is None:
+        return extensions.end_prefills(contact=contact)
+    return {
+        "service_area": contact.service_area_id,
+        "contact_type": contact.contact_type_id,
+        "notes": contact.notes,
+    }
 
 
 def _contact_page(request, contact, form, status=200):
@@ -263,6 +253,9 @@ def _contact_page(request, contact, form, status=200):
         if contact.is_open and mine
         else [],
         "search_url": _url_or_empty("citizens:search"),
+        "panels": extensions.contact_panels_render(request, contact)
+        if mine and form is not None
+        else [],
     }
     return render(request, "contacts/detail.html", context, status=status)
 

@@ -81,15 +81,16 @@ def register_all() -> None:
     register_boolean_filter("has_open_requests", "Has open requests", has_open_requests)
     register_prompt_provider(at_risk_prompts)
     register_message_placeholders()
-    from contacts.extensions import register_contact_action, register_end_suggestion
+    from contacts.extensions import register_contact_action, register_end_prefill
 
-    register_end_suggestion(contact_end_suggestion)
+    register_end_prefill(contact_end_prefill)
     register_contact_action(contact_actions)
 
 
-def contact_end_suggestion(*, contact) -> dict:
+def contact_end_prefill(*, contact) -> dict:
     """A request raised during the contact says what it was about: its service area, the
-    process's contact type in that area, and "Request raised"."""
+    process's contact type in that area, and "Request raised" — so a common call ends in one
+    or two choices."""
     raised = (
         Request.objects.filter(originating_contact=contact)
         .select_related("process")
@@ -104,10 +105,15 @@ def contact_end_suggestion(*, contact) -> dict:
         .values_list("pk", flat=True)
         .first()
     )
-    suggestion = {"service_area": raised.service_area_id, "outcome": "request_raised"}
+    from contacts.models import Outcome
+
+    prefill = {"service_area": raised.service_area_id}
+    outcome = Outcome.objects.active().filter(code="request_raised").first()
+    if outcome is not None:
+        prefill["outcome"] = outcome.pk
     if kind:
-        suggestion["contact_type"] = kind
-    return suggestion
+        prefill["contact_type"] = kind
+    return prefill
 
 
 def contact_actions(*, contact, staff) -> list[tuple[str, str]]:
