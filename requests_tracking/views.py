@@ -112,8 +112,7 @@ def request_create(request):
                 except ValidationError as exc:
                     _errors_to_form(form, exc)
                 else:
-                    messages.success(request, f"Request {new.reference} raised.")
-                    return redirect(new)
+                    return _after_raise(request, new, contact)
     else:
         form = RequestCreateForm(initial=_initial(request, citizen, contact), processes=processes)
     return render(
@@ -211,6 +210,22 @@ def request_candidates(request):
     )
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def _after_raise(request, new, contact):
+    """During a contact the agent goes back to the caller (their record, or the anonymous
+    contact) with the new reference and the tracking link to read out or send."""
+    link = tracking_url(new)
+    if contact is None:
+        messages.success(request, f"Request {new.reference} raised.")
+        return redirect(new)
+    messages.success(
+        request,
+        f"Request {new.reference} ({new.process.name}) raised. The caller's tracking link: {link}",
+    )
+    if new.citizen_id:
+        return redirect(new.citizen)
+    return redirect(contact)
 
 
 def _errors_to_form(form, exc):

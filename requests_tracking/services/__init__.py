@@ -68,6 +68,7 @@ from requests_tracking.services.lifecycle import (
     request_reopen,
     request_resolve,
     request_resume,
+    requests_citizen_from_contact,
 )
 from requests_tracking.services.merging import (
     duplicate_refusal,
@@ -107,6 +108,7 @@ __all__ = [
     "request_close",
     "request_create",
     "request_due_change",
+    "requests_citizen_from_contact",
     "request_evidence_add",
     "request_follow_instead",
     "request_duplicate_mark",
