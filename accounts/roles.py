@@ -64,6 +64,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "requests_tracking.work_request",
         "contacts.view_reports",
         "audit.view_auditevent",
+        "forms_engine.export_submission",
+    ],
+    # Partner organisations' staff: only their partner portals' forms (checked in the views).
+    Role.PARTNER: [
+        "forms_engine.view_submission",
+        "forms_engine.add_submission",
     ],
     # Administrators get every permission (see roles_sync) and access to Django admin.
     Role.ADMINISTRATOR: [],

@@ -250,6 +250,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
     },
     "notifications-outbox-sweep": {"task": "notifications.tasks.outbox_sweep", "schedule": 60.0},
+    "forms-retention-sweep": {
+        "task": "forms_engine.tasks.retention_sweep",
+        "schedule": 24 * 3600.0,
+    },
 }
 
 CACHES = {
@@ -296,6 +300,11 @@ VERIFICATION_LOCK_MINUTES = env.int("VERIFICATION_LOCK_MINUTES", default=30)
 SECURITY_ANSWER_KEY = env("SECURITY_ANSWER_KEY", default=SECRET_KEY)
 BANK_HOLIDAY_NATION = env("BANK_HOLIDAY_NATION", default="ENG")  # ENG, WLS, SCT or NIR
 REQUEST_AUTO_CLOSE_DAYS = env.int("REQUEST_AUTO_CLOSE_DAYS", default=14)
+# Public form pages (/forms/…), per client address: pages a minute, posts a minute, uploads an
+# hour (a post with files). 0 switches a limit off.
+FORMS_RATE_LIMIT_PAGES = env.int("FORMS_RATE_LIMIT_PAGES", default=120)
+FORMS_RATE_LIMIT_POSTS = env.int("FORMS_RATE_LIMIT_POSTS", default=60)
+FORMS_RATE_LIMIT_UPLOADS = env.int("FORMS_RATE_LIMIT_UPLOADS", default=60)
 
 # --- API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -12,7 +12,8 @@ PUBLIC_URL_NAMES = {
     "oidc_authentication_init",
     "oidc_authentication_callback",
 }
-PUBLIC_NAMESPACES = {"api", "public"}  # the API authenticates with tokens; `public` is citizens'
+# The API authenticates with tokens; `public` (tracking) and `forms_public` are citizens' pages.
+PUBLIC_NAMESPACES = {"api", "public", "forms_public"}
 
 
 class LoginRequiredMiddleware:

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from contacts.reference import contacts_reference_seed
+from forms_engine.reference import forms_reference_seed
 from organisation.reference import organisation_reference_seed
 
 
@@ -14,4 +15,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         organisation_reference_seed()
         contacts_reference_seed()
+        forms_reference_seed()
         self.stdout.write("Reference data is in place.")
