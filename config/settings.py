@@ -330,6 +330,9 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "SubmissionStatusEnum": "forms_engine.models.filling.Submission.Status",
+    },
 }
 
 # --- Logging ------------------------------------------------------------------------------

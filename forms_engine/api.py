@@ -2,19 +2,24 @@
 citizen's drafts and submissions, and one submission with its answers."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import BasePermission
 
 from audit.services import audit_record
 from citizens.models import Citizen
+from core.api.permissions import IsStaffMember
 from forms_engine.definition import definition_for
 from forms_engine.models import Form, Submission
 
 
-def _need(request, perm):
-    if not request.user.has_perm(f"forms_engine.{perm}"):
-        raise PermissionDenied("You do not have permission to do this.")
+class CanViewSubmissions(BasePermission):
+    message = "You do not have permission to do this."
+
+    def has_permission(self, request, view):
+        return IsStaffMember().has_permission(request, view) and request.user.has_perm(
+            "forms_engine.view_submission"
+        )
 
 
 class OptionSerializer(serializers.Serializer):
@@ -34,7 +39,7 @@ class FieldSerializer(serializers.Serializer):
         help_text="For a repeating group: the fields of each item (same shape)."
     )
 
-    @extend_schema(exclude=True)
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_children(self, fd) -> list[dict]:
         return FieldSerializer(fd.children, many=True).data
 
@@ -56,7 +61,7 @@ class FormSerializer(serializers.Serializer):
     published_at = serializers.DateTimeField(source="current_version.published_at")
     public_url = serializers.SerializerMethodField(allow_null=True)
     pages = serializers.SerializerMethodField()
-    fields = serializers.SerializerMethodField()
+    fields = serializers.SerializerMethodField(method_name="field_list")
 
     def get_portals(self, form) -> list[str]:
         return [p.slug for p in form.portals.all()]
@@ -70,7 +75,7 @@ class FormSerializer(serializers.Serializer):
         definition = definition_for(form.current_version)
         return PageSerializer(definition.pages, many=True).data
 
-    def get_fields(self, form) -> list[dict]:
+    def field_list(self, form) -> list[dict]:
         definition = definition_for(form.current_version)
         top = [f for p in definition.pages for f in p.fields]
         return FieldSerializer(top, many=True).data
@@ -83,9 +88,11 @@ class FormSerializer(serializers.Serializer):
 )
 class FormList(generics.ListAPIView):
     serializer_class = FormSerializer
+    permission_classes = [CanViewSubmissions]
+
+    queryset = Form.objects.none()
 
     def get_queryset(self):
-        _need(self.request, "view_submission")
         return (
             Form.objects.filter(active=True, current_version__isnull=False)
             .select_related("service_area", "current_version")
@@ -125,9 +132,10 @@ class SubmissionSummarySerializer(serializers.Serializer):
 )
 class CitizenForms(generics.ListAPIView):
     serializer_class = SubmissionSummarySerializer
+    permission_classes = [CanViewSubmissions]
+    queryset = Submission.objects.none()
 
     def get_queryset(self):
-        _need(self.request, "view_submission")
         citizen = get_object_or_404(Citizen, pk=self.kwargs["pk"])
         if self.request.query_params.get("page", "1") == "1":
             audit_record(
@@ -197,9 +205,10 @@ class SubmissionSerializer(SubmissionSummarySerializer):
 @extend_schema(summary="A submission", responses=SubmissionSerializer)
 class SubmissionDetail(generics.RetrieveAPIView):
     serializer_class = SubmissionSerializer
+    permission_classes = [CanViewSubmissions]
+    queryset = Submission.objects.none()
 
     def get_object(self):
-        _need(self.request, "view_submission")
         submission = get_object_or_404(
             Submission.objects.select_related(
                 "form", "version", "request", "last_saved_by", "citizen"

@@ -45,7 +45,7 @@ FIELD_ATTRS = [
 
 def _plain(value):
     if isinstance(value, Decimal):
-        return str(value.normalize()) if value == value.to_integral() else str(value)
+        return str(int(value)) if value == value.to_integral() else format(value.normalize(), "f")
     return value
 
 
@@ -327,21 +327,33 @@ class Definition:
         return [f for p in self.pages for f in p.fields if f.has_answer]
 
 
-_cache: "OrderedDict[int, Definition]" = OrderedDict()
+_cache: "OrderedDict[tuple, Definition]" = OrderedDict()
 _cache_lock = threading.Lock()
 CACHE_SIZE = 256
 
 
+def _cache_key(version):
+    # The publishing time as well as the id: an id alone can come back after a rolled-back
+    # transaction (SQLite), and a stale definition must never be served for it.
+    return (version.pk, version.published_at)
+
+
+def cached_definition(version) -> "Definition | None":
+    with _cache_lock:
+        found = _cache.get(_cache_key(version))
+        if found is not None:
+            _cache.move_to_end(_cache_key(version))
+        return found
+
+
 def definition_for(version) -> Definition:
     """The parsed definition of a published version, parsed once per process."""
-    with _cache_lock:
-        found = _cache.get(version.pk)
-        if found is not None:
-            _cache.move_to_end(version.pk)
-            return found
+    found = cached_definition(version)
+    if found is not None:
+        return found
     parsed = Definition(version.snapshot, version_id=version.pk, number=version.number)
     with _cache_lock:
-        _cache[version.pk] = parsed
+        _cache[_cache_key(version)] = parsed
         while len(_cache) > CACHE_SIZE:
             _cache.popitem(last=False)
     return parsed

@@ -22,7 +22,10 @@ from requests_tracking.forms import ALLOWED_TYPES
 # Administrators name types by extension; files are recognised by content.
 EXTENSION_TYPES = {ext: mime for mime, ext in ALLOWED_TYPES.items()}
 EXTENSION_SYNONYMS = {"jpeg": "jpg", "jpe": "jpg", "heif": "heic"}
-NI_RE = re.compile(r"^(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]\d{6}[A-D]$")
+# HMRC's prefix rules, plus QQ: the prefix GOV.UK uses in examples and test records.
+NI_RE = re.compile(
+    r"^(?:QQ|(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z])\d{6}[A-D]$"
+)
 TIME_RE = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$")
 RELATIVE_DATE_RE = re.compile(r"^today\s*(?:([+-])\s*(\d+))?$")
 MONTHS = [
@@ -57,6 +60,11 @@ def lc(label: str) -> str:
     if len(label) > 1 and label[0].isupper() and not label[1].isupper():
         return label[0].lower() + label[1:]
     return label
+
+
+def subject(label: str) -> str:
+    """The label as the subject of a sentence, as the administrator wrote it."""
+    return label.strip().rstrip("?:.")
 
 
 def relative_date(text: str, today: dt.date | None = None) -> dt.date | None:
@@ -139,10 +147,8 @@ def _length_check(fd, text):
         if fd.length_error:
             raise FieldError(fd.length_error)
         if too_long:
-            raise FieldError(
-                f"{lc(fd.label).capitalize()} must be {fd.max_length} characters or fewer"
-            )
-        raise FieldError(f"{lc(fd.label).capitalize()} must be {fd.min_length} characters or more")
+            raise FieldError(f"{subject(fd.label)} must be {fd.max_length} characters or fewer")
+        raise FieldError(f"{subject(fd.label)} must be {fd.min_length} characters or more")
 
 
 def _pattern_check(fd, text):
@@ -175,13 +181,12 @@ def _number(fd, raw, *, money=False):
         number = Decimal(text)
     except InvalidOperation as exc:
         what = "an amount of money, like 25 or 25.50" if money else "a number, like 12"
-        raise FieldError(fd.format_error or f"{lc(fd.label).capitalize()} must be {what}") from exc
+        raise FieldError(fd.format_error or f"{subject(fd.label)} must be {what}") from exc
     if not number.is_finite():
-        raise FieldError(fd.format_error or f"{lc(fd.label).capitalize()} must be a number")
+        raise FieldError(fd.format_error or f"{subject(fd.label)} must be a number")
     if money and number.as_tuple().exponent < -2:
         raise FieldError(
-            fd.format_error
-            or f"{lc(fd.label).capitalize()} must be in pounds and pence, like 25.50"
+            fd.format_error or f"{subject(fd.label)} must be in pounds and pence, like 25.50"
         )
     low, high = fd.min_value, fd.max_value
     if (low is not None and number < low) or (high is not None and number > high):
@@ -189,12 +194,10 @@ def _number(fd, raw, *, money=False):
             raise FieldError(fd.range_error)
         unit = "£" if money else ""
         if low is not None and high is not None:
-            raise FieldError(
-                f"{lc(fd.label).capitalize()} must be between {unit}{low} and {unit}{high}"
-            )
+            raise FieldError(f"{subject(fd.label)} must be between {unit}{low} and {unit}{high}")
         if low is not None:
-            raise FieldError(f"{lc(fd.label).capitalize()} must be {unit}{low} or more")
-        raise FieldError(f"{lc(fd.label).capitalize()} must be {unit}{high} or less")
+            raise FieldError(f"{subject(fd.label)} must be {unit}{low} or more")
+        raise FieldError(f"{subject(fd.label)} must be {unit}{high} or less")
     return number
 
 
@@ -204,7 +207,9 @@ class NumberType(FieldType):
 
     def check(self, fd, raw, *, ctx=None):
         number = _number(fd, raw)
-        return str(number.normalize()) if number == number.to_integral() else str(number)
+        return (
+            str(int(number)) if number == number.to_integral() else format(number.normalize(), "f")
+        )
 
     def compare_value(self, fd, value):
         try:
@@ -237,7 +242,7 @@ class DateType(FieldType):
         }
 
     def check(self, fd, raw, *, ctx=None):
-        label = lc(fd.label).capitalize()
+        label = subject(fd.label)
         missing = [part for part in ("day", "month", "year") if not raw.get(part)]
         if missing:
             words = " and a ".join(missing)
@@ -287,7 +292,7 @@ class TimeType(FieldType):
     def check(self, fd, raw, *, ctx=None):
         match = TIME_RE.match(raw.lower().replace(" ", ""))
         problem = FieldError(
-            fd.format_error or f"{lc(fd.label).capitalize()} must be a time, like 09:30 or 2:15pm"
+            fd.format_error or f"{subject(fd.label)} must be a time, like 09:30 or 2:15pm"
         )
         if not match:
             raise problem

@@ -194,7 +194,9 @@ def calculate(expression: str, answers: dict):
         except (ValueError, SyntaxError, ZeroDivisionError, InvalidOperation):
             return None
         result = result.quantize(Decimal("0.01"))
-        return str(result.normalize()) if result == result.to_integral() else str(result)
+        return (
+            str(int(result)) if result == result.to_integral() else format(result.normalize(), "f")
+        )
     if not keys:
         return expression
 

@@ -147,6 +147,10 @@ def check(request, slug):
     flow, refused = _flow(request, slug)
     if refused:
         return refused
+    sent_here = slug in request.session.get(SESSION_DONE, {})
+    if flow.submission is None and sent_here and request.method == "POST":
+        # A second "Accept and send" (a double click): the form is sent, show the confirmation.
+        return redirect(flow.done_url())
     response = page_views.check_view(request, flow)
     if flow.submission is not None and not flow.submission.is_draft:
         _remember_done(request, flow)

@@ -58,17 +58,20 @@ def form_can_fill(user, form) -> bool:
 
 
 def definitions_for_versions(version_ids) -> dict:
-    """{version id: Definition}, reading snapshots only for versions not parsed yet."""
-    from forms_engine.definition import _cache
+    """{version id: Definition}, reading snapshots only for versions not parsed yet (two
+    queries at most, whatever the number of versions)."""
+    from forms_engine.definition import cached_definition
 
     found, missing = {}, []
-    for vid in set(version_ids):
-        if vid in _cache:
-            found[vid] = _cache[vid]
+    for version in FormVersion.objects.filter(pk__in=set(version_ids)).only("pk", "published_at"):
+        hit = cached_definition(version)
+        if hit is not None:
+            found[version.pk] = hit
         else:
-            missing.append(vid)
-    for version in FormVersion.objects.filter(pk__in=missing):
-        found[version.pk] = definition_for(version)
+            missing.append(version.pk)
+    if missing:
+        for version in FormVersion.objects.filter(pk__in=missing):
+            found[version.pk] = definition_for(version)
     return found
 
 

@@ -54,6 +54,7 @@ def publish_problems(form: Form, snapshot: dict | None = None) -> list[str]:
 
 @transaction.atomic
 def form_publish(*, actor, form: Form, note: str = "") -> FormVersion:
+    given = form
     form = Form.objects.select_for_update().get(pk=form.pk)
     snapshot = snapshot_build(form)
     problems = publish_problems(form, snapshot)
@@ -65,6 +66,7 @@ def form_publish(*, actor, form: Form, note: str = "") -> FormVersion:
     )
     form.current_version = version
     form.save(update_fields=["current_version", "updated_at"])
+    given.current_version = version
     audit_record(
         actor=actor, action="change", obj=form, detail={"change": "published", "version": number}
     )
