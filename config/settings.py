@@ -250,6 +250,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
     },
     "notifications-outbox-sweep": {"task": "notifications.tasks.outbox_sweep", "schedule": 60.0},
+    "requests-expire-follower-signups": {
+        "task": "requests_tracking.tasks.expire_follower_signups",
+        "schedule": 3600.0,
+    },
     "forms-retention-sweep": {
         "task": "forms_engine.tasks.retention_sweep",
         "schedule": 24 * 3600.0,

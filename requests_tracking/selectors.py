@@ -233,4 +233,13 @@ def request_public_evidence(*, request) -> list[Evidence]:
 
 
 def request_follower_emails(*, request):
-    return list(RequestFollowerEmail.objects.filter(request=request).only("email"))
+    """Addresses following the request or waiting for their owner to confirm."""
+    return list(
+        RequestFollowerEmail.objects.filter(
+            request=request, status__in=RequestFollowerEmail.ACTIVE
+        ).only("email", "status")
+    )
+
+
+def follower_email_get(*, pk):
+    return RequestFollowerEmail.objects.select_related("request").filter(pk=pk).first()

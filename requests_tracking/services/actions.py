@@ -17,7 +17,7 @@ from requests_tracking.models import (
     RequestFollowerEmail,
     StageAction,
 )
-from requests_tracking.public_links import tracking_url
+from requests_tracking.public_links import follower_stop_url, tracking_url
 
 INFO_REQUEST_SUBJECT = "We need more information about your request {{ reference }}"
 INFO_REQUEST_BODY = (
@@ -41,6 +41,7 @@ class Reach:
     preferred_channel: str
     emails: tuple[str, ...]
     mobiles: tuple[str, ...]
+    follower_email_id: int | None = None  # an address that follows by email only
 
     def address(self, channel: str) -> tuple[str, str] | None:
         """(channel, address) to reach them by, honouring their preference."""
@@ -62,7 +63,8 @@ def _audiences(requests) -> dict[int, list[Reach]]:
     """Per request id: its citizen, then anyone following it, with how to reach each.
 
     Four queries for any number of requests (followers, follower emails, emails, mobiles).
-    People who follow by email only (the tracking page) come last, without a citizen id.
+    People who follow by email only come last, without a citizen id, and only once they
+    confirmed their address.
     """
     requests = list(requests)
     if not requests:
@@ -78,11 +80,11 @@ def _audiences(requests) -> dict[int, list[Reach]]:
         if citizen_id not in people[request_id]:
             people[request_id].append(citizen_id)
             preferred[citizen_id] = channel
-    by_email: dict[int, list[str]] = {}
-    for request_id, email in RequestFollowerEmail.objects.filter(
-        request_id__in=list(people)
-    ).values_list("request_id", "email"):
-        by_email.setdefault(request_id, []).append(email)
+    by_email: dict[int, list[tuple[int, str]]] = {}
+    for request_id, follower_id, email in RequestFollowerEmail.objects.filter(
+        request_id__in=list(people), status=RequestFollowerEmail.Status.CONFIRMED
+    ).values_list("request_id", "pk", "email"):
+        by_email.setdefault(request_id, []).append((follower_id, email))
     if not preferred:
         return {pk: _email_only(by_email.get(pk, ()), []) for pk in people}
     emails: dict[int, list[str]] = {}
@@ -107,13 +109,13 @@ def _audiences(requests) -> dict[int, list[Reach]]:
 
 
 def _email_only(emails, known: list[Reach]) -> list[Reach]:
-    """`known` plus a Reach for each follower email that none of them already has."""
+    """`known` plus a Reach for each (follower id, email) that none of them already has."""
     seen = {e.lower() for r in known for e in r.emails}
     extra = []
-    for email in emails:
+    for follower_id, email in emails:
         if email.lower() not in seen:
             seen.add(email.lower())
-            extra.append(Reach(None, "email", (email,), ()))
+            extra.append(Reach(None, "email", (email,), (), follower_email_id=follower_id))
     return known + extra
 
 
@@ -148,9 +150,24 @@ class _Target:
     address: str
     citizen_id: int | None = None
     follower: bool = False  # follows someone else's request: not greeted by the reporter's name
+    follower_email_id: int | None = None
 
 
 FOLLOWER_NAME = "resident"
+STOP_EMAIL = "\n\nYou get these emails because you asked to follow {reference}. To stop: {url}"
+STOP_SMS = "\nStop updates: {url}"
+
+
+def _with_stop_link(text: str, *, request, target: "_Target") -> str:
+    """Every message to a follower ends with its own one-click link to stop."""
+    if not target.follower or not text:
+        return text
+    if target.follower_email_id is not None:
+        url = follower_stop_url(follower_id=target.follower_email_id)
+    else:
+        url = follower_stop_url(request_id=request.pk, citizen_id=target.citizen_id)
+    footer = STOP_SMS if target.channel == "sms" else STOP_EMAIL
+    return text + footer.format(reference=request.reference, url=url)
 
 
 def _messages_to(*, request, targets, texts, event_key, event) -> list[OutgoingMessage]:
@@ -165,6 +182,7 @@ def _messages_to(*, request, targets, texts, event_key, event) -> list[OutgoingM
         if t.follower not in rendered:
             rendered[t.follower] = texts(t.follower)
         subject, body, sms_body = rendered[t.follower]
+        text = sms_body if t.channel == "sms" and sms_body else body
         messages.append(
             OutgoingMessage.about(
                 request,
@@ -172,7 +190,7 @@ def _messages_to(*, request, targets, texts, event_key, event) -> list[OutgoingM
                 recipient=t.address,
                 recipient_kind=t.kind,
                 subject=subject,
-                body=sms_body if t.channel == "sms" and sms_body else body,
+                body=_with_stop_link(text, request=request, target=t),
                 idempotency_key=f"{event_key}:{t.channel}:{t.address}",
                 citizen_id=t.citizen_id,
                 event=event,
@@ -188,7 +206,13 @@ def _citizen_targets(audience: list[Reach], owner_id: int | None) -> list[_Targe
         if found:
             follower = owner_id is None or reach.citizen_id != owner_id
             targets.append(
-                _Target("citizen", *found, citizen_id=reach.citizen_id, follower=follower)
+                _Target(
+                    "citizen",
+                    *found,
+                    citizen_id=reach.citizen_id,
+                    follower=follower,
+                    follower_email_id=reach.follower_email_id,
+                )
             )
     return targets
 

@@ -1,17 +1,12 @@
 """Case work on a request: notes, asking the citizen for information and their reply,
-evidence files, followers."""
+evidence files (followers: `services.followers`)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from notifications.services import messages_enqueue_many
-from requests_tracking.models import (
-    Evidence,
-    Request,
-    RequestFollowerEmail,
-    RequestNote,
-)
+from requests_tracking.models import Evidence, Request, RequestNote
 from requests_tracking.services.actions import (
     INFO_REQUEST_BODY,
     INFO_REQUEST_SUBJECT,
@@ -143,38 +138,6 @@ def request_evidence_add(
     request_evidence_added.send(sender=Evidence, instance=evidence, actor=actor, request=request)
     _audit(actor, request, "evidence", file=original_name)
     return evidence
-
-
-@transaction.atomic
-def request_follow(*, actor, request: Request, citizen) -> None:
-    """A resident follows a request and is told of its progress like its reporter."""
-    request.followers.add(citizen)
-    _audit(actor, request, "followed", citizen=citizen.reference)
-
-
-FOLLOWER_EMAILS_MAX = 20
-
-
-@transaction.atomic
-def request_follow_email(*, actor=None, request: Request, email: str) -> RequestFollowerEmail:
-    """Someone follows a request by email from the tracking page; asking twice changes nothing."""
-    email = (email or "").strip()
-    if not email:
-        raise ValidationError({"email": "Enter your email address."})
-    existing = RequestFollowerEmail.objects.filter(request=request, email__iexact=email).first()
-    if existing:
-        return existing
-    # Anyone with the link can add an address: a cap stops the council being used to spam.
-    if RequestFollowerEmail.objects.filter(request=request).count() >= FOLLOWER_EMAILS_MAX:
-        raise ValidationError(
-            {
-                "email": "This request cannot take more email addresses for updates. "
-                "Contact us if you need to be told about it."
-            }
-        )
-    follower = RequestFollowerEmail.objects.create(request=request, email=email)
-    _audit(actor, request, "followed_by_email")
-    return follower
 
 
 @transaction.atomic

@@ -154,7 +154,7 @@ def test_followers_are_told_like_the_reporter(raise_request, process, officer):
     neighbour = CitizenFactory(middle_names="")
     EmailAddressFactory(citizen=neighbour, email="neighbour@example.com")
     request = raise_request()
-    services.request_follow(actor=officer, request=request, citizen=neighbour)
+    services.follower_citizen_add(actor=officer, service_request=request, citizen=neighbour)
     services.request_advance(actor=officer, request=request)
     assert set(Message.objects.values_list("recipient", flat=True)) == {
         "jane@example.com",
@@ -189,7 +189,7 @@ def _sweep_queries(raise_request, officer, count, first):
     for n in range(first, first + count):
         person, neighbour = _citizen_with_follower(n)
         request = raise_request(citizen=person)
-        services.request_follow(actor=officer, request=request, citizen=neighbour)
+        services.follower_citizen_add(actor=officer, service_request=request, citizen=neighbour)
     with CaptureQueriesContext(connection) as queries:
         assert services.requests_sla_sweep(now=at(2026, 3, 4, 10)) == count
     return len(queries)

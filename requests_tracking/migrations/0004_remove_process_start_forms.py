@@ -5,7 +5,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("requests_tracking", "0002_follower_email"),
+        ("requests_tracking", "0003_follower_confirmation"),
     ]
 
     operations = [
