@@ -365,6 +365,9 @@ class FormPageAdmin(admin.ModelAdmin):
 
     def response_change(self, request, obj):
         if "_continue" not in request.POST and "_addanother" not in request.POST:
+            self.message_user(
+                request, f"The page “{obj.title}” was changed successfully.", messages.SUCCESS
+            )
             return redirect(reverse("admin:forms_engine_form_change", args=[obj.form_id]))
         return super().response_change(request, obj)
 
@@ -448,11 +451,17 @@ class FormRuleAdmin(admin.ModelAdmin):
 
     def response_add(self, request, obj, post_url_continue=None):
         if "_continue" not in request.POST and "_addanother" not in request.POST:
+            self.message_user(
+                request, f"The rule “{obj.name}” was added successfully.", messages.SUCCESS
+            )
             return redirect(reverse("admin:forms_engine_form_change", args=[obj.form_id]))
         return super().response_add(request, obj, post_url_continue)
 
     def response_change(self, request, obj):
         if "_continue" not in request.POST and "_addanother" not in request.POST:
+            self.message_user(
+                request, f"The rule “{obj.name}” was changed successfully.", messages.SUCCESS
+            )
             return redirect(reverse("admin:forms_engine_form_change", args=[obj.form_id]))
         return super().response_change(request, obj)
 

@@ -300,7 +300,12 @@ def page_view(request, flow, page_key):
         if result.cleaned and (submission is not None or save_later):
             submission = flow.ensure_submission()
             flow.submission = services.submission_save_page(
-                actor=flow.actor, submission=submission, page=page, result=result, complete=False
+                actor=flow.actor,
+                submission=submission,
+                page=page,
+                result=result,
+                complete=False,
+                stay=save_later,
             )
         if save_later:
             return flow.after_save_later()
@@ -312,7 +317,7 @@ def page_view(request, flow, page_key):
     submission = flow.ensure_submission()
     try:
         submission = services.submission_save_page(
-            actor=flow.actor, submission=submission, page=page, result=result
+            actor=flow.actor, submission=submission, page=page, result=result, stay=save_later
         )
     except services.SubmissionRefused:
         return redirect(flow.done_url())

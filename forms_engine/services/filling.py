@@ -102,10 +102,11 @@ def _store_files(submission, fd, raw):
 
 @transaction.atomic
 def submission_save_page(
-    *, actor, submission: Submission, page, result, complete: bool = True, now=None
+    *, actor, submission: Submission, page, result, complete: bool = True, stay=False, now=None
 ) -> Submission:
     """Store a page's answers (valid ones even when others on the page are wrong, so nothing
-    typed correctly is lost) and, when the page is complete, move on to the next page."""
+    typed correctly is lost) and, when the page is complete, move on to the next page — unless
+    `stay` ("save and come back later"): the draft then reopens on this very page."""
     now = now or timezone.now()
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if not submission.is_draft:
@@ -127,12 +128,15 @@ def submission_save_page(
     state = evaluate(definition, answers)
     answers.update({k: v for k, v in state.values.items() if v is not None})
     submission.answers = answers
-    done = [k for k in submission.pages_done if k != page.key]
+    done = list(submission.pages_done)
     if complete:
-        done.append(page.key)
+        if page.key not in done:
+            done.append(page.key)
         order = {k: i for i, k in enumerate(state.route)}
         done.sort(key=lambda k: order.get(k, len(order)))
         submission.current_page = next_after(state, page.key)
+    if stay:
+        submission.current_page = page.key
     submission.pages_done = done
     staff = _staff(actor)
     submission.last_saved_at = now
@@ -297,11 +301,9 @@ def submission_submit(*, actor, submission: Submission, now=None) -> Submission:
     """
     now = now or timezone.now()
     # The row lock makes a second, simultaneous submit wait and then find it sent.
-    submission = (
-        Submission.objects.select_for_update()
-        .select_related("form", "version", "citizen", "channel", "contact")
-        .get(pk=submission.pk)
-    )
+    # Lock the row alone (PostgreSQL refuses FOR UPDATE across the nullable joins); what it
+    # points at is read afterwards.
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if not submission.is_draft:
         return submission
     definition = definition_for(submission.version)

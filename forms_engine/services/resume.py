@@ -54,7 +54,22 @@ def _keep_until_words(submission):
 
 
 def _remember(submission, *, name, email="", mobile=""):
+    """Keep the details given, and link the draft to the citizen they certainly belong to (or
+    list it for staff to link by hand)."""
+    from forms_engine.matching import citizen_for_applicant
+
     fields = []
+    if submission.citizen_id is None and name:
+        words = name.split()
+        citizen = citizen_for_applicant(
+            first_name=words[0] if len(words) > 1 else "",
+            last_name=words[-1] if len(words) > 1 else "",
+            email=email,
+            mobile=mobile,
+        )
+        submission.citizen = citizen
+        submission.needs_citizen_link = citizen is None
+        fields += ["citizen", "needs_citizen_link"]
     if name:
         submission.applicant_name = name[:200]
         fields.append("applicant_name")
