@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -264,10 +264,13 @@ def _find_citizens(request, query):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @permission_required("contacts.change_contact", raise_exception=True)
 def contact_end_view(request, pk):
     contact = _own_contact(request, pk)
+    if request.method == "GET":  # opened directly: the form is on the contact's page
+        messages.info(request, "Choose the outcome here to end the contact.")
+        return redirect(contact.get_absolute_url() + "#end-contact")
     form = EndContactForm(request.POST)
     if form.is_valid():
         try:
@@ -282,7 +285,7 @@ def contact_end_view(request, pk):
             contact_session_remember(request, None)
             who = contact.citizen or "an anonymous caller"
             messages.success(request, f"Contact with {who} ended: {contact.outcome}.")
-            target = citizen_url(contact.citizen) if contact.citizen_id else reverse("core:home")
+            target = citizen_url(contact.citizen) if contact.citizen_id else reverse("home:home")
             return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
     contact = contact_get(pk=contact.pk)
     return _contact_page(request, contact, form)

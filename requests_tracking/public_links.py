@@ -15,18 +15,18 @@ from requests_tracking.models import Request
 SALT = "requests_tracking.public.track"
 
 
-def tracking_token(request: Request) -> str:
+def tracking_token(service_request: Request) -> str:
     """The same token every time for a request (no timestamp), so every message links alike."""
-    return signing.Signer(salt=SALT).sign_object(request.pk)
+    return signing.Signer(salt=SALT).sign_object(service_request.pk)
 
 
-def tracking_path(request: Request) -> str:
-    return reverse("public:track", kwargs={"token": tracking_token(request)})
+def tracking_path(service_request: Request) -> str:
+    return reverse("public:track", kwargs={"token": tracking_token(service_request)})
 
 
-def tracking_url(request: Request) -> str:
+def tracking_url(service_request: Request) -> str:
     """The absolute link sent to citizens (PUBLIC_BASE_URL + the path)."""
-    return settings.PUBLIC_BASE_URL.rstrip("/") + tracking_path(request)
+    return settings.PUBLIC_BASE_URL.rstrip("/") + tracking_path(service_request)
 
 
 def request_pk_from_token(token: str) -> int | None:

@@ -36,14 +36,16 @@ def _not_found(request):
     return render(request, NOT_FOUND_TEMPLATE, {"council_name": settings.COUNCIL_NAME}, status=404)
 
 
-def _page(request, obj, *, reply_form=None, follow_form=None, status=200):
-    notes = selectors.request_public_notes(request=obj)
+def _page(request, service_request, *, reply_form=None, follow_form=None, status=200):
+    notes = selectors.request_public_notes(service_request=service_request)
     context = {
-        "req": obj,
-        "plan": selectors.request_stage_plan(request=obj),
+        "service_request": service_request,
+        "plan": selectors.request_stage_plan(service_request=service_request),
         "notes": notes,
-        "questions": selectors.request_open_questions(request=obj, notes=notes),
-        "files": selectors.request_public_evidence(request=obj),
+        "questions": selectors.request_open_questions(
+            service_request=service_request, notes=notes
+        ),
+        "files": selectors.request_public_evidence(service_request=service_request),
         "reply_form": reply_form or PublicReplyForm(),
         "follow_form": follow_form or FollowForm(),
         "track_token": request.resolver_match.kwargs["token"],
@@ -54,29 +56,33 @@ def _page(request, obj, *, reply_form=None, follow_form=None, status=200):
 
 @never_cache
 def track(request, token):
-    obj = _request_or_none(token)
-    if obj is None:
+    service_request = _request_or_none(token)
+    if service_request is None:
         return _not_found(request)
     audit_record(
-        actor=None, action="view", obj=obj, citizen=obj.citizen, detail={"via": "tracking link"}
+        actor=None,
+        action="view",
+        obj=service_request,
+        citizen=service_request.citizen,
+        detail={"via": "tracking link"},
     )
-    return _page(request, obj)
+    return _page(request, service_request)
 
 
 @never_cache
 @require_POST
 def track_reply(request, token):
-    obj = _request_or_none(token)
-    if obj is None:
+    service_request = _request_or_none(token)
+    if service_request is None:
         return _not_found(request)
     form = PublicReplyForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _page(request, obj, reply_form=form)
+        return _page(request, service_request, reply_form=form)
     upload = form.cleaned_data["file"]
     try:
         services.request_citizen_answer(
             actor=None,
-            request=obj,
+            service_request=service_request,
             text=form.cleaned_data["text"],
             upload=upload,
             stored_name=upload.stored_name if upload else "",
@@ -88,34 +94,34 @@ def track_reply(request, token):
         form.add_error(
             "text",
             "We are not waiting for an answer on this request any more. If you need to tell us "
-            "something, please contact us quoting " + obj.reference + ".",
+            "something, please contact us quoting " + service_request.reference + ".",
         )
-        return _page(request, obj, reply_form=form, status=409)
+        return _page(request, service_request, reply_form=form, status=409)
     except ValidationError as exc:
         form.add_error("text", " ".join(exc.messages))
-        return _page(request, obj, reply_form=form)
+        return _page(request, service_request, reply_form=form)
     messages.success(
         request, "Thank you. We have your answer and will carry on with your request."
     )
-    return redirect(tracking_path(obj) + "#updates")
+    return redirect(tracking_path(service_request) + "#updates")
 
 
 @never_cache
 @require_POST
 def track_follow(request, token):
-    obj = _request_or_none(token)
-    if obj is None:
+    service_request = _request_or_none(token)
+    if service_request is None:
         return _not_found(request)
     form = FollowForm(request.POST)
     if not form.is_valid():
-        return _page(request, obj, follow_form=form)
+        return _page(request, service_request, follow_form=form)
     try:
         signup = services.follower_email_add(
-            actor=None, service_request=obj, email=form.cleaned_data["email"]
+            actor=None, service_request=service_request, email=form.cleaned_data["email"]
         )
     except ValidationError as exc:
         form.add_error("email", " ".join(exc.messages))
-        return _page(request, obj, follow_form=form)
+        return _page(request, service_request, follow_form=form)
     email = signup.follower.email
     if signup.outcome == "already_following":
         messages.success(request, f"{email} already gets updates about this request.")
@@ -126,7 +132,7 @@ def track_follow(request, token):
             f"We have sent an email to {email}. Open the link in it by "
             f"{timezone.localtime(deadline):%-d %B %Y} to start getting updates.",
         )
-    return redirect(tracking_path(obj))
+    return redirect(tracking_path(service_request))
 
 
 def _follower_page(request, *, title, lines, service_request=None, status=200, form=None):
@@ -134,7 +140,7 @@ def _follower_page(request, *, title, lines, service_request=None, status=200, f
         "council_name": settings.COUNCIL_NAME,
         "title": title,
         "lines": lines,
-        "req": service_request,
+        "service_request": service_request,
         "track_path": tracking_path(service_request) if service_request else "",
         "form": form,
     }

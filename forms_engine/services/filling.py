@@ -237,7 +237,7 @@ def _start_request(*, actor, submission, definition, state, rows):
             upload.size = row.size
             request_evidence_add(
                 actor=actor,
-                request=request,
+                service_request=request,
                 upload=upload,
                 stored_name=f"{uuid.uuid4().hex}.{row.stored_name.rsplit('.', 1)[-1]}",
                 original_name=row.original_name,

@@ -1,7 +1,7 @@
 """Stage actions and the messages they send: who to tell, how to reach them, what to say.
 
 Messages go to the notifications outbox in the caller's transaction (`messages_enqueue_many`);
-readers of many requests (the SLA sweep) look up everyone to tell in one go (`_audiences`).
+readers of many requests (the SLA sweep) look up everyone to tell in one go (`message_audiences`).
 """
 
 from dataclasses import dataclass
@@ -59,7 +59,7 @@ class Reach:
         return None
 
 
-def _audiences(requests) -> dict[int, list[Reach]]:
+def message_audiences(requests) -> dict[int, list[Reach]]:
     """Per request id: its citizen, then anyone following it, with how to reach each.
 
     Four queries for any number of requests (followers, follower emails, emails, mobiles).
@@ -119,27 +119,29 @@ def _email_only(emails, known: list[Reach]) -> list[Reach]:
     return known + extra
 
 
-def _context(request, note: str = "") -> dict:
-    stage = request.current_stage
+def message_context(service_request, note: str = "") -> dict:
+    stage = service_request.current_stage
     tz = timezone.get_current_timezone()
 
     def local(moment):
         return timezone.localtime(moment, tz)
 
     return {
-        "reference": request.reference,
-        "citizen_name": request.citizen.full_name if request.citizen_id else "resident",
-        "process": request.process.name,
+        "reference": service_request.reference,
+        "citizen_name": service_request.citizen.full_name
+        if service_request.citizen_id
+        else "resident",
+        "process": service_request.process.name,
         "stage": stage.name if stage else "",
         "stage_description": stage.citizen_description if stage else "",
-        "status": request.get_status_display(),
-        "due_date": f"{local(request.due_at):%d/%m/%Y}" if request.due_at else "",
-        "estimated_completion": f"{local(request.estimated_completion_at):%d/%m/%Y}"
-        if request.estimated_completion_at
+        "status": service_request.get_status_display(),
+        "due_date": f"{local(service_request.due_at):%d/%m/%Y}" if service_request.due_at else "",
+        "estimated_completion": f"{local(service_request.estimated_completion_at):%d/%m/%Y}"
+        if service_request.estimated_completion_at
         else "",
         "council_name": settings.COUNCIL_NAME,
         "note": note,
-        "tracking_url": tracking_url(request),
+        "tracking_url": tracking_url(service_request),
     }
 
 
@@ -158,19 +160,19 @@ STOP_EMAIL = "\n\nYou get these emails because you asked to follow {reference}. 
 STOP_SMS = "\nStop updates: {url}"
 
 
-def _with_stop_link(text: str, *, request, target: "_Target") -> str:
+def _with_stop_link(text: str, *, service_request, target: "_Target") -> str:
     """Every message to a follower ends with its own one-click link to stop."""
     if not target.follower or not text:
         return text
     if target.follower_email_id is not None:
         url = follower_stop_url(follower_id=target.follower_email_id)
     else:
-        url = follower_stop_url(request_id=request.pk, citizen_id=target.citizen_id)
+        url = follower_stop_url(request_id=service_request.pk, citizen_id=target.citizen_id)
     footer = STOP_SMS if target.channel == "sms" else STOP_EMAIL
-    return text + footer.format(reference=request.reference, url=url)
+    return text + footer.format(reference=service_request.reference, url=url)
 
 
-def _messages_to(*, request, targets, texts, event_key, event) -> list[OutgoingMessage]:
+def _messages_to(*, service_request, targets, texts, event_key, event) -> list[OutgoingMessage]:
     """One outbox message per target. `texts(follower)` renders (subject, body, sms_body) when
     needed: once for the reporter and staff, once more if followers are told (their copy does not
     carry the reporter's name)."""
@@ -185,12 +187,12 @@ def _messages_to(*, request, targets, texts, event_key, event) -> list[OutgoingM
         text = sms_body if t.channel == "sms" and sms_body else body
         messages.append(
             OutgoingMessage.about(
-                request,
+                service_request,
                 channel=t.channel,
                 recipient=t.address,
                 recipient_kind=t.kind,
                 subject=subject,
-                body=_with_stop_link(text, request=request, target=t),
+                body=_with_stop_link(text, service_request=service_request, target=t),
                 idempotency_key=f"{event_key}:{t.channel}:{t.address}",
                 citizen_id=t.citizen_id,
                 event=event,
@@ -217,8 +219,8 @@ def _citizen_targets(audience: list[Reach], owner_id: int | None) -> list[_Targe
     return targets
 
 
-def _citizen_messages(
-    *, request, audience, subject, body, sms_body, event_key, event, context
+def citizen_messages_build(
+    *, service_request, audience, subject, body, sms_body, event_key, event, context
 ) -> list[OutgoingMessage]:
     """Messages to the citizen and anyone following the request, each by their preference."""
 
@@ -231,44 +233,44 @@ def _citizen_messages(
         )
 
     return _messages_to(
-        request=request,
-        targets=_citizen_targets(audience, request.citizen_id),
+        service_request=service_request,
+        targets=_citizen_targets(audience, service_request.citizen_id),
         texts=texts,
         event_key=event_key,
         event=event,
     )
 
 
-def _action_messages(
-    *, request, visit, action: StageAction, audience: list[Reach], note: str = ""
+def action_messages_build(
+    *, service_request, visit, action: StageAction, audience: list[Reach], note: str = ""
 ) -> tuple[list[OutgoingMessage], str]:
     """The messages one stage action sends, and a short outcome for the record.
 
-    `audience` is the request's entry of `_audiences` (only read for citizen actions). The
+    `audience` is the request's entry of `message_audiences` (only read for citizen actions). The
     template is rendered once, and only when there is someone to send to.
     """
     preferred = action.channel == StageAction.Channel.PREFERRED
     targets: list[_Target] = []
     if action.recipient == StageAction.Recipient.CITIZEN:
         if preferred:
-            targets = _citizen_targets(audience, request.citizen_id)
-        elif request.citizen_id:
-            own = next((r for r in audience if r.citizen_id == request.citizen_id), None)
+            targets = _citizen_targets(audience, service_request.citizen_id)
+        elif service_request.citizen_id:
+            own = next((r for r in audience if r.citizen_id == service_request.citizen_id), None)
             found = own.address(action.channel) if own else None
             if found:
-                targets.append(_Target("citizen", *found, citizen_id=request.citizen_id))
+                targets.append(_Target("citizen", *found, citizen_id=service_request.citizen_id))
     elif action.recipient == StageAction.Recipient.OFFICER:
-        if request.assigned_to_id and request.assigned_to.email:
-            targets.append(_Target("officer", "email", request.assigned_to.email))
+        if service_request.assigned_to_id and service_request.assigned_to.email:
+            targets.append(_Target("officer", "email", service_request.assigned_to.email))
     elif action.recipient == StageAction.Recipient.TEAM:
-        if request.team_id and request.team.email:
-            targets.append(_Target("team", "email", request.team.email))
+        if service_request.team_id and service_request.team.email:
+            targets.append(_Target("team", "email", service_request.team.email))
     elif action.contractor_email:
         targets.append(_Target("contractor", "email", action.contractor_email))
 
     def texts(follower=False):
         template = action.template
-        context = _context(request, note)
+        context = message_context(service_request, note)
         if follower:
             context["citizen_name"] = FOLLOWER_NAME
         needs_sms = template.sms_body and any(t.channel == "sms" for t in targets)
@@ -279,10 +281,10 @@ def _action_messages(
         )
 
     messages = _messages_to(
-        request=request,
+        service_request=service_request,
         targets=targets,
         texts=texts,
-        event_key=f"request:{request.pk}:visit:{visit.pk}:action:{action.pk}",
+        event_key=f"request:{service_request.pk}:visit:{visit.pk}:action:{action.pk}",
         event=f"{action.get_trigger_display()} – {action.stage.name}",
     )
     if preferred and action.recipient == StageAction.Recipient.CITIZEN:
@@ -294,7 +296,7 @@ def _action_messages(
     return messages, outcome[:200]
 
 
-def _fire_event_actions(*, actor, request, visit, trigger: str):
+def stage_actions_fire(*, actor, service_request, visit, trigger: str):
     """Fire the stage's actions for an event (entering, resolving) once per stage visit."""
     actions = list(
         StageAction.objects.filter(
@@ -310,11 +312,13 @@ def _fire_event_actions(*, actor, request, visit, trigger: str):
     )
     actions = [a for a in actions if f"action:{a.pk}" not in fired]
     needs_people = any(a.recipient == StageAction.Recipient.CITIZEN for a in actions)
-    audience = _audiences([request]).get(request.pk, []) if needs_people else []
+    audience = (
+        message_audiences([service_request]).get(service_request.pk, []) if needs_people else []
+    )
     messages, firings = [], []
     for action in actions:
-        batch, outcome = _action_messages(
-            request=request, visit=visit, action=action, audience=audience
+        batch, outcome = action_messages_build(
+            service_request=service_request, visit=visit, action=action, audience=audience
         )
         messages += batch
         firings.append(ActionFiring(visit=visit, key=f"action:{action.pk}", outcome=outcome))

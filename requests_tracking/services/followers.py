@@ -28,7 +28,7 @@ from citizens.models import EmailAddress
 from notifications.services import message_enqueue
 from requests_tracking.models import Request, RequestFollowerEmail
 from requests_tracking.public_links import follower_confirm_url
-from requests_tracking.services.records import _audit
+from requests_tracking.services.records import request_audit
 
 F = RequestFollowerEmail
 FOLLOWER_EMAILS_MAX = 20
@@ -122,7 +122,7 @@ def follower_email_add(
         request=service_request, email=email, source=source, created_at=now
     )
     _confirmation_send(actor=actor, follower=follower, service_request=service_request)
-    _audit(actor, service_request, "follower_email_signed_up", source=source)
+    request_audit(actor, service_request, "follower_email_signed_up", source=source)
     return SignUp(follower, "confirmation_sent")
 
 
@@ -166,7 +166,7 @@ def follower_email_confirm(*, follower_id: int, now=None) -> RequestFollowerEmai
             follower.status = F.Status.CONFIRMED
             follower.confirmed_at = now
             follower.save(update_fields=["status", "confirmed_at"])
-            _audit(None, follower.request, "follower_email_confirmed")
+            request_audit(None, follower.request, "follower_email_confirmed")
     if problem:
         raise FollowerLinkInvalid(problem)
     return follower
@@ -200,7 +200,7 @@ def follower_citizen_add(
     if service_request.followers.filter(pk=citizen.pk).exists():
         return False
     service_request.followers.add(citizen)
-    _audit(actor, service_request, "followed", citizen=citizen.reference, source=source)
+    request_audit(actor, service_request, "followed", citizen=citizen.reference, source=source)
     return True
 
 
@@ -226,7 +226,7 @@ def follower_stop(*, kind: str, ids: tuple, now=None) -> Stopped | None:
         if follower.status in F.ACTIVE:
             follower.status, follower.ended_at = F.Status.STOPPED, now
             follower.save(update_fields=["status", "ended_at"])
-            _audit(None, follower.request, "follower_email_stopped")
+            request_audit(None, follower.request, "follower_email_stopped")
         return Stopped(follower.request, follower.email)
     service_request = Request.objects.filter(pk=ids[0]).select_related("citizen").first()
     if service_request is None:
@@ -239,7 +239,7 @@ def follower_stop(*, kind: str, ids: tuple, now=None) -> Stopped | None:
         email__in=[e.lower() for e in emails]
     ).update(status=F.Status.STOPPED, ended_at=now)
     if removed:
-        _audit(None, service_request, "follower_stopped", citizen_id=ids[1])
+        request_audit(None, service_request, "follower_stopped", citizen_id=ids[1])
     return Stopped(service_request, "you")
 
 
@@ -267,7 +267,7 @@ def followers_move(*, actor, source: Request, target: Request, now=None) -> dict
     citizens = list(source.followers.exclude(pk=target.citizen_id or 0))
     target.followers.add(*citizens)
     source.followers.clear()
-    _audit(
+    request_audit(
         actor,
         target,
         "followers_moved",

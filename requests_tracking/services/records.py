@@ -3,13 +3,15 @@
 from audit.services import audit_record
 
 
-def _save(request, *extra):
+def request_save(service_request, *extra):
     fields = [
         "current_stage",
         "current_visit",
         "status",
         "sla_state",
         "due_at",
+        "overall_breached_at",
+        "breached_at",
         "estimated_completion_at",
         "next_check_at",
         "waiting_since",
@@ -20,14 +22,14 @@ def _save(request, *extra):
         "updated_at",
         *extra,
     ]
-    request.save(update_fields=fields)
+    service_request.save(update_fields=fields)
 
 
-def _audit(actor, request, change, **detail):
+def request_audit(actor, service_request, change, **detail):
     audit_record(
         actor=actor,
         action="change" if change != "created" else "create",
-        obj=request,
-        citizen=request.citizen,
+        obj=service_request,
+        citizen=service_request.citizen,
         detail={"change": change, **detail},
     )

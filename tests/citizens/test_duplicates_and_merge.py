@@ -3,17 +3,18 @@ import random
 
 import pytest
 
-from citizens.demo import _citizen, _near_duplicate
-from citizens.models import Citizen, MergeRecord, Note, VerificationAttempt
+from citizens.demo import demo_citizen, near_duplicate
+from citizens.models import Citizen, MergeRecord, Note
 from citizens.selectors import citizen_get, duplicate_candidates, probable_duplicates
 from citizens.services import citizens_merge
+from tests.factories import ServiceAccountFactory
 from tests.factories.citizens import (
     AddressFactory,
     CitizenFactory,
     EmailAddressFactory,
     NoteFactory,
-    ServiceAccountFactory,
 )
+from verification.models import VerificationAttempt
 
 pytestmark = pytest.mark.django_db
 DOB = datetime.date(1975, 3, 2)
@@ -22,7 +23,7 @@ DOB = datetime.date(1975, 3, 2)
 @pytest.mark.parametrize("seed", range(12))
 def test_duplicate_check_catches_generated_near_duplicates(seed):
     rng = random.Random(seed)
-    original = _citizen(
+    original = demo_citizen(
         reference=f"C{seed:07d}",
         title="",
         first_name="Margaret",
@@ -32,7 +33,7 @@ def test_duplicate_check_catches_generated_near_duplicates(seed):
         preferred_channel="",
     )
     original.save()
-    twin = _near_duplicate(original, rng, "C9999999")
+    twin = near_duplicate(original, rng, "C9999999")
     found = duplicate_candidates(
         first_name=twin.first_name, last_name=twin.last_name, date_of_birth=twin.date_of_birth
     )
@@ -136,3 +137,25 @@ def test_merge_page_needs_permission_and_a_reason(client, agent, team_leader_cli
     assert response.status_code == 302
     assert Citizen.objects.get(pk=a.pk).merged_into_id == b.pk
     assert VerificationAttempt.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("merged_line", "merged_uprn"),
+    [("12 Mill Lane", "100023336956"), ("12, Mill lane", ""), ("12 MILL LANE", "100023336956")],
+)
+def test_after_a_merge_the_kept_record_does_not_list_its_own_address_as_previous(
+    team_leader, team_leader_client, merged_line, merged_uprn
+):
+    survivor, merged = CitizenFactory(), CitizenFactory()
+    AddressFactory(
+        citizen=survivor, line_1="12 Mill Lane", postcode="LS6 2AA", uprn="100023336956"
+    )
+    AddressFactory(citizen=merged, line_1=merged_line, postcode="LS6 2AA", uprn=merged_uprn)
+    AddressFactory(citizen=merged, line_1="3 Old Road", postcode="LS6 1AB", is_current=False)
+
+    citizens_merge(actor=team_leader, survivor=survivor, merged=merged, reason="Same person")
+
+    lines = sorted((a.line_1, a.is_current) for a in survivor.addresses.all())
+    assert lines == [("12 Mill Lane", True), ("3 Old Road", False)]
+    page = team_leader_client.get(survivor.get_absolute_url()).content.decode()
+    assert page.count("Mill") == page.count("12 Mill Lane") == 1

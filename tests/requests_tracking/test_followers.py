@@ -12,7 +12,7 @@ from notifications.models import Message
 from requests_tracking import services
 from requests_tracking.models import RequestFollowerEmail
 from requests_tracking.public_links import tracking_token
-from requests_tracking.services.actions import _audiences
+from requests_tracking.services.actions import message_audiences
 from tests.factories import CitizenFactory, EmailAddressFactory, PhoneNumberFactory
 
 from .conftest import at
@@ -30,7 +30,7 @@ def _link(body, kind):
 
 
 def _told(service_request):
-    return [r.emails for r in _audiences([service_request])[service_request.pk]]
+    return [r.emails for r in message_audiences([service_request])[service_request.pk]]
 
 
 def test_sign_up_sends_a_confirmation_link_and_nothing_else_until_it_is_used(raise_request):
@@ -141,7 +141,7 @@ def test_every_message_to_a_follower_has_a_one_click_stop_link(
     neighbour = CitizenFactory(first_name="Ned", preferred_channel="sms")
     PhoneNumberFactory(citizen=neighbour, number="+447700900123", kind="mobile")
     services.follower_citizen_add(actor=officer, service_request=request, citizen=neighbour)
-    services.request_information_request(actor=officer, request=request, question="Photo?")
+    services.request_information_request(actor=officer, service_request=request, question="Photo?")
 
     to_reporter = Message.objects.get(recipient="jane@example.com")
     to_friend = Message.objects.get(recipient="friend@example.com", event="Information requested")
