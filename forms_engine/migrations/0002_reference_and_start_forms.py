@@ -62,6 +62,6 @@ class Migration(migrations.Migration):
         ("contacts", "0004_report_day_summary"),
         ("requests_tracking", "0002_follower_email"),
     ]
-    run_before = [("requests_tracking", "0004_remove_process_start_forms")]
+    run_before = [("requests_tracking", "0005_remove_process_start_forms")]
 
     operations = [migrations.RunPython(forwards, backwards)]

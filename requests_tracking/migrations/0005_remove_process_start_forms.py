@@ -5,7 +5,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("requests_tracking", "0003_follower_confirmation"),
+        ("requests_tracking", "0004_breaches_recorded"),
     ]
 
     operations = [
