@@ -29,6 +29,9 @@ FRONT_LINE = [
     "requests_tracking.add_requestnote",
     "requests_tracking.view_evidence",
     "requests_tracking.add_evidence",
+    "forms_engine.view_submission",
+    "forms_engine.add_submission",
+    "forms_engine.change_submission",
     "timeline.view_entry",
 ]
 
@@ -50,6 +53,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "requests_tracking.add_requestnote",
         "requests_tracking.view_evidence",
         "requests_tracking.add_evidence",
+        "forms_engine.view_submission",
         "timeline.view_entry",
     ],
     Role.TEAM_LEADER: [
