@@ -260,7 +260,13 @@ SPECS = [
             {
                 "key": "others",
                 "title": "Anyone else",
-                "fields": [_yes_no("others_moving", "Is anyone else moving with you?")],
+                "fields": [
+                    _yes_no(
+                        "others_moving",
+                        "Is anyone else moving with you?",
+                        required_error="Select yes if anyone else is moving with you",
+                    )
+                ],
             },
             {
                 "key": "who_else",
@@ -393,7 +399,11 @@ SPECS = [
                 "key": "checks",
                 "title": "Checks",
                 "fields": [
-                    _yes_no("convictions", "Any convictions since the last licence?"),
+                    _yes_no(
+                        "convictions",
+                        "Any convictions since the last licence?",
+                        required_error="Select yes if the driver has any new convictions",
+                    ),
                     _f("conviction_detail", "textarea", "Give details", max_length=1000),
                     _f("dbs", "file", "DBS certificate", file_types="pdf, jpg, png", max_items=2),
                     _f("fee", "money", "Fee taken", min_value="0", max_value="500"),
