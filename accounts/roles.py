@@ -32,6 +32,9 @@ FRONT_LINE = [
     "forms_engine.view_submission",
     "forms_engine.add_submission",
     "forms_engine.change_submission",
+    "faq.view_article",
+    "faq.view_staff_guidance",
+    "faq.send_article",
     "timeline.view_entry",
 ]
 
@@ -54,6 +57,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "requests_tracking.view_evidence",
         "requests_tracking.add_evidence",
         "forms_engine.view_submission",
+        "faq.view_article",
+        "faq.view_staff_guidance",
         "timeline.view_entry",
     ],
     Role.TEAM_LEADER: [
@@ -64,6 +69,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "requests_tracking.work_request",
         "contacts.view_reports",
         "audit.view_auditevent",
+        "faq.view_search_insights",
         "forms_engine.export_submission",
     ],
     # Partner organisations' staff: only their partner portals' forms (checked in the views).

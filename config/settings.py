@@ -261,6 +261,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "forms_engine.tasks.retention_sweep",
         "schedule": 24 * 3600.0,
     },
+    "citizens-duplicate-review": {"task": "citizens.tasks.duplicate_review", "schedule": 300.0},
+    "citizens-matcher-estimate": {
+        "task": "citizens.tasks.matcher_estimate",
+        "schedule": 7 * 24 * 3600.0,
+    },
 }
 
 CACHES = {
@@ -312,6 +317,14 @@ REQUEST_AUTO_CLOSE_DAYS = env.int("REQUEST_AUTO_CLOSE_DAYS", default=14)
 FORMS_RATE_LIMIT_PAGES = env.int("FORMS_RATE_LIMIT_PAGES", default=120)
 FORMS_RATE_LIMIT_POSTS = env.int("FORMS_RATE_LIMIT_POSTS", default=60)
 FORMS_RATE_LIMIT_UPLOADS = env.int("FORMS_RATE_LIMIT_UPLOADS", default=60)
+# Person matching (citizens.matching): match weights (log2 odds of one person) at which a pair
+# is "almost certainly", "probably" (blocks creating a record until the agent decides) and
+# "possibly" (shown, not blocking) the same person. Measured in docs/performance.md.
+MATCH_CERTAIN_SCORE = env.float("MATCH_CERTAIN_SCORE", default=8.0)
+MATCH_PROBABLE_SCORE = env.float("MATCH_PROBABLE_SCORE", default=-2.0)
+MATCH_POSSIBLE_SCORE = env.float("MATCH_POSSIBLE_SCORE", default=-8.0)
+# The register-wide duplicate review starts again this many hours after the last one finished.
+MATCH_REVIEW_EVERY_HOURS = env.int("MATCH_REVIEW_EVERY_HOURS", default=24)
 
 # --- API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {

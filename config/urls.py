@@ -16,6 +16,7 @@ api_urlpatterns = [
     path("", include("timeline.api_urls")),
     path("", include("requests_tracking.api_urls")),
     path("", include("forms_engine.api_urls")),
+    path("", include("faq.api_urls")),
 ]
 
 urlpatterns = [
@@ -31,6 +32,8 @@ urlpatterns = [
     path("track/", include("requests_tracking.public_urls")),
     path("forms/", include("forms_engine.public_urls")),
     path("portals/", include("forms_engine.urls")),
+    path("faq/", include("faq.urls")),
+    path("help/", include("faq.public_urls")),
     path("timeline/", include("timeline.urls")),
     path("api/v1/", include((api_urlpatterns, "api"))),
 ]

@@ -12,8 +12,9 @@ PUBLIC_URL_NAMES = {
     "oidc_authentication_init",
     "oidc_authentication_callback",
 }
-# The API authenticates with tokens; `public` (tracking) and `forms_public` are citizens' pages.
-PUBLIC_NAMESPACES = {"api", "public", "forms_public"}
+# The API authenticates with tokens; `public` is citizens' tracking pages, `help` the public
+# help pages (faq), `forms_public` the public online forms.
+PUBLIC_NAMESPACES = {"api", "public", "help", "forms_public"}
 
 
 class LoginRequiredMiddleware:

@@ -38,6 +38,7 @@ class Kind(models.TextChoices):
     FORM_SUBMITTED = "form_submitted", "Form submitted"
     NOTIFICATION_SENT = "notification_sent", "Notification sent"
     NOTIFICATION_FAILED = "notification_failed", "Notification failed"
+    INFORMATION_SENT = "information_sent", "Information sent"
 
 
 KIND_CATEGORY = {
@@ -61,6 +62,7 @@ KIND_CATEGORY = {
     Kind.FORM_SUBMITTED: Category.FORMS,
     Kind.NOTIFICATION_SENT: Category.NOTIFICATIONS,
     Kind.NOTIFICATION_FAILED: Category.NOTIFICATIONS,
+    Kind.INFORMATION_SENT: Category.CONTACTS,
 }
 
 
