@@ -31,4 +31,6 @@ def forms_reference_seed() -> None:
         Portal.objects.get_or_create(
             slug=slug, defaults={"name": name, "kind": kind, "description": description}
         )
+
+
 seed = forms_reference_seed  # called by core's seed_reference
