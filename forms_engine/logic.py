@@ -54,6 +54,20 @@ def _decimal(text):
     return number if number.is_finite() else None
 
 
+_dates: dict = {}
+
+
+def _date_of(text, today):
+    """relative_date, remembered per (text, day): rules compare against the same few dates."""
+    key = (text, today)
+    found = _dates.get(key)
+    if found is None:
+        if len(_dates) > 4096:
+            _dates.clear()
+        found = _dates[key] = relative_date(text, today) or False
+    return found or None
+
+
 def _compare(left, op, right_text, today):
     """left: the answer's comparison value (str, Decimal, date, list, bool)."""
     if isinstance(left, bool):
@@ -93,8 +107,8 @@ def _compare(left, op, right_text, today):
         }.get(op, False)
     if isinstance(left, dt.date):
         if op == "one_of":
-            return any(relative_date(v, today) == left for v in right_text.split(","))
-        right = relative_date(right_text, today)
+            return any(_date_of(v, today) == left for v in right_text.split(","))
+        right = _date_of(right_text, today)
         if right is None:
             return False
         return {
@@ -123,12 +137,20 @@ def _compare(left, op, right_text, today):
     return False
 
 
-def condition_holds(condition, definition, answers, today) -> bool:
-    fd = definition.fields.get(condition.field)
-    if fd is None:
-        return False
-    raw = answers.get(condition.field)
-    value = None if raw in (None, "", [], {}) else fd.type.compare_value(fd, raw)
+_MISSING = object()
+
+
+def condition_holds(condition, definition, answers, today, values=None) -> bool:
+    """`values` memoises each field's comparison value within one evaluation pass."""
+    value = _MISSING if values is None else values.get(condition.field, _MISSING)
+    if value is _MISSING:
+        fd = definition.fields.get(condition.field)
+        if fd is None:
+            return False
+        raw = answers.get(condition.field)
+        value = None if raw in (None, "", [], {}) else fd.type.compare_value(fd, raw)
+        if values is not None:
+            values[condition.field] = value
     if condition.operator == "answered":
         return value is not None
     if condition.operator == "not_answered":
@@ -138,11 +160,12 @@ def condition_holds(condition, definition, answers, today) -> bool:
     return _compare(value, condition.operator, condition.value or "", today)
 
 
-def rule_holds(rule, definition, answers, today) -> bool:
+def rule_holds(rule, definition, answers, today, values=None) -> bool:
     if not rule.groups:
         return True  # a rule without conditions always applies
     return any(
-        all(condition_holds(c, definition, answers, today) for c in group) for group in rule.groups
+        all(condition_holds(c, definition, answers, today, values) for c in group)
+        for group in rule.groups
     )
 
 
@@ -241,6 +264,7 @@ def evaluate(definition, answers: dict, *, today: dt.date | None = None) -> Logi
             else {k: v for k, v in working.items() if k not in hidden_before}
         )
         state = LogicState()
+        compared = {}
         shown_fields, shown_pages = set(), set()
         show_targets_f, show_targets_p = set(), set()
         hide_f, hide_p = set(), set()
@@ -251,7 +275,7 @@ def evaluate(definition, answers: dict, *, today: dt.date | None = None) -> Logi
                     show_targets_f.add(action.field)
                 elif action.kind == "show_page":
                     show_targets_p.add(action.page)
-            if not rule_holds(rule, definition, effective, today):
+            if not rule_holds(rule, definition, effective, today, compared):
                 continue
             state.fired.append(rule.name)
             for action in rule.actions:
