@@ -96,12 +96,13 @@ def test_resident_saves_half_way_on_a_phone_and_an_agent_completes_it_from_the_r
     assert "/track/" in tracking
 
     page.goto(pat.get_absolute_url())
+    expect(page.get_by_test_id("forms-submitted")).to_contain_text(draft.reference)
+    page.goto(pat.get_absolute_url() + "?tab=timeline")
     timeline = page.get_by_test_id("timeline-panel")
     expect(timeline).to_contain_text(
         f"Report fly-tipping sent – {draft.reference} – started request {request.reference}"
     )
     expect(timeline).to_contain_text(f"{request.reference} Fly-tipping: raised")
-    expect(page.get_by_test_id("forms-submitted")).to_contain_text(draft.reference)
 
 
 def test_resident_completes_a_form_on_a_phone_with_check_answers_and_confirmation(
