@@ -12,10 +12,19 @@ PUBLIC_URL_NAMES = {
     "oidc_authentication_init",
     "oidc_authentication_callback",
 }
-PUBLIC_NAMESPACES = {"api", "public", "help", "places_public", "already_reported", "open311"}
+PUBLIC_NAMESPACES = {
+    "api",
+    "public",
+    "help",
+    "forms_public",
+    "places_public",
+    "already_reported",
+    "open311",
+}
 # The API authenticates with tokens; `public` is citizens' tracking pages, `help` the public
-# help pages (faq), `places_public` the residents' address search, `already_reported` the
-# "already reported?" page; `open311` checks its own API keys.
+# help pages (faq), `forms_public` the public online forms, `places_public` the residents'
+# address search, `already_reported` the "already reported?" page; `open311` checks its own
+# API keys.
 
 
 class LoginRequiredMiddleware:

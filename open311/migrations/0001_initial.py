@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("requests_tracking", "0006_duplicate_links"),
+        ("requests_tracking", "0007_duplicate_links"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -111,6 +111,7 @@ def request_create(
     longitude: Decimal | None = None,
     team=None,
     assigned_to=None,
+    service_area=None,
     now=None,
 ) -> Request:
     """Raise a request. A place-based process needs a location (address, street or point);
@@ -158,7 +159,8 @@ def request_create(
         usrn=usrn,
         latitude=latitude,
         longitude=longitude,
-        service_area_id=process.service_area_id,
+        # A form's rules may send the request to another service area than the process's.
+        service_area_id=service_area.pk if service_area else process.service_area_id,
         team=team or process.default_team,
         assigned_to=assigned_to,
         created_by=actor,

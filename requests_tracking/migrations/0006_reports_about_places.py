@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
         ("citizens", "0004_search_name_order_indexes"),
         ("contacts", "0004_report_day_summary"),
         ("organisation", "0001_initial"),
-        ("requests_tracking", "0004_breaches_recorded"),
+        ("requests_tracking", "0005_remove_process_start_forms"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("requests_tracking", "0005_reports_about_places"),
+        ("requests_tracking", "0006_reports_about_places"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
