@@ -15,6 +15,7 @@ api_urlpatterns = [
     path("", include("contacts.api_urls")),
     path("", include("timeline.api_urls")),
     path("", include("requests_tracking.api_urls")),
+    path("", include("integration.api_urls")),
 ]
 
 urlpatterns = [
