@@ -317,6 +317,10 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "core.api.exceptions.plain_exception_handler",
 }
+# Imports link a row to an existing citizen on the matcher's "certain" band alone only when this
+# is on: switch it on once that band's measured precision is at least 0.999.
+IMPORT_AUTO_LINK_CERTAIN = env.bool("IMPORT_AUTO_LINK_CERTAIN", default=False)
+
 # How long an API write's Idempotency-Key is remembered.
 IDEMPOTENCY_KEY_HOURS = env.int("IDEMPOTENCY_KEY_HOURS", default=24)
 

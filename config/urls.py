@@ -28,6 +28,7 @@ urlpatterns = [
     path("requests/", include("requests_tracking.urls")),
     path("track/", include("requests_tracking.public_urls")),
     path("timeline/", include("timeline.urls")),
+    path("integration/", include("integration.urls")),
     path("api/v1/", include((api_urlpatterns, "api"))),
 ]
 

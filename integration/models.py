@@ -177,3 +177,73 @@ class WebhookAttempt(models.Model):
 
     def __str__(self):
         return f"{self.event} → {self.status_code or self.error}"
+
+
+class ImportRun(models.Model):
+    """One CSV file imported (or previewed) from another system, with its report."""
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", "Uploaded"
+        PREVIEWING = "previewing", "Checking"
+        PREVIEWED = "previewed", "Checked (nothing imported yet)"
+        IMPORTING = "importing", "Importing"
+        IMPORTED = "imported", "Imported"
+        FAILED = "failed", "Could not be imported"
+        UNDONE = "undone", "Undone"
+
+    source = models.CharField(max_length=100, help_text="The system the file came from.")
+    original_name = models.CharField(max_length=255)
+    file_path = models.CharField(max_length=500, editable=False)
+    file_sha256 = models.CharField(max_length=64, editable=False)
+    mapping = models.JSONField(default=dict, help_text="CSV column → field.")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.UPLOADED)
+    error = models.TextField(blank=True)
+    counts = models.JSONField(default=dict, blank=True)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Import {self.pk} from {self.source} ({self.original_name})"
+
+
+class ImportRow(models.Model):
+    """What happened to one row of an import (its report line)."""
+
+    class Outcome(models.TextChoices):
+        MATCHED = "matched", "Matched"
+        NEW = "new", "New"
+        REVIEW = "review", "Needs review"
+        ERROR = "error", "Not imported"
+        UNCHANGED = "unchanged", "Already imported"
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="rows")
+    row_number = models.PositiveIntegerField()
+    source_key = models.CharField(max_length=64, db_index=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    citizen = models.ForeignKey(
+        "citizens.Citizen", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.BooleanField(default=False, help_text="The import created this citizen.")
+    data = models.JSONField(default=dict)
+    errors = models.JSONField(default=list, blank=True)
+    candidates = models.JSONField(default=list, blank=True)
+    differences = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["run", "row_number"]
+        indexes = [models.Index(fields=["run", "outcome"], name="importrow_run_outcome_idx")]
+
+    def __str__(self):
+        return f"Row {self.row_number}: {self.outcome}"
