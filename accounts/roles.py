@@ -1,8 +1,10 @@
 """What each role may do, as Django permissions on auth groups.
 
 `roles_sync()` creates the groups and grants exactly these permissions. It runs in a data
-migration and again after every `migrate`, so permissions of models added by later apps are
-granted without another migration. Codenames that do not exist (yet) are skipped.
+migration (where later apps' permissions do not exist yet, so it grants what exists) and again
+after every `migrate`, once every app's permissions have been created: there a codename that
+does not exist is an error (`UnknownPermission`), so a renamed or moved model cannot silently
+take a permission away from a role. Add an app's codenames here when its models exist.
 """
 
 from django.contrib.auth.models import Group, Permission
@@ -15,8 +17,8 @@ FRONT_LINE = [
     "citizens.view_citizen",
     "citizens.add_citizen",
     "citizens.change_citizen",
-    "citizens.view_serviceaccount",
-    "citizens.verify_serviceaccount",
+    "verification.view_serviceaccount",
+    "verification.verify_serviceaccount",
     "citizens.view_note",
     "citizens.add_note",
     "contacts.view_contact",
@@ -27,10 +29,6 @@ FRONT_LINE = [
     "requests_tracking.add_requestnote",
     "requests_tracking.view_evidence",
     "requests_tracking.add_evidence",
-    "forms_engine.view_submission",
-    "forms_engine.add_submission",
-    "forms_engine.change_submission",
-    "faq.view_faq",
     "timeline.view_entry",
 ]
 
@@ -40,8 +38,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.SERVICE_OFFICER: [
         "citizens.view_citizen",
         "citizens.change_citizen",
-        "citizens.view_serviceaccount",
-        "citizens.verify_serviceaccount",
+        "verification.view_serviceaccount",
+        "verification.verify_serviceaccount",
         "citizens.view_note",
         "citizens.add_note",
         "contacts.view_contact",
@@ -52,8 +50,6 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "requests_tracking.add_requestnote",
         "requests_tracking.view_evidence",
         "requests_tracking.add_evidence",
-        "forms_engine.view_submission",
-        "faq.view_faq",
         "timeline.view_entry",
     ],
     Role.TEAM_LEADER: [
@@ -78,11 +74,33 @@ def _permission_query(codes):
     return query
 
 
-def roles_sync(group_model=Group, permission_model=Permission):
+class UnknownPermission(LookupError):
+    """A role names a permission that no installed model has."""
+
+
+def roles_sync(group_model=Group, permission_model=Permission, *, strict=None):
+    """Create the role groups and grant exactly their permissions.
+
+    `strict` (the default with the real models, i.e. outside migrations) refuses a codename
+    that does not exist instead of skipping it.
+    """
+    if strict is None:
+        strict = permission_model is Permission
     for role, codes in ROLE_PERMISSIONS.items():
         group, _ = group_model.objects.get_or_create(name=role)
         if role == Role.ADMINISTRATOR:
             perms = permission_model.objects.all()
         else:
-            perms = permission_model.objects.filter(_permission_query(codes))
+            perms = list(
+                permission_model.objects.filter(_permission_query(codes)).select_related(
+                    "content_type"
+                )
+            )
+            if strict:
+                found = {f"{p.content_type.app_label}.{p.codename}" for p in perms}
+                missing = sorted(set(codes) - found)
+                if missing:
+                    raise UnknownPermission(
+                        f"Role {role!r} names permissions that do not exist: {missing}"
+                    )
         group.permissions.set(perms)

@@ -22,7 +22,7 @@ class SignOutView(auth_views.LogoutView):
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
-    success_url = reverse_lazy("core:home")
+    success_url = reverse_lazy("home:home")
 
     def form_valid(self, form):
         response = super().form_valid(form)

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from citizens.models import Citizen
+from audit.models import SubjectAccessRequest
 
 
 class SubjectAccessRequestForm(forms.Form):
@@ -37,7 +37,9 @@ class SubjectAccessRequestForm(forms.Form):
 
     def clean_citizen(self):
         reference = self.cleaned_data["citizen"].strip().upper()
-        citizen = Citizen.objects.filter(reference=reference).first()
+        # The citizen model as the request's foreign key names it: audit imports no citizens code.
+        citizen_model = SubjectAccessRequest._meta.get_field("citizen").related_model
+        citizen = citizen_model.objects.filter(reference=reference).first()
         if citizen is None:
             raise forms.ValidationError("There is no citizen with that reference")
         if citizen.merged_into_id:

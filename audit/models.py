@@ -4,8 +4,24 @@ import datetime
 from django.conf import settings
 from django.db import models
 
+# Models that moved to another app. Audit rows are append-only, so rows written before a move
+# keep the object type they were written with; read through `for_object_type` and
+# `AuditEvent.current_object_type`, which understand both names.
+OBJECT_TYPE_MOVES = {
+    "citizens.serviceaccount": "verification.serviceaccount",
+}
+
+
+def object_type_names(label: str) -> set[str]:
+    """The label and every earlier name of the same model."""
+    return {label} | {old for old, new in OBJECT_TYPE_MOVES.items() if new == label}
+
 
 class AuditEventQuerySet(models.QuerySet):
+    def for_object_type(self, label: str):
+        """Rows about objects of this type ("verification.serviceaccount"), old names too."""
+        return self.filter(object_type__in=object_type_names(label))
+
     def update(self, **kwargs):  # noqa: ARG002
         raise PermissionError("The audit trail is append-only.")
 
@@ -63,6 +79,11 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The audit trail is append-only.")
+
+    @property
+    def current_object_type(self) -> str:
+        """The object type under the model's present name."""
+        return OBJECT_TYPE_MOVES.get(self.object_type, self.object_type)
 
 
 def one_calendar_month_after(day: datetime.date) -> datetime.date:

@@ -33,9 +33,10 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.db.models import Q  # noqa: E402
 
-from citizens.models import Citizen, ServiceAccount  # noqa: E402
+from citizens.models import Citizen  # noqa: E402
 from citizens.normalise import phone_display  # noqa: E402
 from citizens.search import citizen_search  # noqa: E402
+from verification.models import ServiceAccount  # noqa: E402
 
 
 def analyse_missing_statistics():

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from citizens.models import Citizen, MergeRecord, Note, ServiceAccount
+from citizens.models import Citizen, MergeRecord, Note
 from core.admin import ReadOnlyAdmin
 
 
@@ -19,24 +19,6 @@ class CitizenAdmin(ReadOnlyAdmin):
     show_full_result_count = False  # an exact count of a million rows on every page is slow
     exclude = ["search_name", "search_last_name", "search_keys"]
     view_on_site = True
-
-
-@admin.register(ServiceAccount)
-class ServiceAccountAdmin(ReadOnlyAdmin):
-    """Stored security answers are never shown, not even to administrators."""
-
-    list_display = [
-        "reference",
-        "kind",
-        "citizen",
-        "service_area",
-        "last_synced_at",
-        "locked_until",
-    ]
-    list_filter = ["kind", "service_area", "active"]
-    search_fields = ["=reference_compact", "citizen__reference"]
-    list_select_related = ["citizen", "service_area"]
-    raw_id_fields = ["citizen"]
 
 
 @admin.register(Note)

@@ -4,14 +4,7 @@ Faker is slow per call, so it fills pools once and the rows are combined from th
 the seeded RNG; a million citizens take minutes, not hours.
 
 Also: near-duplicate people (typos, swapped names, moved house) so the duplicate features can be
-seen, assistance flags, notes, and linked service accounts with security answers.
-
-DEMO ONLY — how a tester can pass verification (answers are stored only as hashes and printed
-nowhere): council tax — the account reference shown on the record, the postcode of the
-citizen's current address, and a last payment of the reference's last three digits in pounds
-(CT00012345 -> 345.00); benefits — the claim reference, National Insurance number QQ followed by
-the reference's last six digits and C, and the citizen's date of birth; housing rent — the
-account reference, the current postcode and a weekly rent of the last two digits plus 60 pounds.
+seen, assistance flags and notes. Linked service accounts are seeded by verification.demo.
 """
 
 from datetime import date, timedelta
@@ -19,7 +12,6 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from citizens.answers import answer_hash, questions_for
 from citizens.models import (
     Address,
     AssistanceFlag,
@@ -27,8 +19,6 @@ from citizens.models import (
     EmailAddress,
     Note,
     PhoneNumber,
-    SecurityAnswer,
-    ServiceAccount,
 )
 from citizens.normalise import (
     citizen_reference,
@@ -66,12 +56,6 @@ def _pools(ctx, size=4000):
 
 
 DUPLICATE_SHARE = 0.03
-KIND_AREAS = {
-    "council_tax": "Council Tax",
-    "benefits": "Benefits",
-    "licence": "Licensing",
-    "housing_rent": "Housing",
-}
 NOTE_TEXTS = [
     "Called about a missed bin collection; explained the new collection day.",
     "Asked for a copy of their council tax bill to be sent by post.",
@@ -86,7 +70,7 @@ SENSITIVE_TEXTS = [
 ]
 
 
-def _citizen(**fields) -> Citizen:
+def demo_citizen(**fields) -> Citizen:
     first, middle, last = fields["first_name"], fields["middle_names"], fields["last_name"]
     return Citizen(
         **fields,
@@ -108,7 +92,7 @@ def _typo(word: str, rng) -> str:
     return word[:i] + word[i] + word[i:]  # a letter doubled
 
 
-def _near_duplicate(original: Citizen, rng, reference: str) -> Citizen:
+def near_duplicate(original: Citizen, rng, reference: str) -> Citizen:
     first, last = original.first_name, original.last_name
     roll = rng.random()
     if roll < 0.35:
@@ -118,7 +102,7 @@ def _near_duplicate(original: Citizen, rng, reference: str) -> Citizen:
     elif roll < 0.75:
         first, last = last, first  # names swapped on a form
     # else: same name, moved house (a different address is chosen by the caller)
-    return _citizen(
+    return demo_citizen(
         reference=reference,
         title=original.title,
         first_name=first,
@@ -130,10 +114,10 @@ def _near_duplicate(original: Citizen, rng, reference: str) -> Citizen:
 
 
 def _extras(ctx, citizens, postcode_of, areas, now):
-    """Flags, notes and service accounts (with hashed security answers) for a batch."""
+    """Assistance flags and notes for a batch."""
     rng = ctx.rng
     staff = list(ctx.staff.values()) or [None]
-    flags, notes, accounts, pending_answers = [], [], [], []
+    flags, notes = [], []
     for c in citizens:
         if rng.random() < 0.04:
             flags.append(
@@ -155,79 +139,8 @@ def _extras(ctx, citizens, postcode_of, areas, now):
                     service_area=rng.choice(list(areas.values())) if areas else None,
                 )
             )
-        for kind, share in (("council_tax", 0.45), ("benefits", 0.1), ("housing_rent", 0.05)):
-            if rng.random() >= share or KIND_AREAS[kind] not in areas:
-                continue
-            digits = f"{c.pk:08d}"
-            prefix = {"council_tax": "CT", "benefits": "BN", "housing_rent": "HR"}[kind]
-            reference = f"{prefix}{digits}"
-            account = ServiceAccount(
-                citizen=c,
-                kind=kind,
-                service_area=areas[KIND_AREAS[kind]],
-                reference=reference,
-                reference_compact=reference,
-                snapshot=_snapshot(kind, digits, rng),
-                last_synced_at=now - timedelta(hours=rng.randint(1, 72)),
-            )
-            accounts.append(account)
-            pending_answers.append((account, _demo_answers(kind, reference, c, postcode_of)))
     AssistanceFlag.objects.bulk_create(flags)
     Note.objects.bulk_create(notes)
-    ServiceAccount.objects.bulk_create(accounts)
-    answers = []
-    for account, values in pending_answers:
-        for question in questions_for(account.kind):
-            answers.append(
-                SecurityAnswer(
-                    service_account=account,
-                    question=question.key,
-                    answer_hash=answer_hash(question, values[question.key]),
-                )
-            )
-    SecurityAnswer.objects.bulk_create(answers)
-
-
-def _demo_answers(kind, reference, citizen, postcode_of):
-    digits = reference[2:]
-    postcode = postcode_of.get(citizen.pk, "")
-    dob = citizen.date_of_birth.isoformat() if citizen.date_of_birth else "unknown"
-    if kind == "council_tax":
-        return {
-            "account_reference": reference,
-            "property_postcode": postcode,
-            "last_payment": f"{int(digits[-3:])}.00",
-        }
-    if kind == "benefits":
-        return {
-            "claim_reference": reference,
-            "ni_number": f"QQ{digits[-6:]}C",
-            "date_of_birth": dob,
-        }
-    return {
-        "rent_account": reference,
-        "property_postcode": postcode,
-        "weekly_rent": f"{int(digits[-2:]) + 60}.00",
-    }
-
-
-def _snapshot(kind, digits, rng):
-    if kind == "council_tax":
-        return {
-            "Band": rng.choice("ABCDEFG"),
-            "Balance": f"£{rng.randint(0, 180000) / 100:,.2f}",
-            "Next instalment": f"£{rng.randint(9000, 25000) / 100:,.2f} on 1st of next month",
-            "Payment method": rng.choice(["Direct Debit", "Cash", "Online"]),
-        }
-    if kind == "benefits":
-        return {
-            "Claim status": rng.choice(["In payment", "Awaiting evidence", "Under review"]),
-            "Benefit": rng.choice(["Housing Benefit", "Council Tax Support"]),
-        }
-    return {
-        "Weekly rent": f"£{int(digits[-2:]) + 60}.00",
-        "Arrears": f"£{rng.randint(0, 90000) / 100:,.2f}",
-    }
 
 
 def seed(ctx):
@@ -251,7 +164,7 @@ def seed(ctx):
                 middle = rng.choice(pools["first"])[0] if rng.random() < 0.3 else ""
                 dob = today - timedelta(days=rng.randint(17 * 365, 95 * 365))
                 batch.append(
-                    _citizen(
+                    demo_citizen(
                         reference=citizen_reference(next(refs)),
                         title=rng.choice(TITLES[sex]) if rng.random() > 0.01 else "Mx",
                         first_name=first,
@@ -265,7 +178,7 @@ def seed(ctx):
             twins = {}
             for original in list(batch):
                 if created + len(batch) < total and rng.random() < DUPLICATE_SHARE:
-                    twin = _near_duplicate(original, rng, citizen_reference(next(refs)))
+                    twin = near_duplicate(original, rng, citizen_reference(next(refs)))
                     batch.append(twin)
                     twins[id(twin)] = original
             citizens = Citizen.objects.bulk_create(batch)

@@ -2,7 +2,6 @@
 
 from django import forms
 
-from citizens.answers import questions_for
 from citizens.models import AssistanceFlag, Citizen
 from citizens.normalise import phone_normalise, postcode_normalise
 from organisation.models import ServiceArea
@@ -180,27 +179,6 @@ class FlagForm(forms.Form):
         help_text=DATE_HELP,
         error_messages={"invalid": "Enter the review date as a real date, like 27/03/2027"},
     )
-
-
-class VerificationForm(forms.Form):
-    """One field per security question of the account's service; answers are never echoed."""
-
-    def __init__(self, *args, kind: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        for q in questions_for(kind):
-            self.fields[q.key] = forms.CharField(
-                label=q.label,
-                help_text=q.hint,
-                max_length=100,
-                required=False,
-                widget=forms.TextInput(attrs={"autocomplete": "off"}),
-            )
-
-    def clean(self):
-        data = super().clean()
-        if not any((v or "").strip() for v in data.values()):
-            raise forms.ValidationError("Enter the answers the citizen gives")
-        return data
 
 
 class MergeForm(forms.Form):

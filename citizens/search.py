@@ -41,13 +41,16 @@ from citizens.normalise import (
 
 CANDIDATES = 150
 
-_reference_resolvers: list[Callable[[str], Iterable[int]]] = []
+_reference_resolvers: list[tuple[Callable[[str], Iterable[int]], str]] = []
 
 
-def register_reference_resolver(func: Callable[[str], Iterable[int]]):
-    """Let another app map a reference (e.g. a request reference) to citizen ids."""
-    if func not in _reference_resolvers:
-        _reference_resolvers.append(func)
+def register_reference_resolver(
+    func: Callable[[str], Iterable[int]], *, label: str = "Linked reference"
+):
+    """Let another app map a reference (a request or service account reference) to citizen
+    ids; `label` says why a result matched ("Service account reference")."""
+    if all(f is not func for f, _label in _reference_resolvers):
+        _reference_resolvers.append((func, label))
     return func
 
 
@@ -158,16 +161,8 @@ def _identifier_ids(parsed: ParsedQuery) -> tuple[set[int], dict[int, str]]:
             rows = Citizen.objects.filter(reference=ref).values_list("id", "merged_into_id")
             add([merged_into or pk for pk, merged_into in rows], "Citizen reference")
             continue
-        from citizens.models import ServiceAccount
-
-        add(
-            ServiceAccount.objects.filter(reference_compact=ref).values_list(
-                "citizen_id", flat=True
-            ),
-            "Service account reference",
-        )
-        for resolver in _reference_resolvers:
-            add(list(resolver(ref) or []), "Linked reference")
+        for resolver, label in _reference_resolvers:
+            add(list(resolver(ref) or []), label)
     return ids, reasons
 
 

@@ -4,7 +4,6 @@ citizens.search) and citizen_contact_prompts."""
 from datetime import timedelta
 
 import jellyfish
-from django.conf import settings
 from django.db.models import Prefetch, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -18,8 +17,6 @@ from citizens.models import (
     NotDuplicate,
     Note,
     PhoneNumber,
-    ServiceAccount,
-    VerificationAttempt,
 )
 from citizens.normalise import name_tokens, token_keys
 from citizens.search import citizen_search  # noqa: F401  (part of this module's interface)
@@ -49,11 +46,6 @@ def citizen_detail(*, pk) -> Citizen:
                 "assistance_flags",
                 queryset=AssistanceFlag.objects.filter(active=True),
                 to_attr="active_flags",
-            ),
-            Prefetch(
-                "service_accounts",
-                queryset=ServiceAccount.objects.filter(active=True).select_related("service_area"),
-                to_attr="linked_accounts",
             ),
         )
         .get(pk=pk)
@@ -112,46 +104,6 @@ def citizen_hidden_note_count(*, citizen, user) -> int:
 
 def note_get(*, citizen, pk, user) -> Note:
     return citizen_notes(citizen=citizen, user=user).get(pk=pk)
-
-
-# --- verification --------------------------------------------------------------------------
-
-
-def verification_current_pass(*, service_account, staff, contact=None):
-    """The pass that counts now for this member of staff, or None.
-
-    Inside a contact, only a pass recorded during that same contact counts. Outside any
-    contact, a pass by the same member of staff counts until its `valid_until`.
-    """
-    qs = VerificationAttempt.objects.filter(
-        service_account=service_account, result=VerificationAttempt.Result.PASS
-    )
-    if contact is not None:
-        return qs.filter(contact=contact).first()
-    return qs.filter(contact__isnull=True, staff=staff, valid_until__gt=timezone.now()).first()
-
-
-def verification_status(*, citizen, staff, contact=None) -> dict[int, str]:
-    """{service_account_id: "verified" | "locked" | "not verified"} in two queries."""
-    now = timezone.now()
-    accounts = list(citizen.service_accounts.filter(active=True))
-    passes = VerificationAttempt.objects.filter(
-        service_account__in=accounts, result=VerificationAttempt.Result.PASS
-    )
-    if contact is not None:
-        passes = passes.filter(contact=contact)
-    else:
-        passes = passes.filter(contact__isnull=True, staff=staff, valid_until__gt=now)
-    verified = set(passes.values_list("service_account_id", flat=True))
-    status = {}
-    for a in accounts:
-        if a.id in verified:
-            status[a.id] = "verified"
-        elif a.locked_until and a.locked_until > now:
-            status[a.id] = "locked"
-        else:
-            status[a.id] = "not verified"
-    return status
 
 
 # --- duplicates ----------------------------------------------------------------------------
@@ -345,7 +297,3 @@ def merge_records(*, citizen):
     return MergeRecord.objects.filter(Q(survivor=citizen) | Q(merged=citizen)).select_related(
         "survivor", "merged", "merged_by"
     )
-
-
-def verification_valid_minutes() -> int:
-    return settings.VERIFICATION_VALID_MINUTES

@@ -1,10 +1,7 @@
 """Writes to the citizen register. Each service is atomic, records the change for audit and
 sends the app's domain signal (citizens.signals) inside the transaction."""
 
-from datetime import timedelta
-
 from django.apps import apps
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -12,7 +9,6 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from audit.services import audit_record
 from citizens import signals
-from citizens.answers import answer_hash, answer_matches, questions_for
 from citizens.models import (
     Address,
     AssistanceFlag,
@@ -23,16 +19,12 @@ from citizens.models import (
     NotDuplicate,
     Note,
     PhoneNumber,
-    SecurityAnswer,
-    ServiceAccount,
-    VerificationAttempt,
 )
 from citizens.normalise import (
     citizen_reference,
     name_normalise,
     phone_is_mobile,
     postcode_compact,
-    reference_compact,
     search_keys_for,
 )
 from citizens.selectors import duplicate_candidates
@@ -363,102 +355,6 @@ def note_add(
     audit_record(actor=actor, action=AuditEvent.Action.CREATE, obj=note, citizen=citizen)
     signals.note_added.send(sender=Note, instance=note, actor=actor)
     return note
-
-
-# --- service accounts and verification -----------------------------------------------------
-
-
-@transaction.atomic
-def service_account_link(
-    *,
-    actor,
-    citizen,
-    kind,
-    reference,
-    service_area,
-    answers: dict,
-    snapshot=None,
-    description="",
-) -> ServiceAccount:
-    """Link a back-office record; `answers` are hashed here and never stored in clear."""
-    account = ServiceAccount.objects.create(
-        citizen=citizen,
-        kind=kind,
-        service_area=service_area,
-        reference=reference,
-        reference_compact=reference_compact(reference),
-        description=description,
-        snapshot=snapshot or {},
-        last_synced_at=timezone.now() if snapshot else None,
-    )
-    SecurityAnswer.objects.bulk_create(
-        [
-            SecurityAnswer(
-                service_account=account, question=q.key, answer_hash=answer_hash(q, answers[q.key])
-            )
-            for q in questions_for(kind)
-            if answers.get(q.key)
-        ]
-    )
-    audit_record(actor=actor, action=AuditEvent.Action.CREATE, obj=account, citizen=citizen)
-    return account
-
-
-@transaction.atomic
-def verification_attempt(
-    *, actor, service_account: ServiceAccount, answers: dict, contact=None
-) -> VerificationAttempt:
-    """Check the citizen's answers; pass, fail or (after too many failures) locked.
-
-    A pass counts for `contact` only (the caller's open contact) or, with no contact, for
-    settings.VERIFICATION_VALID_MINUTES. Answers are compared as hashes and never stored.
-    """
-    account = ServiceAccount.objects.select_for_update().get(pk=service_account.pk)
-    now = timezone.now()
-    failed = []
-    valid_until = None
-    if account.locked_until and account.locked_until > now:
-        result = VerificationAttempt.Result.LOCKED
-    else:
-        stored = dict(account.answers.values_list("question", "answer_hash"))
-        questions = questions_for(account.kind)
-        failed = [
-            q.key
-            for q in questions
-            if not answer_matches(q, answers.get(q.key, ""), stored.get(q.key, ""))
-        ]
-        if questions and not failed:
-            result = VerificationAttempt.Result.PASS
-            account.failed_attempts = 0
-            account.locked_until = None
-            if contact is None:
-                valid_until = now + timedelta(minutes=settings.VERIFICATION_VALID_MINUTES)
-        else:
-            result = VerificationAttempt.Result.FAIL
-            account.failed_attempts += 1
-            if account.failed_attempts >= settings.VERIFICATION_MAX_FAILURES:
-                account.locked_until = now + timedelta(minutes=settings.VERIFICATION_LOCK_MINUTES)
-                account.failed_attempts = 0
-        account.save(update_fields=["failed_attempts", "locked_until"])
-    attempt = VerificationAttempt.objects.create(
-        citizen=account.citizen,
-        service_account=account,
-        staff=actor if actor is not None and actor.is_authenticated else None,
-        contact=contact,
-        result=result,
-        failed_questions=failed,
-        valid_until=valid_until,
-    )
-    audit_record(
-        actor=actor,
-        action=AuditEvent.Action.VERIFY,
-        obj=account,
-        citizen=account.citizen,
-        contact_id=contact.pk if contact is not None else None,
-        detail={"result": result},
-    )
-    signals.verification_attempted.send(sender=VerificationAttempt, instance=attempt, actor=actor)
-    return attempt
 
 
 # --- duplicates and merge ------------------------------------------------------------------

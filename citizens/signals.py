@@ -8,9 +8,6 @@ Every signal is sent with `sender=<model class>`, `instance=...` and `actor=<Sta
   that the field changed, never the values.
 - `citizens_merged(instance=survivor, merged=<merged citizen>, actor, reason)`
 - `note_added(instance=note, actor)`
-- `verification_attempted(instance=attempt, actor)`: attempt has `.citizen`,
-  `.service_account` (with `.service_area`), `.result` in {"pass", "fail", "locked"},
-  `.contact` (nullable) and `.created_at`.
 """
 
 from django.dispatch import Signal
@@ -19,4 +16,3 @@ citizen_created = Signal()
 citizen_changed = Signal()
 citizens_merged = Signal()
 note_added = Signal()
-verification_attempted = Signal()

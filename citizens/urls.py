@@ -17,7 +17,6 @@ urlpatterns = [
     path("<int:pk>/flags/<int:flag_pk>/end/", views.flag_end, name="flag_end"),
     path("<int:pk>/notes/new/", views.note_add, name="note_add"),
     path("<int:pk>/notes/<int:note_pk>/correct/", views.note_correct, name="note_correct"),
-    path("<int:pk>/accounts/<int:account_pk>/verify/", views.verify, name="verify"),
     path("<int:pk>/duplicates/", views.duplicates, name="duplicates"),
     path("<int:pk>/merge/<int:other_pk>/", views.merge, name="merge"),
     path("<int:pk>/not-duplicate/<int:other_pk>/", views.not_duplicate, name="not_duplicate"),

@@ -4,7 +4,6 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
@@ -12,7 +11,6 @@ from django_htmx.http import HttpResponseClientRedirect
 from audit.models import AuditEvent
 from audit.services import audit_record
 from citizens import selectors, services
-from citizens.answers import questions_for
 from citizens.filters import CitizenFilter
 from citizens.forms import (
     ConfirmNewForm,
@@ -22,12 +20,10 @@ from citizens.forms import (
     MergeForm,
     NotDuplicateForm,
     NoteForm,
-    VerificationForm,
 )
-from citizens.models import AssistanceFlag, Citizen, ServiceAccount
+from citizens.models import AssistanceFlag, Citizen
 from citizens.panels import panels_render
 from citizens.search import citizen_search, parse_query, results_queryset
-from contacts.selectors import contact_open_for
 
 
 def _redirect(request, url):
@@ -139,11 +135,7 @@ def detail(request, pk):
     if response:
         return response
     citizen = selectors.citizen_detail(pk=pk)
-    contact = contact_open_for(staff=request.user)
     audit_record(actor=request.user, action=AuditEvent.Action.VIEW, obj=citizen, request=request)
-    status = selectors.verification_status(citizen=citizen, staff=request.user, contact=contact)
-    for account in citizen.linked_accounts:
-        account.verification = status.get(account.id, "not verified")
     can_notes = request.user.has_perm("citizens.view_note")
     notes = (
         list(selectors.citizen_notes(citizen=citizen, user=request.user)[:20]) if can_notes else []
@@ -159,8 +151,8 @@ def detail(request, pk):
         else 0,
         "note_form": NoteForm(),
         "flag_form": FlagForm(),
-        "contact": contact,
         "panels": panels_render(request, citizen),
+        "aside_panels": panels_render(request, citizen, slot="aside"),
         "merges": list(selectors.merge_records(citizen=citizen)),
     }
     return render(request, "citizens/detail.html", context)
@@ -294,50 +286,6 @@ def note_correct(request, pk, note_pk):
         request,
         "citizens/note_form.html",
         {"citizen": citizen, "form": form, "original": original},
-    )
-
-
-# --- verification --------------------------------------------------------------------------
-
-
-@permission_required("citizens.verify_serviceaccount", raise_exception=True)
-def verify(request, pk, account_pk):
-    account = get_object_or_404(
-        ServiceAccount.objects.select_related("citizen", "service_area"),
-        pk=account_pk,
-        citizen_id=pk,
-    )
-    contact = contact_open_for(staff=request.user)
-    form = VerificationForm(request.POST or None, kind=account.kind)
-    attempt = None
-    if request.method == "POST" and form.is_valid():
-        attempt = services.verification_attempt(
-            actor=request.user, service_account=account, answers=form.cleaned_data, contact=contact
-        )
-        if attempt.result == "pass":
-            messages.success(request, f"Verified for {account.get_kind_display().lower()}.")
-            return redirect(account.citizen)
-        account.refresh_from_db()
-        form = VerificationForm(kind=account.kind)  # never echo answers back
-    current = selectors.verification_current_pass(
-        service_account=account, staff=request.user, contact=contact
-    )
-    questions = {q.key: q for q in questions_for(account.kind)}
-    return render(
-        request,
-        "citizens/verify.html",
-        {
-            "account": account,
-            "citizen": account.citizen,
-            "form": form,
-            "attempt": attempt,
-            "current": current,
-            "contact": contact,
-            "failed_labels": [
-                questions[k].label for k in (attempt.failed_questions if attempt else [])
-            ],
-            "locked": bool(account.locked_until and account.locked_until > timezone.now()),
-        },
     )
 
 

@@ -52,11 +52,13 @@ INSTALLED_APPS = [
     "timeline",
     "citizens",
     "contacts",
+    "verification",
     "notifications",
     "requests_tracking",
     "forms_engine",
     "faq",
     "integration",
+    "home",
 ]
 
 MIDDLEWARE = [
@@ -125,7 +127,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -253,6 +255,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
     },
     "notifications-outbox-sweep": {"task": "notifications.tasks.outbox_sweep", "schedule": 60.0},
+    "requests-expire-follower-signups": {
+        "task": "requests_tracking.tasks.expire_follower_signups",
+        "schedule": 3600.0,
+    },
 }
 
 CACHES = {

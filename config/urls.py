@@ -20,10 +20,12 @@ api_urlpatterns = [
 
 urlpatterns = [
     path("", include("core.urls")),
+    path("", include("home.urls")),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("audit/", include("audit.urls")),
     path("citizens/", include("citizens.urls")),
+    path("citizens/", include("verification.urls")),
     path("contacts/", include("contacts.urls")),
     path("requests/", include("requests_tracking.urls")),
     path("track/", include("requests_tracking.public_urls")),

@@ -8,14 +8,20 @@
 - Linked items: `register_linked_items(label, func)`, where `func(*, contact)` returns the
   objects raised or started during that contact (each with `__str__` and, ideally,
   `get_absolute_url`). Reverse foreign keys to Contact from other apps (requests'
-  `originating_contact`, related_name "requests"; forms; verification attempts) are found
-  without registering; register only to show something that has no foreign key.
+  `originating_contact`, related_name "requests"; forms) are found without registering;
+  register only to show something that has no foreign key.
+- Verified services: `register_verified_services(func, model=...)`, where `func(*, contact)`
+  returns the names of the services the caller passed verification for during that contact
+  (shown in the active-contact bar and on the contact page). `model`, the rows behind it, is
+  then not listed again among the linked items.
 """
 
 from dataclasses import dataclass
 
 _PROMPT_PROVIDERS = []
 _LINKED_ITEMS = []
+_VERIFIED_SERVICES = []
+_NOT_LINKED_MODELS = set()
 
 
 @dataclass(frozen=True)
@@ -45,3 +51,21 @@ def register_linked_items(label, func):
 
 def linked_item_providers():
     return list(_LINKED_ITEMS)
+
+
+def register_verified_services(func, *, model=None):
+    """Add a source of "verified for" service names for a contact."""
+    if func not in _VERIFIED_SERVICES:
+        _VERIFIED_SERVICES.append(func)
+    if model is not None:
+        _NOT_LINKED_MODELS.add(model)
+    return func
+
+
+def verified_services_providers():
+    return list(_VERIFIED_SERVICES)
+
+
+def not_linked_models() -> set:
+    """Models with a foreign key to Contact that are shown some other way (verifications)."""
+    return set(_NOT_LINKED_MODELS)

@@ -86,3 +86,6 @@ def contacts_reference_seed() -> None:
             ContactType.objects.get_or_create(
                 service_area=area, name=name, defaults={"ordering": order * 10}
             )
+
+
+seed = contacts_reference_seed  # called by core's seed_reference

@@ -295,32 +295,15 @@ def _reverse_relations():
             yield rel
 
 
-def _verification_relation():
-    """Citizens' verification attempts (`.contact`, `.service_account`, `.result`), if built."""
-    for rel in _reverse_relations():
-        names = {f.name for f in rel.related_model._meta.get_fields()}
-        if {"service_account", "result"} <= names:
-            return rel
-    return None
-
-
 def contact_verified_services(*, contact) -> list[str]:
-    """Services the citizen passed verification for during this contact."""
-    rel = _verification_relation()
-    if rel is None or contact is None:
+    """Services the caller passed verification for during this contact."""
+    if contact is None:
         return []
-    attempts = (
-        rel.related_model.objects.filter(**{rel.field.name: contact, "result": "pass"})
-        .select_related("service_account__service_area")
-        .order_by("pk")
-    )
     names = []
-    for attempt in attempts:
-        account = attempt.service_account
-        area = getattr(account, "service_area", None)
-        label = str(area) if area is not None else str(account)
-        if label not in names:
-            names.append(label)
+    for func in extensions.verified_services_providers():
+        for name in func(contact=contact) or []:
+            if name not in names:
+                names.append(name)
     return names
 
 
@@ -333,9 +316,9 @@ class LinkedGroup:
 def contact_linked_items(*, contact) -> list[LinkedGroup]:
     """Requests raised, forms started and verifications made during the contact."""
     groups = []
-    verification = _verification_relation()  # shown as "Verified for" instead
+    shown_elsewhere = extensions.not_linked_models()  # e.g. verifications: "Verified for"
     for rel in _reverse_relations():
-        if verification is not None and rel.related_model is verification.related_model:
+        if rel.related_model in shown_elsewhere:
             continue
         items = list(getattr(contact, rel.get_accessor_name()).all()[:50])
         if items:

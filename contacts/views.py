@@ -282,7 +282,7 @@ def contact_end_view(request, pk):
             contact_session_remember(request, None)
             who = contact.citizen or "an anonymous caller"
             messages.success(request, f"Contact with {who} ended: {contact.outcome}.")
-            target = citizen_url(contact.citizen) if contact.citizen_id else reverse("core:home")
+            target = citizen_url(contact.citizen) if contact.citizen_id else reverse("home:home")
             return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
     contact = contact_get(pk=contact.pk)
     return _contact_page(request, contact, form)

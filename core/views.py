@@ -2,12 +2,6 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 
-from core.selectors import home_summary
-
-
-def home(request):
-    return render(request, "core/home.html", home_summary(staff=request.user))
-
 
 def health(request):
     with connection.cursor() as cursor:

@@ -52,3 +52,6 @@ def organisation_reference_seed() -> None:
         )
     for order, (name, kind) in enumerate(LOCATIONS, start=1):
         Location.objects.get_or_create(name=name, defaults={"kind": kind, "ordering": order * 10})
+
+
+seed = organisation_reference_seed  # called by core's seed_reference

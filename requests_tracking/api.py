@@ -129,7 +129,7 @@ class RequestSerializer(serializers.Serializer):
                 "due_date": _date(step["due_at"]),
                 "sla_met": step["visit"].sla_met if step["visit"] else None,
             }
-            for step in selectors.request_stage_plan(request=obj)
+            for step in selectors.request_stage_plan(service_request=obj)
         ]
 
 
@@ -282,13 +282,15 @@ def request_notes(request, pk):
     obj = _get(pk)
     data = RequestNoteInputSerializer(data=request.data)
     data.is_valid(raise_exception=True)
-    note = services.request_note_add(actor=request.user, request=obj, **data.validated_data)
+    note = services.request_note_add(
+        actor=request.user, service_request=obj, **data.validated_data
+    )
     return Response(RequestNoteSerializer(note).data, status=status.HTTP_201_CREATED)
 
 
 def _transition(request, pk, action, call):
     obj = _get(pk)
-    if not selectors.request_can_work(staff=request.user, request=obj):
+    if not selectors.request_can_work(staff=request.user, service_request=obj):
         raise PermissionDenied("You cannot work requests of this service area.")
     data = ReasonSerializer(data=request.data)
     data.is_valid(raise_exception=True)
@@ -320,7 +322,7 @@ def request_advance(request, pk):
         request,
         pk,
         "advance",
-        lambda obj, d: services.request_advance(actor=request.user, request=obj),
+        lambda obj, d: services.request_advance(actor=request.user, service_request=obj),
     )
 
 
@@ -332,7 +334,7 @@ def request_hold(request, pk):
         pk,
         "hold",
         lambda obj, d: services.request_hold(
-            actor=request.user, request=obj, reason=d.get("reason") or "Put on hold (API)"
+            actor=request.user, service_request=obj, reason=d.get("reason") or "Put on hold (API)"
         ),
     )
 
@@ -346,7 +348,7 @@ def request_resolve(request, pk):
         "resolve",
         lambda obj, d: services.request_resolve(
             actor=request.user,
-            request=obj,
+            service_request=obj,
             resolution=d.get("resolution") or d.get("reason") or "Resolved (no details given)",
         ),
     )
@@ -360,7 +362,7 @@ def request_reopen(request, pk):
         pk,
         "reopen",
         lambda obj, d: services.request_reopen(
-            actor=request.user, request=obj, reason=d.get("reason") or "Reopened (API)"
+            actor=request.user, service_request=obj, reason=d.get("reason") or "Reopened (API)"
         ),
     )
 
@@ -373,6 +375,6 @@ def request_cancel(request, pk):
         pk,
         "cancel",
         lambda obj, d: services.request_cancel(
-            actor=request.user, request=obj, reason=d.get("reason", "")
+            actor=request.user, service_request=obj, reason=d.get("reason", "")
         ),
     )

@@ -174,11 +174,11 @@ class AssignForm(forms.Form):
         empty_label="Nobody",
     )
 
-    def __init__(self, *args, request_obj=None, **kwargs):
+    def __init__(self, *args, service_request=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if request_obj is not None:
+        if service_request is not None:
             self.fields["team"].queryset = Team.objects.filter(
-                service_area_id=request_obj.service_area_id, active=True
+                service_area_id=service_request.service_area_id, active=True
             )
             self.fields["assigned_to"].queryset = Staff.objects.filter(
                 is_active=True, groups__permissions__codename="work_request"

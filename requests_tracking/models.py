@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 
 class Process(models.Model):
@@ -380,23 +381,58 @@ class Evidence(models.Model):
 
 
 class RequestFollowerEmail(models.Model):
-    """An email address given on the public tracking page to be told of a request's progress.
+    """An email address signed up to be told of a request's progress.
 
     Followers who are citizens on record are `Request.followers`; these are people who only gave
-    an email address (a neighbour who saw the fly-tipping, the reporter's relative).
+    an email address (a neighbour who saw the fly-tipping, the reporter's relative, a reporting
+    app's user). Every sign-up waits for the address owner to confirm it through the link in a
+    first email (`requests_tracking.services.followers`); only confirmed ones are told anything.
+    Rows are kept when a sign-up expires or the person stops following, so the daily limit per
+    address counts them.
     """
 
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for confirmation"
+        CONFIRMED = "confirmed", "Confirmed"
+        EXPIRED = "expired", "Not confirmed in time"
+        STOPPED = "stopped", "Stopped following"
+
+    class Source(models.TextChoices):
+        TRACKING_PAGE = "tracking_page", "Tracking page"
+        STAFF = "staff", "Added by staff"
+        FOLLOW_INSTEAD = "follow_instead", "Followed instead of reporting again"
+        MERGE = "merge", "Moved from a merged request"
+        FORM = "form", "Online form"
+        OPEN311 = "open311", "Reporting app (Open311)"
+        API = "api", "Client system"
+
     request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="follower_emails")
-    email = models.EmailField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    email = models.EmailField(help_text="Stored in lower case.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.TRACKING_PAGE)
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    ACTIVE = (Status.PENDING, Status.CONFIRMED)
 
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["request", "email"], name="request_follower_email_uniq"
+                fields=["request", "email"],
+                condition=models.Q(status__in=["pending", "confirmed"]),
+                name="request_follower_email_active_uniq",
             )
+        ]
+        indexes = [
+            models.Index(fields=["email", "created_at"], name="follower_email_signups_idx"),
+            models.Index(
+                fields=["created_at"],
+                name="follower_email_pending_idx",
+                condition=models.Q(status="pending"),
+            ),
         ]
 
     def __str__(self):
-        return f"{self.email} follows {self.request_id}"
+        return f"{self.email} follows {self.request_id} ({self.get_status_display()})"

@@ -7,6 +7,8 @@ from requests_tracking import public_views
 app_name = "public"
 
 urlpatterns = [
+    path("updates/confirm/<str:token>/", public_views.follower_confirm, name="follower_confirm"),
+    path("updates/stop/<str:token>/", public_views.follower_stop, name="follower_stop"),
     path("<str:token>/", public_views.track, name="track"),
     path("<str:token>/reply/", public_views.track_reply, name="track_reply"),
     path("<str:token>/follow/", public_views.track_follow, name="track_follow"),

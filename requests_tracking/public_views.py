@@ -10,13 +10,19 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from audit.services import audit_record
 from requests_tracking import selectors, services
 from requests_tracking.forms import FollowForm, PublicReplyForm
-from requests_tracking.public_links import request_pk_from_token, tracking_path
+from requests_tracking.public_links import (
+    follower_from_stop_token,
+    follower_id_from_confirm_token,
+    request_pk_from_token,
+    tracking_path,
+)
 
 NOT_FOUND_TEMPLATE = "requests_tracking/public_not_found.html"
 
@@ -30,14 +36,16 @@ def _not_found(request):
     return render(request, NOT_FOUND_TEMPLATE, {"council_name": settings.COUNCIL_NAME}, status=404)
 
 
-def _page(request, obj, *, reply_form=None, follow_form=None, status=200):
-    notes = selectors.request_public_notes(request=obj)
+def _page(request, service_request, *, reply_form=None, follow_form=None, status=200):
+    notes = selectors.request_public_notes(service_request=service_request)
     context = {
-        "req": obj,
-        "plan": selectors.request_stage_plan(request=obj),
+        "service_request": service_request,
+        "plan": selectors.request_stage_plan(service_request=service_request),
         "notes": notes,
-        "questions": selectors.request_open_questions(request=obj, notes=notes),
-        "files": selectors.request_public_evidence(request=obj),
+        "questions": selectors.request_open_questions(
+            service_request=service_request, notes=notes
+        ),
+        "files": selectors.request_public_evidence(service_request=service_request),
         "reply_form": reply_form or PublicReplyForm(),
         "follow_form": follow_form or FollowForm(),
         "track_token": request.resolver_match.kwargs["token"],
@@ -48,29 +56,33 @@ def _page(request, obj, *, reply_form=None, follow_form=None, status=200):
 
 @never_cache
 def track(request, token):
-    obj = _request_or_none(token)
-    if obj is None:
+    service_request = _request_or_none(token)
+    if service_request is None:
         return _not_found(request)
     audit_record(
-        actor=None, action="view", obj=obj, citizen=obj.citizen, detail={"via": "tracking link"}
+        actor=None,
+        action="view",
+        obj=service_request,
+        citizen=service_request.citizen,
+        detail={"via": "tracking link"},
     )
-    return _page(request, obj)
+    return _page(request, service_request)
 
 
 @never_cache
 @require_POST
 def track_reply(request, token):
-    obj = _request_or_none(token)
-    if obj is None:
+    service_request = _request_or_none(token)
+    if service_request is None:
         return _not_found(request)
     form = PublicReplyForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _page(request, obj, reply_form=form)
+        return _page(request, service_request, reply_form=form)
     upload = form.cleaned_data["file"]
     try:
         services.request_citizen_answer(
             actor=None,
-            request=obj,
+            service_request=service_request,
             text=form.cleaned_data["text"],
             upload=upload,
             stored_name=upload.stored_name if upload else "",
@@ -82,33 +94,115 @@ def track_reply(request, token):
         form.add_error(
             "text",
             "We are not waiting for an answer on this request any more. If you need to tell us "
-            "something, please contact us quoting " + obj.reference + ".",
+            "something, please contact us quoting " + service_request.reference + ".",
         )
-        return _page(request, obj, reply_form=form, status=409)
+        return _page(request, service_request, reply_form=form, status=409)
     except ValidationError as exc:
         form.add_error("text", " ".join(exc.messages))
-        return _page(request, obj, reply_form=form)
+        return _page(request, service_request, reply_form=form)
     messages.success(
         request, "Thank you. We have your answer and will carry on with your request."
     )
-    return redirect(tracking_path(obj) + "#updates")
+    return redirect(tracking_path(service_request) + "#updates")
 
 
 @never_cache
 @require_POST
 def track_follow(request, token):
-    obj = _request_or_none(token)
-    if obj is None:
+    service_request = _request_or_none(token)
+    if service_request is None:
         return _not_found(request)
     form = FollowForm(request.POST)
     if not form.is_valid():
-        return _page(request, obj, follow_form=form)
+        return _page(request, service_request, follow_form=form)
     try:
-        services.request_follow_email(actor=None, request=obj, email=form.cleaned_data["email"])
+        signup = services.follower_email_add(
+            actor=None, service_request=service_request, email=form.cleaned_data["email"]
+        )
     except ValidationError as exc:
         form.add_error("email", " ".join(exc.messages))
-        return _page(request, obj, follow_form=form)
-    messages.success(
-        request, f"We will email {form.cleaned_data['email']} when this request moves on."
+        return _page(request, service_request, follow_form=form)
+    email = signup.follower.email
+    if signup.outcome == "already_following":
+        messages.success(request, f"{email} already gets updates about this request.")
+    else:
+        deadline = services.follower_confirm_deadline(signup.follower)
+        messages.success(
+            request,
+            f"We have sent an email to {email}. Open the link in it by "
+            f"{timezone.localtime(deadline):%-d %B %Y} to start getting updates.",
+        )
+    return redirect(tracking_path(service_request))
+
+
+def _follower_page(request, *, title, lines, service_request=None, status=200, form=None):
+    context = {
+        "council_name": settings.COUNCIL_NAME,
+        "title": title,
+        "lines": lines,
+        "service_request": service_request,
+        "track_path": tracking_path(service_request) if service_request else "",
+        "form": form,
+    }
+    return render(request, "requests_tracking/public_follower.html", context, status=status)
+
+
+@never_cache
+def follower_confirm(request, token):
+    """The link in the first email. Opening it shows one button: mail scanners that open every
+    link must not be able to confirm an address for its owner."""
+    follower_id = follower_id_from_confirm_token(token)
+    follower = selectors.follower_email_get(pk=follower_id) if follower_id else None
+    if follower is None:
+        return _not_found(request)
+    service_request = follower.request
+    if request.method == "POST":
+        try:
+            services.follower_email_confirm(follower_id=follower.pk)
+        except services.FollowerLinkInvalid as exc:
+            return _follower_page(
+                request,
+                title="This link cannot be used",
+                lines=[str(exc)],
+                service_request=service_request,
+                status=410,
+            )
+        messages.success(
+            request,
+            f"Thank you. We will email {follower.email} when this request moves on.",
+        )
+        return redirect(tracking_path(service_request))
+    if follower.status == follower.Status.CONFIRMED:
+        return _follower_page(
+            request,
+            title="You already get updates",
+            lines=[f"We email {follower.email} when {service_request.reference} moves on."],
+            service_request=service_request,
+        )
+    return _follower_page(
+        request,
+        title=f"Get updates about {service_request.reference}",
+        lines=[f"Confirm that you want us to email {follower.email} when this request moves on."],
+        service_request=service_request,
+        form=True,
     )
-    return redirect(tracking_path(obj))
+
+
+@never_cache
+def follower_stop(request, token):
+    """One click from any message to a follower: updates stop at once, no sign-in, no form."""
+    found = follower_from_stop_token(token)
+    stopped = services.follower_stop(kind=found[0], ids=found[1]) if found else None
+    if stopped is None:
+        return _not_found(request)
+    reference = stopped.service_request.reference
+    return _follower_page(
+        request,
+        title="You will not get any more updates",
+        lines=[
+            f"We have stopped sending updates about request {reference}"
+            + (f" to {stopped.who}." if stopped.who != "you" else "."),
+            "You can ask for updates again on the request's page.",
+        ],
+        service_request=stopped.service_request,
+    )

@@ -66,40 +66,40 @@ def request_get(*, pk) -> Request:
     )
 
 
-def request_visits(*, request):
+def request_visits(*, service_request):
     return list(
-        StageVisit.objects.filter(request=request)
+        StageVisit.objects.filter(request=service_request)
         .select_related("stage", "entered_by", "left_by")
         .order_by("entered_at", "id")
     )
 
 
-def request_notes(*, request):
-    return list(RequestNote.objects.filter(request=request).select_related("author"))
+def request_notes(*, service_request):
+    return list(RequestNote.objects.filter(request=service_request).select_related("author"))
 
 
-def request_evidence(*, request):
-    return list(Evidence.objects.filter(request=request).select_related("uploaded_by"))
+def request_evidence(*, service_request):
+    return list(Evidence.objects.filter(request=service_request).select_related("uploaded_by"))
 
 
-def request_messages(*, request):
-    return messages_for(obj=request)
+def request_messages(*, service_request):
+    return messages_for(obj=service_request)
 
 
-def request_stage_plan(*, request, visits=None) -> list[dict]:
+def request_stage_plan(*, service_request, visits=None) -> list[dict]:
     """Each stage with its state (done/current/upcoming) and its own due date.
 
     Upcoming stages are due one after another from the current stage's due date.
     """
-    visits = visits if visits is not None else request_visits(request=request)
-    stages = list(request.process.stages.all())
+    visits = visits if visits is not None else request_visits(service_request=service_request)
+    stages = list(service_request.process.stages.all())
     last_visit = {}
     for visit in visits:
         last_visit[visit.stage_id] = visit
-    current = request.current_stage
+    current = service_request.current_stage
     plan = []
-    running_due = request.current_visit.due_at if request.current_visit else None
-    live = request.is_live
+    running_due = service_request.current_visit.due_at if service_request.current_visit else None
+    live = service_request.is_live
     for stage in stages:
         visit = last_visit.get(stage.pk)
         if current and stage.pk == current.pk and live:
@@ -112,7 +112,12 @@ def request_stage_plan(*, request, visits=None) -> list[dict]:
             if running_due is not None and live:
                 running_due = add_working_seconds(running_due, stage_sla_seconds(stage))
                 due = running_due
-        if current and stage.pk == current.pk and not live and request.status != "resolved":
+        if (
+            current
+            and stage.pk == current.pk
+            and not live
+            and service_request.status != "resolved"
+        ):
             state = "stopped"
         plan.append({"stage": stage, "state": state, "due_at": due, "visit": visit})
     return plan
@@ -145,14 +150,14 @@ def request_possible_duplicates(
     return list(qs[:10])
 
 
-def request_can_work(*, staff, request) -> bool:
+def request_can_work(*, staff, service_request) -> bool:
     """Service officers work requests of their own service areas; leaders and admins any."""
     if not staff.has_perm("requests_tracking.work_request"):
         return False
     if staff.is_superuser:
         return True
     area_ids = set(staff.service_areas.values_list("pk", flat=True))
-    return not area_ids or request.service_area_id in area_ids
+    return not area_ids or service_request.service_area_id in area_ids
 
 
 def requests_open_for_citizen(*, citizen):
@@ -201,19 +206,19 @@ def request_public_get(*, pk) -> Request | None:
     )
 
 
-def request_public_notes(*, request) -> list[RequestNote]:
+def request_public_notes(*, service_request) -> list[RequestNote]:
     """What the citizen may read: notes marked visible to them, oldest first. No authors."""
     return list(
-        RequestNote.objects.filter(request=request, visible_to_citizen=True)
+        RequestNote.objects.filter(request=service_request, visible_to_citizen=True)
         .exclude(kind=RequestNote.Kind.SYSTEM)
         .only("id", "kind", "text", "from_citizen", "created_at")
         .order_by("created_at", "id")
     )
 
 
-def request_open_questions(*, request, notes) -> list[RequestNote]:
+def request_open_questions(*, service_request, notes) -> list[RequestNote]:
     """The information requests the citizen has not answered yet (asked since their last reply)."""
-    if request.status != Request.Status.WAITING:
+    if service_request.status != Request.Status.WAITING:
         return []
     open_questions = []
     for note in notes:
@@ -224,13 +229,22 @@ def request_open_questions(*, request, notes) -> list[RequestNote]:
     return open_questions
 
 
-def request_public_evidence(*, request) -> list[Evidence]:
+def request_public_evidence(*, service_request) -> list[Evidence]:
     return list(
-        Evidence.objects.filter(request=request, visible_to_citizen=True)
+        Evidence.objects.filter(request=service_request, visible_to_citizen=True)
         .only("id", "original_name", "size", "uploaded_at", "from_citizen")
         .order_by("uploaded_at", "id")
     )
 
 
-def request_follower_emails(*, request):
-    return list(RequestFollowerEmail.objects.filter(request=request).only("email"))
+def request_follower_emails(*, service_request):
+    """Addresses following the request or waiting for their owner to confirm."""
+    return list(
+        RequestFollowerEmail.objects.filter(
+            request=service_request, status__in=RequestFollowerEmail.ACTIVE
+        ).only("email", "status")
+    )
+
+
+def follower_email_get(*, pk):
+    return RequestFollowerEmail.objects.select_related("request").filter(pk=pk).first()

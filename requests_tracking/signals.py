@@ -10,13 +10,15 @@ from django.dispatch import Signal
 
 request_created = Signal()  # instance=Request
 request_stage_changed = Signal()  # instance=Request, from_stage, to_stage, direction
-request_note_added = Signal()  # sender=RequestNote, instance=RequestNote, request
-request_information_requested = Signal()  # sender=RequestNote, instance=RequestNote, request
-request_citizen_replied = Signal()  # sender=RequestNote, instance=RequestNote, request
+request_note_added = Signal()  # sender=RequestNote, instance=RequestNote, service_request
+request_information_requested = (
+    Signal()
+)  # sender=RequestNote, instance=RequestNote, service_request
+request_citizen_replied = Signal()  # sender=RequestNote, instance=RequestNote, service_request
 # change: on_hold, resumed, resolved, closed, reopened, cancelled; reason
 request_status_changed = Signal()
 request_assigned = Signal()  # instance=Request, team, assigned_to
-request_evidence_added = Signal()  # sender=Evidence, instance=Evidence, request
+request_evidence_added = Signal()  # sender=Evidence, instance=Evidence, service_request
 request_sla_changed = Signal()  # instance=Request, sla_state (at_risk or breached), stage
 # The SLA sweep's batch form of request_sla_changed: changes=[SlaChange, ...] (no instance).
 # The sweep sends only this one; a receiver that wants every SLA change connects to both.

@@ -16,3 +16,8 @@ def auto_close_resolved() -> int:
 @shared_task(name="requests_tracking.tasks.refresh_estimates", ignore_result=True)
 def refresh_estimates() -> int:
     return services.requests_estimates_refresh()
+
+
+@shared_task(name="requests_tracking.tasks.expire_follower_signups", ignore_result=True)
+def expire_follower_signups() -> int:
+    return services.followers_expire()

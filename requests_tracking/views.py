@@ -155,27 +155,31 @@ ACTION_DONE = {
 }
 
 
-def _page(request, obj, *, forms=None, status=200):
-    visits = selectors.request_visits(request=obj)
-    can_work = selectors.request_can_work(staff=request.user, request=obj)
-    allowed = services.transitions_allowed(obj)
+def _page(request, service_request, *, forms=None, status=200):
+    visits = selectors.request_visits(service_request=service_request)
+    can_work = selectors.request_can_work(staff=request.user, service_request=service_request)
+    allowed = services.transitions_allowed(service_request)
     forms = forms or {}
     context = {
-        "req": obj,
-        "plan": selectors.request_stage_plan(request=obj, visits=visits),
+        "service_request": service_request,
+        "plan": selectors.request_stage_plan(service_request=service_request, visits=visits),
         "visits": visits,
-        "notes": selectors.request_notes(request=obj),
-        "evidence": selectors.request_evidence(request=obj),
-        "outbox": selectors.request_messages(request=obj),
-        "tracking_url": tracking_url(obj),
-        "follower_emails": selectors.request_follower_emails(request=obj),
+        "notes": selectors.request_notes(service_request=service_request),
+        "evidence": selectors.request_evidence(service_request=service_request),
+        "outbox": selectors.request_messages(service_request=service_request),
+        "tracking_url": tracking_url(service_request),
+        "follower_emails": selectors.request_follower_emails(service_request=service_request),
         "can_work": can_work,
         "allowed": allowed if can_work else allowed & {"citizen_reply"},
         "note_form": forms.get("note") or NoteForm(),
         "evidence_form": forms.get("evidence") or EvidenceForm(),
         "assign_form": forms.get("assign")
         or AssignForm(
-            request_obj=obj, initial={"team": obj.team_id, "assigned_to": obj.assigned_to_id}
+            service_request=service_request,
+            initial={
+                "team": service_request.team_id,
+                "assigned_to": service_request.assigned_to_id,
+            },
         ),
         "action_forms": {
             name: forms.get(name) or form_class(prefix=name)
@@ -196,56 +200,70 @@ def _get(pk):
 
 @permission_required("requests_tracking.view_request", raise_exception=True)
 def request_detail(request, pk):
-    obj = _get(pk)
-    audit_record(actor=request.user, action="view", obj=obj, citizen=obj.citizen, request=request)
-    return _page(request, obj)
+    service_request = _get(pk)
+    audit_record(
+        actor=request.user,
+        action="view",
+        obj=service_request,
+        citizen=service_request.citizen,
+        request=request,
+    )
+    return _page(request, service_request)
 
 
 @require_POST
 @permission_required("requests_tracking.view_request", raise_exception=True)
 def request_action(request, pk, action):
-    obj = _get(pk)
+    service_request = _get(pk)
     if action not in ACTION_DONE:
         raise Http404("No such action")
     if action == "citizen_reply":
         if not request.user.has_perm("requests_tracking.add_requestnote"):
             raise PermissionDenied
-    elif not selectors.request_can_work(staff=request.user, request=obj):
+    elif not selectors.request_can_work(staff=request.user, service_request=service_request):
         raise PermissionDenied
     form = None
     if action in ACTION_FORMS:
         form = ACTION_FORMS[action](request.POST, prefix=action)
     elif action == "assign":
-        form = AssignForm(request.POST, request_obj=obj)
+        form = AssignForm(request.POST, service_request=service_request)
     if form is not None and not form.is_valid():
-        return _page(request, obj, forms={action: form})
+        return _page(request, service_request, forms={action: form})
     data = form.cleaned_data if form is not None else {}
     calls = {
-        "advance": lambda: services.request_advance(actor=request.user, request=obj),
-        "back": lambda: services.request_move_back(actor=request.user, request=obj),
-        "hold": lambda: services.request_hold(
-            actor=request.user, request=obj, reason=data["reason"]
+        "advance": lambda: services.request_advance(
+            actor=request.user, service_request=service_request
         ),
-        "resume": lambda: services.request_resume(actor=request.user, request=obj),
+        "back": lambda: services.request_move_back(
+            actor=request.user, service_request=service_request
+        ),
+        "hold": lambda: services.request_hold(
+            actor=request.user, service_request=service_request, reason=data["reason"]
+        ),
+        "resume": lambda: services.request_resume(
+            actor=request.user, service_request=service_request
+        ),
         "request_information": lambda: services.request_information_request(
-            actor=request.user, request=obj, question=data["question"]
+            actor=request.user, service_request=service_request, question=data["question"]
         ),
         "citizen_reply": lambda: services.request_citizen_reply(
-            actor=request.user, request=obj, text=data["text"]
+            actor=request.user, service_request=service_request, text=data["text"]
         ),
         "resolve": lambda: services.request_resolve(
-            actor=request.user, request=obj, resolution=data["resolution"]
+            actor=request.user, service_request=service_request, resolution=data["resolution"]
         ),
-        "close": lambda: services.request_close(actor=request.user, request=obj),
+        "close": lambda: services.request_close(
+            actor=request.user, service_request=service_request
+        ),
         "reopen": lambda: services.request_reopen(
-            actor=request.user, request=obj, reason=data["reason"]
+            actor=request.user, service_request=service_request, reason=data["reason"]
         ),
         "cancel": lambda: services.request_cancel(
-            actor=request.user, request=obj, reason=data["reason"]
+            actor=request.user, service_request=service_request, reason=data["reason"]
         ),
         "assign": lambda: services.request_assign(
             actor=request.user,
-            request=obj,
+            service_request=service_request,
             team=data["team"],
             assigned_to=data["assigned_to"],
         ),
@@ -259,40 +277,40 @@ def request_action(request, pk, action):
             messages.error(request, " ".join(exc.messages))
         else:
             _errors_to_form(form, exc)
-            return _page(request, obj, forms={action: form})
+            return _page(request, service_request, forms={action: form})
     else:
         messages.success(request, ACTION_DONE[action])
-    return redirect(obj)
+    return redirect(service_request)
 
 
 @require_POST
 @permission_required("requests_tracking.add_requestnote", raise_exception=True)
 def request_note(request, pk):
-    obj = _get(pk)
+    service_request = _get(pk)
     form = NoteForm(request.POST)
     if not form.is_valid():
-        return _page(request, obj, forms={"note": form})
+        return _page(request, service_request, forms={"note": form})
     services.request_note_add(
         actor=request.user,
-        request=obj,
+        service_request=service_request,
         text=form.cleaned_data["text"],
         visible_to_citizen=form.cleaned_data["visible_to_citizen"],
     )
     messages.success(request, "Note added.")
-    return redirect(f"{obj.get_absolute_url()}#notes")
+    return redirect(f"{service_request.get_absolute_url()}#notes")
 
 
 @require_POST
 @permission_required("requests_tracking.add_evidence", raise_exception=True)
 def evidence_upload(request, pk):
-    obj = _get(pk)
+    service_request = _get(pk)
     form = EvidenceForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _page(request, obj, forms={"evidence": form})
+        return _page(request, service_request, forms={"evidence": form})
     upload = form.cleaned_data["file"]
     services.request_evidence_add(
         actor=request.user,
-        request=obj,
+        service_request=service_request,
         upload=upload,
         stored_name=upload.stored_name,
         original_name=form.original_name(),
@@ -301,7 +319,7 @@ def evidence_upload(request, pk):
         visible_to_citizen=form.cleaned_data["visible_to_citizen"],
     )
     messages.success(request, f"{form.original_name()} uploaded.")
-    return redirect(f"{obj.get_absolute_url()}#evidence")
+    return redirect(f"{service_request.get_absolute_url()}#evidence")
 
 
 @permission_required("requests_tracking.view_evidence", raise_exception=True)

@@ -1,11 +1,10 @@
 import datetime
 import decimal
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.db import models
+from django.utils.module_loading import autodiscover_modules
 
 
 @dataclass
@@ -32,7 +31,7 @@ _exporters: dict[str, Exporter] = {}
 
 
 def register(exporter: Exporter) -> Exporter:
-    """An app's own exporter replaces a built-in one for the same app."""
+    """Register (or, for the same app label, replace) an app's exporter."""
     _exporters[exporter.app_label] = exporter
     return exporter
 
@@ -46,15 +45,8 @@ def covered_models() -> set[str]:
 
 
 def autodiscover() -> None:
-    """Built-ins first, then each installed app's own `subject_access` module."""
-    importlib.import_module("audit.subject_access.exporters")
-    for config in apps.get_app_configs():
-        name = f"{config.name}.subject_access"
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
+    """Import each installed app's `subject_access` module, which registers its exporter."""
+    autodiscover_modules("subject_access")
 
 
 # --- helpers for exporters --------------------------------------------------------------------

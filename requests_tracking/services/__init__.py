@@ -5,7 +5,8 @@ plain message when the request's state does not allow it; views show it, the API
 
 The modules: `guards` (what a state allows, row locks), `lifecycle` (create, stages, hold,
 resolve, close, reopen, cancel, assign), `casework` (notes, information requests and replies,
-evidence, followers), `actions` (stage actions and their messages), `dates` (due dates,
+evidence), `followers` (the one way to follow a request: confirmation, limits, stop
+links, moving on merge), `actions` (stage actions and their messages), `dates` (due dates,
 estimates, the stopped clock), `sweep` (SLA sweep, auto-close) and `records` (saving and
 auditing). Callers import from `requests_tracking.services`.
 """
@@ -17,12 +18,9 @@ from requests_tracking.services.actions import (
     INFO_REQUEST_SUBJECT,
 )
 from requests_tracking.services.casework import (
-    FOLLOWER_EMAILS_MAX,
     request_citizen_answer,
     request_citizen_reply,
     request_evidence_add,
-    request_follow,
-    request_follow_email,
     request_information_request,
     request_note_add,
 )
@@ -32,6 +30,21 @@ from requests_tracking.services.dates import (
     OVERDUE_STAGE_SECONDS,
     requests_estimates_refresh,
     stage_expected_seconds,
+)
+from requests_tracking.services.followers import (
+    CONFIRM_WITHIN,
+    FOLLOWER_EMAILS_MAX,
+    SIGNUPS_PER_ADDRESS_PER_DAY,
+    FollowerLinkInvalid,
+    SignUp,
+    Stopped,
+    follower_citizen_add,
+    follower_confirm_deadline,
+    follower_email_add,
+    follower_email_confirm,
+    follower_stop,
+    followers_expire,
+    followers_move,
 )
 from requests_tracking.services.guards import (
     TRANSITIONS,
@@ -54,7 +67,19 @@ from requests_tracking.services.lifecycle import (
 from requests_tracking.services.sweep import requests_auto_close, requests_sla_sweep
 
 __all__ = [
+    "CONFIRM_WITHIN",
     "FOLLOWER_EMAILS_MAX",
+    "SIGNUPS_PER_ADDRESS_PER_DAY",
+    "FollowerLinkInvalid",
+    "SignUp",
+    "Stopped",
+    "follower_citizen_add",
+    "follower_confirm_deadline",
+    "follower_email_add",
+    "follower_email_confirm",
+    "follower_stop",
+    "followers_expire",
+    "followers_move",
     "AUTO_CLOSE_BODY",
     "AUTO_CLOSE_SUBJECT",
     "ESTIMATE_LOOKBACK_DAYS",
@@ -71,8 +96,6 @@ __all__ = [
     "request_close",
     "request_create",
     "request_evidence_add",
-    "request_follow",
-    "request_follow_email",
     "request_hold",
     "request_information_request",
     "request_move_back",

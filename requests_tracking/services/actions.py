@@ -1,7 +1,7 @@
 """Stage actions and the messages they send: who to tell, how to reach them, what to say.
 
 Messages go to the notifications outbox in the caller's transaction (`messages_enqueue_many`);
-readers of many requests (the SLA sweep) look up everyone to tell in one go (`_audiences`).
+readers of many requests (the SLA sweep) look up everyone to tell in one go (`message_audiences`).
 """
 
 from dataclasses import dataclass
@@ -17,7 +17,7 @@ from requests_tracking.models import (
     RequestFollowerEmail,
     StageAction,
 )
-from requests_tracking.public_links import tracking_url
+from requests_tracking.public_links import follower_stop_url, tracking_url
 
 INFO_REQUEST_SUBJECT = "We need more information about your request {{ reference }}"
 INFO_REQUEST_BODY = (
@@ -41,6 +41,7 @@ class Reach:
     preferred_channel: str
     emails: tuple[str, ...]
     mobiles: tuple[str, ...]
+    follower_email_id: int | None = None  # an address that follows by email only
 
     def address(self, channel: str) -> tuple[str, str] | None:
         """(channel, address) to reach them by, honouring their preference."""
@@ -58,11 +59,12 @@ class Reach:
         return None
 
 
-def _audiences(requests) -> dict[int, list[Reach]]:
+def message_audiences(requests) -> dict[int, list[Reach]]:
     """Per request id: its citizen, then anyone following it, with how to reach each.
 
     Four queries for any number of requests (followers, follower emails, emails, mobiles).
-    People who follow by email only (the tracking page) come last, without a citizen id.
+    People who follow by email only come last, without a citizen id, and only once they
+    confirmed their address.
     """
     requests = list(requests)
     if not requests:
@@ -78,11 +80,11 @@ def _audiences(requests) -> dict[int, list[Reach]]:
         if citizen_id not in people[request_id]:
             people[request_id].append(citizen_id)
             preferred[citizen_id] = channel
-    by_email: dict[int, list[str]] = {}
-    for request_id, email in RequestFollowerEmail.objects.filter(
-        request_id__in=list(people)
-    ).values_list("request_id", "email"):
-        by_email.setdefault(request_id, []).append(email)
+    by_email: dict[int, list[tuple[int, str]]] = {}
+    for request_id, follower_id, email in RequestFollowerEmail.objects.filter(
+        request_id__in=list(people), status=RequestFollowerEmail.Status.CONFIRMED
+    ).values_list("request_id", "pk", "email"):
+        by_email.setdefault(request_id, []).append((follower_id, email))
     if not preferred:
         return {pk: _email_only(by_email.get(pk, ()), []) for pk in people}
     emails: dict[int, list[str]] = {}
@@ -107,37 +109,39 @@ def _audiences(requests) -> dict[int, list[Reach]]:
 
 
 def _email_only(emails, known: list[Reach]) -> list[Reach]:
-    """`known` plus a Reach for each follower email that none of them already has."""
+    """`known` plus a Reach for each (follower id, email) that none of them already has."""
     seen = {e.lower() for r in known for e in r.emails}
     extra = []
-    for email in emails:
+    for follower_id, email in emails:
         if email.lower() not in seen:
             seen.add(email.lower())
-            extra.append(Reach(None, "email", (email,), ()))
+            extra.append(Reach(None, "email", (email,), (), follower_email_id=follower_id))
     return known + extra
 
 
-def _context(request, note: str = "") -> dict:
-    stage = request.current_stage
+def message_context(service_request, note: str = "") -> dict:
+    stage = service_request.current_stage
     tz = timezone.get_current_timezone()
 
     def local(moment):
         return timezone.localtime(moment, tz)
 
     return {
-        "reference": request.reference,
-        "citizen_name": request.citizen.full_name if request.citizen_id else "resident",
-        "process": request.process.name,
+        "reference": service_request.reference,
+        "citizen_name": service_request.citizen.full_name
+        if service_request.citizen_id
+        else "resident",
+        "process": service_request.process.name,
         "stage": stage.name if stage else "",
         "stage_description": stage.citizen_description if stage else "",
-        "status": request.get_status_display(),
-        "due_date": f"{local(request.due_at):%d/%m/%Y}" if request.due_at else "",
-        "estimated_completion": f"{local(request.estimated_completion_at):%d/%m/%Y}"
-        if request.estimated_completion_at
+        "status": service_request.get_status_display(),
+        "due_date": f"{local(service_request.due_at):%d/%m/%Y}" if service_request.due_at else "",
+        "estimated_completion": f"{local(service_request.estimated_completion_at):%d/%m/%Y}"
+        if service_request.estimated_completion_at
         else "",
         "council_name": settings.COUNCIL_NAME,
         "note": note,
-        "tracking_url": tracking_url(request),
+        "tracking_url": tracking_url(service_request),
     }
 
 
@@ -148,12 +152,27 @@ class _Target:
     address: str
     citizen_id: int | None = None
     follower: bool = False  # follows someone else's request: not greeted by the reporter's name
+    follower_email_id: int | None = None
 
 
 FOLLOWER_NAME = "resident"
+STOP_EMAIL = "\n\nYou get these emails because you asked to follow {reference}. To stop: {url}"
+STOP_SMS = "\nStop updates: {url}"
 
 
-def _messages_to(*, request, targets, texts, event_key, event) -> list[OutgoingMessage]:
+def _with_stop_link(text: str, *, service_request, target: "_Target") -> str:
+    """Every message to a follower ends with its own one-click link to stop."""
+    if not target.follower or not text:
+        return text
+    if target.follower_email_id is not None:
+        url = follower_stop_url(follower_id=target.follower_email_id)
+    else:
+        url = follower_stop_url(request_id=service_request.pk, citizen_id=target.citizen_id)
+    footer = STOP_SMS if target.channel == "sms" else STOP_EMAIL
+    return text + footer.format(reference=service_request.reference, url=url)
+
+
+def _messages_to(*, service_request, targets, texts, event_key, event) -> list[OutgoingMessage]:
     """One outbox message per target. `texts(follower)` renders (subject, body, sms_body) when
     needed: once for the reporter and staff, once more if followers are told (their copy does not
     carry the reporter's name)."""
@@ -165,14 +184,15 @@ def _messages_to(*, request, targets, texts, event_key, event) -> list[OutgoingM
         if t.follower not in rendered:
             rendered[t.follower] = texts(t.follower)
         subject, body, sms_body = rendered[t.follower]
+        text = sms_body if t.channel == "sms" and sms_body else body
         messages.append(
             OutgoingMessage.about(
-                request,
+                service_request,
                 channel=t.channel,
                 recipient=t.address,
                 recipient_kind=t.kind,
                 subject=subject,
-                body=sms_body if t.channel == "sms" and sms_body else body,
+                body=_with_stop_link(text, service_request=service_request, target=t),
                 idempotency_key=f"{event_key}:{t.channel}:{t.address}",
                 citizen_id=t.citizen_id,
                 event=event,
@@ -188,13 +208,19 @@ def _citizen_targets(audience: list[Reach], owner_id: int | None) -> list[_Targe
         if found:
             follower = owner_id is None or reach.citizen_id != owner_id
             targets.append(
-                _Target("citizen", *found, citizen_id=reach.citizen_id, follower=follower)
+                _Target(
+                    "citizen",
+                    *found,
+                    citizen_id=reach.citizen_id,
+                    follower=follower,
+                    follower_email_id=reach.follower_email_id,
+                )
             )
     return targets
 
 
-def _citizen_messages(
-    *, request, audience, subject, body, sms_body, event_key, event, context
+def citizen_messages_build(
+    *, service_request, audience, subject, body, sms_body, event_key, event, context
 ) -> list[OutgoingMessage]:
     """Messages to the citizen and anyone following the request, each by their preference."""
 
@@ -207,44 +233,44 @@ def _citizen_messages(
         )
 
     return _messages_to(
-        request=request,
-        targets=_citizen_targets(audience, request.citizen_id),
+        service_request=service_request,
+        targets=_citizen_targets(audience, service_request.citizen_id),
         texts=texts,
         event_key=event_key,
         event=event,
     )
 
 
-def _action_messages(
-    *, request, visit, action: StageAction, audience: list[Reach], note: str = ""
+def action_messages_build(
+    *, service_request, visit, action: StageAction, audience: list[Reach], note: str = ""
 ) -> tuple[list[OutgoingMessage], str]:
     """The messages one stage action sends, and a short outcome for the record.
 
-    `audience` is the request's entry of `_audiences` (only read for citizen actions). The
+    `audience` is the request's entry of `message_audiences` (only read for citizen actions). The
     template is rendered once, and only when there is someone to send to.
     """
     preferred = action.channel == StageAction.Channel.PREFERRED
     targets: list[_Target] = []
     if action.recipient == StageAction.Recipient.CITIZEN:
         if preferred:
-            targets = _citizen_targets(audience, request.citizen_id)
-        elif request.citizen_id:
-            own = next((r for r in audience if r.citizen_id == request.citizen_id), None)
+            targets = _citizen_targets(audience, service_request.citizen_id)
+        elif service_request.citizen_id:
+            own = next((r for r in audience if r.citizen_id == service_request.citizen_id), None)
             found = own.address(action.channel) if own else None
             if found:
-                targets.append(_Target("citizen", *found, citizen_id=request.citizen_id))
+                targets.append(_Target("citizen", *found, citizen_id=service_request.citizen_id))
     elif action.recipient == StageAction.Recipient.OFFICER:
-        if request.assigned_to_id and request.assigned_to.email:
-            targets.append(_Target("officer", "email", request.assigned_to.email))
+        if service_request.assigned_to_id and service_request.assigned_to.email:
+            targets.append(_Target("officer", "email", service_request.assigned_to.email))
     elif action.recipient == StageAction.Recipient.TEAM:
-        if request.team_id and request.team.email:
-            targets.append(_Target("team", "email", request.team.email))
+        if service_request.team_id and service_request.team.email:
+            targets.append(_Target("team", "email", service_request.team.email))
     elif action.contractor_email:
         targets.append(_Target("contractor", "email", action.contractor_email))
 
     def texts(follower=False):
         template = action.template
-        context = _context(request, note)
+        context = message_context(service_request, note)
         if follower:
             context["citizen_name"] = FOLLOWER_NAME
         needs_sms = template.sms_body and any(t.channel == "sms" for t in targets)
@@ -255,10 +281,10 @@ def _action_messages(
         )
 
     messages = _messages_to(
-        request=request,
+        service_request=service_request,
         targets=targets,
         texts=texts,
-        event_key=f"request:{request.pk}:visit:{visit.pk}:action:{action.pk}",
+        event_key=f"request:{service_request.pk}:visit:{visit.pk}:action:{action.pk}",
         event=f"{action.get_trigger_display()} – {action.stage.name}",
     )
     if preferred and action.recipient == StageAction.Recipient.CITIZEN:
@@ -270,7 +296,7 @@ def _action_messages(
     return messages, outcome[:200]
 
 
-def _fire_event_actions(*, actor, request, visit, trigger: str):
+def stage_actions_fire(*, actor, service_request, visit, trigger: str):
     """Fire the stage's actions for an event (entering, resolving) once per stage visit."""
     actions = list(
         StageAction.objects.filter(
@@ -286,11 +312,13 @@ def _fire_event_actions(*, actor, request, visit, trigger: str):
     )
     actions = [a for a in actions if f"action:{a.pk}" not in fired]
     needs_people = any(a.recipient == StageAction.Recipient.CITIZEN for a in actions)
-    audience = _audiences([request]).get(request.pk, []) if needs_people else []
+    audience = (
+        message_audiences([service_request]).get(service_request.pk, []) if needs_people else []
+    )
     messages, firings = [], []
     for action in actions:
-        batch, outcome = _action_messages(
-            request=request, visit=visit, action=action, audience=audience
+        batch, outcome = action_messages_build(
+            service_request=service_request, visit=visit, action=action, audience=audience
         )
         messages += batch
         firings.append(ActionFiring(visit=visit, key=f"action:{action.pk}", outcome=outcome))

@@ -1,27 +1,26 @@
 """Case work on a request: notes, asking the citizen for information and their reply,
-evidence files, followers."""
+evidence files (followers: `services.followers`)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from notifications.services import messages_enqueue_many
-from requests_tracking.models import (
-    Evidence,
-    Request,
-    RequestFollowerEmail,
-    RequestNote,
-)
+from requests_tracking.models import Evidence, Request, RequestNote
 from requests_tracking.services.actions import (
     INFO_REQUEST_BODY,
     INFO_REQUEST_SUBJECT,
-    _audiences,
-    _citizen_messages,
-    _context,
+    citizen_messages_build,
+    message_audiences,
+    message_context,
 )
-from requests_tracking.services.dates import _dates_refresh, _next_check_refresh, _pause_end
-from requests_tracking.services.guards import S, _guard, _locked
-from requests_tracking.services.records import _audit, _save
+from requests_tracking.services.dates import (
+    request_dates_refresh,
+    request_next_check_refresh,
+    request_pause_end,
+)
+from requests_tracking.services.guards import S, request_locked, transition_guard
+from requests_tracking.services.records import request_audit, request_save
 from requests_tracking.signals import (
     request_citizen_replied,
     request_evidence_added,
@@ -32,84 +31,90 @@ from requests_tracking.signals import (
 
 @transaction.atomic
 def request_note_add(
-    *, actor, request: Request, text: str, visible_to_citizen: bool = False
+    *, actor, service_request: Request, text: str, visible_to_citizen: bool = False
 ) -> RequestNote:
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": "Enter the note."})
     note = RequestNote.objects.create(
-        request=request, text=text, visible_to_citizen=visible_to_citizen, author=actor
+        request=service_request, text=text, visible_to_citizen=visible_to_citizen, author=actor
     )
-    request_note_added.send(sender=RequestNote, instance=note, actor=actor, request=request)
-    _audit(actor, request, "note", visible_to_citizen=visible_to_citizen)
+    request_note_added.send(
+        sender=RequestNote, instance=note, actor=actor, service_request=service_request
+    )
+    request_audit(actor, service_request, "note", visible_to_citizen=visible_to_citizen)
     return note
 
 
 @transaction.atomic
 def request_information_request(
-    *, actor, request: Request, question: str, now=None
+    *, actor, service_request: Request, question: str, now=None
 ) -> RequestNote:
     """Ask the citizen for information: they are told, and the clock stops if the stage says."""
     now = now or timezone.now()
     question = (question or "").strip()
     if not question:
         raise ValidationError({"question": "Enter what you need from the citizen."})
-    request = _locked(request)
-    _guard(request, "request_information")
+    service_request = request_locked(service_request)
+    transition_guard(service_request, "request_information")
     note = RequestNote.objects.create(
-        request=request,
+        request=service_request,
         kind=RequestNote.Kind.INFORMATION_REQUEST,
         text=question,
         visible_to_citizen=True,
         author=actor,
     )
-    if request.status == S.OPEN:
-        request.status = S.WAITING
-        request.waiting_since = now
-    _next_check_refresh(request)
-    _save(request)
-    messages = _citizen_messages(
-        request=request,
-        audience=_audiences([request])[request.pk],
+    if service_request.status == S.OPEN:
+        service_request.status = S.WAITING
+        service_request.waiting_since = now
+    request_next_check_refresh(service_request)
+    request_save(service_request)
+    messages = citizen_messages_build(
+        service_request=service_request,
+        audience=message_audiences([service_request])[service_request.pk],
         subject=INFO_REQUEST_SUBJECT,
         body=INFO_REQUEST_BODY,
         sms_body="",
-        event_key=f"request:{request.pk}:question:{note.pk}",
+        event_key=f"request:{service_request.pk}:question:{note.pk}",
         event="Information requested",
-        context=_context(request, note=question),
+        context=message_context(service_request, note=question),
     )
     messages_enqueue_many(actor=actor, messages=messages)
     request_information_requested.send(
-        sender=RequestNote, instance=note, actor=actor, request=request
+        sender=RequestNote, instance=note, actor=actor, service_request=service_request
     )
-    _audit(actor, request, "information_requested")
+    request_audit(actor, service_request, "information_requested")
     return note
 
 
 @transaction.atomic
-def request_citizen_reply(*, actor=None, request: Request, text: str, now=None) -> RequestNote:
+def request_citizen_reply(
+    *, actor=None, service_request: Request, text: str, now=None
+) -> RequestNote:
     """The citizen's answer (online, or taken by staff on the phone): the clock restarts."""
     now = now or timezone.now()
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": "Enter the citizen's reply."})
-    request = _locked(request)
-    _guard(request, "citizen_reply")
+    service_request = request_locked(service_request)
+    transition_guard(service_request, "citizen_reply")
     note = RequestNote.objects.create(
-        request=request,
+        request=service_request,
         kind=RequestNote.Kind.CITIZEN_REPLY,
         text=text,
         visible_to_citizen=True,
         author=actor,
         from_citizen=True,
     )
-    _pause_end(request, now)
-    request.status = S.OPEN
-    _next_check_refresh(request)
-    _dates_refresh(request, now)
-    _save(request)
-    request_citizen_replied.send(sender=RequestNote, instance=note, actor=actor, request=request)
-    _audit(actor, request, "citizen_replied")
+    request_pause_end(service_request, now)
+    service_request.status = S.OPEN
+    request_next_check_refresh(service_request)
+    request_dates_refresh(service_request, now)
+    request_save(service_request)
+    request_citizen_replied.send(
+        sender=RequestNote, instance=note, actor=actor, service_request=service_request
+    )
+    request_audit(actor, service_request, "citizen_replied")
     return note
 
 
@@ -117,7 +122,7 @@ def request_citizen_reply(*, actor=None, request: Request, text: str, now=None) 
 def request_evidence_add(
     *,
     actor,
-    request: Request,
+    service_request: Request,
     upload,
     stored_name: str,
     original_name: str,
@@ -128,7 +133,7 @@ def request_evidence_add(
 ) -> Evidence:
     """Store a file that the form has already checked (size and content)."""
     evidence = Evidence(
-        request=request,
+        request=service_request,
         stored_name=stored_name,
         original_name=original_name,
         content_type=content_type,
@@ -140,48 +145,18 @@ def request_evidence_add(
     )
     evidence.file.save(stored_name, upload, save=False)
     evidence.save()
-    request_evidence_added.send(sender=Evidence, instance=evidence, actor=actor, request=request)
-    _audit(actor, request, "evidence", file=original_name)
+    request_evidence_added.send(
+        sender=Evidence, instance=evidence, actor=actor, service_request=service_request
+    )
+    request_audit(actor, service_request, "evidence", file=original_name)
     return evidence
-
-
-@transaction.atomic
-def request_follow(*, actor, request: Request, citizen) -> None:
-    """A resident follows a request and is told of its progress like its reporter."""
-    request.followers.add(citizen)
-    _audit(actor, request, "followed", citizen=citizen.reference)
-
-
-FOLLOWER_EMAILS_MAX = 20
-
-
-@transaction.atomic
-def request_follow_email(*, actor=None, request: Request, email: str) -> RequestFollowerEmail:
-    """Someone follows a request by email from the tracking page; asking twice changes nothing."""
-    email = (email or "").strip()
-    if not email:
-        raise ValidationError({"email": "Enter your email address."})
-    existing = RequestFollowerEmail.objects.filter(request=request, email__iexact=email).first()
-    if existing:
-        return existing
-    # Anyone with the link can add an address: a cap stops the council being used to spam.
-    if RequestFollowerEmail.objects.filter(request=request).count() >= FOLLOWER_EMAILS_MAX:
-        raise ValidationError(
-            {
-                "email": "This request cannot take more email addresses for updates. "
-                "Contact us if you need to be told about it."
-            }
-        )
-    follower = RequestFollowerEmail.objects.create(request=request, email=email)
-    _audit(actor, request, "followed_by_email")
-    return follower
 
 
 @transaction.atomic
 def request_citizen_answer(
     *,
     actor=None,
-    request: Request,
+    service_request: Request,
     text: str,
     upload=None,
     stored_name: str = "",
@@ -191,11 +166,11 @@ def request_citizen_answer(
 ) -> RequestNote:
     """The citizen answers online: their reply (the clock restarts) and the file they sent, if
     any, together or not at all. The file was checked by the form (size and content)."""
-    note = request_citizen_reply(actor=actor, request=request, text=text, now=now)
+    note = request_citizen_reply(actor=actor, service_request=service_request, text=text, now=now)
     if upload is not None:
         request_evidence_add(
             actor=actor,
-            request=request,
+            service_request=service_request,
             upload=upload,
             stored_name=stored_name,
             original_name=original_name,

@@ -15,27 +15,27 @@ class TransitionRefused(Exception):
 # --- Guards ---------------------------------------------------------------------------------
 
 
-def _stages(request) -> list[Stage]:
-    cache = getattr(request, "_stages_cache", None)
+def process_stages(service_request) -> list[Stage]:
+    cache = getattr(service_request, "_stages_cache", None)
     if cache is None:
-        cache = list(request.process.stages.all())
-        request._stages_cache = cache
+        cache = list(service_request.process.stages.all())
+        service_request._stages_cache = cache
     return cache
 
 
-def _neighbour_stage(request, step: int) -> Stage | None:
-    stages = _stages(request)
+def neighbour_stage(service_request, step: int) -> Stage | None:
+    stages = process_stages(service_request)
     ids = [s.pk for s in stages]
-    if request.current_stage_id not in ids:
+    if service_request.current_stage_id not in ids:
         return None
-    index = ids.index(request.current_stage_id) + step
+    index = ids.index(service_request.current_stage_id) + step
     return stages[index] if 0 <= index < len(stages) else None
 
 
-def transition_refusal(request, action: str) -> str | None:
+def transition_refusal(service_request, action: str) -> str | None:
     """Why `action` is not allowed now, in plain words; None when it is allowed."""
-    status = request.status
-    label = request.get_status_display().lower()
+    status = service_request.status
+    label = service_request.get_status_display().lower()
     if action in ("advance", "back"):
         if status == S.ON_HOLD:
             return "This request is on hold. Take it off hold before moving it."
@@ -43,9 +43,9 @@ def transition_refusal(request, action: str) -> str | None:
             return "This request is waiting for the citizen. Record their reply first."
         if status != S.OPEN:
             return f"This request is {label}, so it cannot change stage."
-        if action == "advance" and _neighbour_stage(request, 1) is None:
+        if action == "advance" and neighbour_stage(service_request, 1) is None:
             return "This is the last stage. Resolve the request instead."
-        if action == "back" and _neighbour_stage(request, -1) is None:
+        if action == "back" and neighbour_stage(service_request, -1) is None:
             return "This is the first stage, so there is no stage to go back to."
         return None
     if action == "hold":
@@ -55,7 +55,7 @@ def transition_refusal(request, action: str) -> str | None:
     if action == "resume":
         return None if status == S.ON_HOLD else "Only a request on hold can be taken off hold."
     if action == "request_information":
-        if request.citizen_id is None:
+        if service_request.citizen_id is None:
             return "This is an anonymous report: there is no citizen to ask."
         return (
             None
@@ -98,21 +98,21 @@ TRANSITIONS = [
 ]
 
 
-def transitions_allowed(request) -> set[str]:
-    return {name for name in TRANSITIONS if transition_refusal(request, name) is None}
+def transitions_allowed(service_request) -> set[str]:
+    return {name for name in TRANSITIONS if transition_refusal(service_request, name) is None}
 
 
-def _guard(request, action):
-    refusal = transition_refusal(request, action)
+def transition_guard(service_request, action):
+    refusal = transition_refusal(service_request, action)
     if refusal:
         raise TransitionRefused(refusal)
 
 
-def _locked(request) -> Request:
+def request_locked(service_request) -> Request:
     """Re-read the request under a row lock so concurrent changes queue up, not clash."""
     fresh = (
         Request.objects.select_for_update(of=("self",))
         .select_related("process", "current_stage", "current_visit", "citizen", "team")
-        .get(pk=request.pk)
+        .get(pk=service_request.pk)
     )
     return fresh

@@ -20,14 +20,18 @@ from requests_tracking.models import (
 from requests_tracking.services.actions import (
     AUTO_CLOSE_BODY,
     AUTO_CLOSE_SUBJECT,
-    _audiences,
-    _citizen_messages,
-    _context,
-    _fire_event_actions,
+    citizen_messages_build,
+    message_audiences,
+    message_context,
+    stage_actions_fire,
 )
-from requests_tracking.services.dates import _dates_refresh, _next_check_refresh, _pause_end
-from requests_tracking.services.guards import S, _guard, _locked, _neighbour_stage
-from requests_tracking.services.records import _audit, _save
+from requests_tracking.services.dates import (
+    request_dates_refresh,
+    request_next_check_refresh,
+    request_pause_end,
+)
+from requests_tracking.services.guards import S, neighbour_stage, request_locked, transition_guard
+from requests_tracking.services.records import request_audit, request_save
 from requests_tracking.signals import (
     request_assigned,
     request_created,
@@ -37,24 +41,27 @@ from requests_tracking.signals import (
 from requests_tracking.working_time import working_seconds_between
 
 
-def _enter_stage(*, actor, request, stage, now):
-    visit = StageVisit(request=request, stage=stage, entered_at=now, entered_by=actor)
+def _enter_stage(*, actor, service_request, stage, now):
+    visit = StageVisit(request=service_request, stage=stage, entered_at=now, entered_by=actor)
     visit.due_at = sla.checkpoint_at(visit, stage, 1.0)
     visit.save()
-    request.current_stage = stage
-    request.current_visit = visit
-    request.sla_state = Request.SlaState.ON_TRACK
-    request.waiting_since = None
-    _next_check_refresh(request)
-    _fire_event_actions(
-        actor=actor, request=request, visit=visit, trigger=StageAction.Trigger.ENTER
+    service_request.current_stage = stage
+    service_request.current_visit = visit
+    service_request.sla_state = Request.SlaState.ON_TRACK
+    service_request.waiting_since = None
+    request_next_check_refresh(service_request)
+    stage_actions_fire(
+        actor=actor,
+        service_request=service_request,
+        visit=visit,
+        trigger=StageAction.Trigger.ENTER,
     )
     return visit
 
 
-def _leave_stage(*, actor, request, now, exit):
-    _pause_end(request, now)
-    visit = request.current_visit
+def _leave_stage(*, actor, service_request, now, exit):
+    request_pause_end(service_request, now)
+    visit = service_request.current_visit
     if visit is None:
         return None
     visit.left_at = now
@@ -104,7 +111,7 @@ def request_create(
             raise ValidationError(
                 {"postcode": "Enter a real UK postcode, like SW1A 1AA."}
             ) from exc
-    request = Request(
+    service_request = Request(
         reference=_reference_new(now),
         citizen=citizen,
         process=process,
@@ -123,63 +130,63 @@ def request_create(
         assigned_to=assigned_to,
         created_by=actor,
     )
-    request._stages_cache = stages
-    request.save()
+    service_request._stages_cache = stages
+    service_request.save()
     # created_at is set by the database clock; SLAs start from `now` for testability.
-    _enter_stage(actor=actor, request=request, stage=stages[0], now=now)
-    _dates_refresh(request, now)
-    _save(request)
-    request_created.send(sender=Request, instance=request, actor=actor)
-    _audit(actor, request, "created")
-    return request
+    _enter_stage(actor=actor, service_request=service_request, stage=stages[0], now=now)
+    request_dates_refresh(service_request, now)
+    request_save(service_request)
+    request_created.send(sender=Request, instance=service_request, actor=actor)
+    request_audit(actor, service_request, "created")
+    return service_request
 
 
 # --- Case work ------------------------------------------------------------------------------
 
 
-def _move(*, actor, request, step, now):
-    request = _locked(request)
-    _guard(request, "advance" if step > 0 else "back")
-    target = _neighbour_stage(request, step)
-    from_stage = request.current_stage
+def _move(*, actor, service_request, step, now):
+    service_request = request_locked(service_request)
+    transition_guard(service_request, "advance" if step > 0 else "back")
+    target = neighbour_stage(service_request, step)
+    from_stage = service_request.current_stage
     _leave_stage(
         actor=actor,
-        request=request,
+        service_request=service_request,
         now=now,
         exit=StageVisit.Exit.ADVANCED if step > 0 else StageVisit.Exit.BACK,
     )
-    _enter_stage(actor=actor, request=request, stage=target, now=now)
-    _dates_refresh(request, now)
-    _save(request)
+    _enter_stage(actor=actor, service_request=service_request, stage=target, now=now)
+    request_dates_refresh(service_request, now)
+    request_save(service_request)
     request_stage_changed.send(
         sender=Request,
-        instance=request,
+        instance=service_request,
         actor=actor,
         from_stage=from_stage,
         to_stage=target,
         direction="forward" if step > 0 else "back",
     )
-    _audit(actor, request, "stage", stage=target.name)
-    return request
+    request_audit(actor, service_request, "stage", stage=target.name)
+    return service_request
 
 
 @transaction.atomic
-def request_advance(*, actor, request: Request, now=None) -> Request:
+def request_advance(*, actor, service_request: Request, now=None) -> Request:
     """Move to the next stage."""
-    return _move(actor=actor, request=request, step=1, now=now or timezone.now())
+    return _move(actor=actor, service_request=service_request, step=1, now=now or timezone.now())
 
 
 @transaction.atomic
-def request_move_back(*, actor, request: Request, now=None) -> Request:
+def request_move_back(*, actor, service_request: Request, now=None) -> Request:
     """Move back to the previous stage (a fresh stay, with a fresh SLA)."""
-    return _move(actor=actor, request=request, step=-1, now=now or timezone.now())
+    return _move(actor=actor, service_request=service_request, step=-1, now=now or timezone.now())
 
 
-def _status_changed(actor, request, change, reason=""):
+def _status_changed(actor, service_request, change, reason=""):
     request_status_changed.send(
-        sender=Request, instance=request, actor=actor, change=change, reason=reason
+        sender=Request, instance=service_request, actor=actor, change=change, reason=reason
     )
-    _audit(actor, request, change, reason=reason)
+    request_audit(actor, service_request, change, reason=reason)
 
 
 def _reason_required(reason: str, what: str) -> str:
@@ -190,130 +197,143 @@ def _reason_required(reason: str, what: str) -> str:
 
 
 @transaction.atomic
-def request_hold(*, actor, request: Request, reason: str, now=None) -> Request:
+def request_hold(*, actor, service_request: Request, reason: str, now=None) -> Request:
     now = now or timezone.now()
     reason = _reason_required(reason, "for putting the request on hold")
-    request = _locked(request)
-    _guard(request, "hold")
-    _pause_end(request, now)  # a hold ends any wait for the citizen; the SLA clock runs on hold
-    request.status = S.ON_HOLD
-    request.status_reason = reason
-    _next_check_refresh(request)
-    _save(request)
-    _status_changed(actor, request, "on_hold", reason)
-    return request
+    service_request = request_locked(service_request)
+    transition_guard(service_request, "hold")
+    request_pause_end(
+        service_request, now
+    )  # a hold ends any wait for the citizen; the SLA clock runs on hold
+    service_request.status = S.ON_HOLD
+    service_request.status_reason = reason
+    request_next_check_refresh(service_request)
+    request_save(service_request)
+    _status_changed(actor, service_request, "on_hold", reason)
+    return service_request
 
 
 @transaction.atomic
-def request_resume(*, actor, request: Request, now=None) -> Request:
-    request = _locked(request)
-    _guard(request, "resume")
-    request.status = S.OPEN
-    request.status_reason = ""
-    _next_check_refresh(request)
-    _save(request)
-    _status_changed(actor, request, "resumed")
-    return request
+def request_resume(*, actor, service_request: Request, now=None) -> Request:
+    service_request = request_locked(service_request)
+    transition_guard(service_request, "resume")
+    service_request.status = S.OPEN
+    service_request.status_reason = ""
+    request_next_check_refresh(service_request)
+    request_save(service_request)
+    _status_changed(actor, service_request, "resumed")
+    return service_request
 
 
 @transaction.atomic
-def request_resolve(*, actor, request: Request, resolution: str, now=None) -> Request:
+def request_resolve(*, actor, service_request: Request, resolution: str, now=None) -> Request:
     now = now or timezone.now()
     resolution = (resolution or "").strip()
     if not resolution:
         raise ValidationError({"resolution": "Enter what was done to resolve the request."})
-    request = _locked(request)
-    _guard(request, "resolve")
-    visit = _leave_stage(actor=actor, request=request, now=now, exit=StageVisit.Exit.RESOLVED)
-    request.status = S.RESOLVED
-    request.resolution = resolution
-    request.resolved_at = now
-    request.status_reason = ""
-    request.estimated_completion_at = now
-    request.next_check_at = None
-    _save(request)
-    _fire_event_actions(
-        actor=actor, request=request, visit=visit, trigger=StageAction.Trigger.RESOLVE
+    service_request = request_locked(service_request)
+    transition_guard(service_request, "resolve")
+    visit = _leave_stage(
+        actor=actor, service_request=service_request, now=now, exit=StageVisit.Exit.RESOLVED
     )
-    _status_changed(actor, request, "resolved", resolution)
-    return request
+    service_request.status = S.RESOLVED
+    service_request.resolution = resolution
+    service_request.resolved_at = now
+    service_request.status_reason = ""
+    service_request.estimated_completion_at = now
+    service_request.next_check_at = None
+    request_save(service_request)
+    stage_actions_fire(
+        actor=actor,
+        service_request=service_request,
+        visit=visit,
+        trigger=StageAction.Trigger.RESOLVE,
+    )
+    _status_changed(actor, service_request, "resolved", resolution)
+    return service_request
 
 
 @transaction.atomic
-def request_close(*, actor, request: Request, automatic: bool = False, now=None) -> Request:
+def request_close(
+    *, actor, service_request: Request, automatic: bool = False, now=None
+) -> Request:
     now = now or timezone.now()
-    request = _locked(request)
-    _guard(request, "close")
-    request.status = S.CLOSED
-    request.closed_at = now
-    _save(request)
+    service_request = request_locked(service_request)
+    transition_guard(service_request, "close")
+    service_request.status = S.CLOSED
+    service_request.closed_at = now
+    request_save(service_request)
     if automatic:
-        template = request.process.closure_template
-        messages = _citizen_messages(
-            request=request,
-            audience=_audiences([request])[request.pk],
+        template = service_request.process.closure_template
+        messages = citizen_messages_build(
+            service_request=service_request,
+            audience=message_audiences([service_request])[service_request.pk],
             subject=template.subject if template else AUTO_CLOSE_SUBJECT,
             body=template.body if template else AUTO_CLOSE_BODY,
             sms_body=template.sms_body if template else "",
-            event_key=f"request:{request.pk}:closed:{int(now.timestamp())}",
+            event_key=f"request:{service_request.pk}:closed:{int(now.timestamp())}",
             event="Closed automatically",
-            context=_context(request),
+            context=message_context(service_request),
         )
         messages_enqueue_many(actor=actor, messages=messages)
-    _status_changed(actor, request, "closed", "Closed automatically" if automatic else "")
-    return request
+    _status_changed(actor, service_request, "closed", "Closed automatically" if automatic else "")
+    return service_request
 
 
 @transaction.atomic
-def request_reopen(*, actor, request: Request, reason: str, now=None) -> Request:
+def request_reopen(*, actor, service_request: Request, reason: str, now=None) -> Request:
     now = now or timezone.now()
     reason = _reason_required(reason, "for reopening the request")
-    request = _locked(request)
-    _guard(request, "reopen")
-    request.status = S.OPEN
-    request.resolved_at = None
-    request.closed_at = None
-    request.status_reason = reason
-    _enter_stage(actor=actor, request=request, stage=request.current_stage, now=now)
-    _dates_refresh(request, now)
-    _save(request)
-    _status_changed(actor, request, "reopened", reason)
-    return request
+    service_request = request_locked(service_request)
+    transition_guard(service_request, "reopen")
+    service_request.status = S.OPEN
+    service_request.resolved_at = None
+    service_request.closed_at = None
+    service_request.status_reason = reason
+    _enter_stage(
+        actor=actor, service_request=service_request, stage=service_request.current_stage, now=now
+    )
+    request_dates_refresh(service_request, now)
+    request_save(service_request)
+    _status_changed(actor, service_request, "reopened", reason)
+    return service_request
 
 
 @transaction.atomic
-def request_cancel(*, actor, request: Request, reason: str, now=None) -> Request:
+def request_cancel(*, actor, service_request: Request, reason: str, now=None) -> Request:
     now = now or timezone.now()
     reason = _reason_required(reason, "for cancelling the request")
-    request = _locked(request)
-    _guard(request, "cancel")
-    _leave_stage(actor=actor, request=request, now=now, exit=StageVisit.Exit.CANCELLED)
-    request.status = S.CANCELLED
-    request.status_reason = reason
-    request.next_check_at = None
-    request.estimated_completion_at = None
-    _save(request)
-    _status_changed(actor, request, "cancelled", reason)
-    return request
+    service_request = request_locked(service_request)
+    transition_guard(service_request, "cancel")
+    _leave_stage(
+        actor=actor, service_request=service_request, now=now, exit=StageVisit.Exit.CANCELLED
+    )
+    service_request.status = S.CANCELLED
+    service_request.status_reason = reason
+    service_request.next_check_at = None
+    service_request.estimated_completion_at = None
+    request_save(service_request)
+    _status_changed(actor, service_request, "cancelled", reason)
+    return service_request
 
 
 @transaction.atomic
-def request_assign(*, actor, request: Request, team=None, assigned_to=None) -> Request:
-    request = _locked(request)
-    _guard(request, "assign")
-    if team is not None and team.service_area_id != request.service_area_id:
+def request_assign(*, actor, service_request: Request, team=None, assigned_to=None) -> Request:
+    service_request = request_locked(service_request)
+    transition_guard(service_request, "assign")
+    if team is not None and team.service_area_id != service_request.service_area_id:
         raise ValidationError({"team": "Choose a team of this request's service area."})
-    request.team = team
-    request.assigned_to = assigned_to
-    request.save(update_fields=["team", "assigned_to", "updated_at"])
+    service_request.team = team
+    service_request.assigned_to = assigned_to
+    service_request.save(update_fields=["team", "assigned_to", "updated_at"])
     request_assigned.send(
-        sender=Request, instance=request, actor=actor, team=team, assigned_to=assigned_to
+        sender=Request, instance=service_request, actor=actor, team=team, assigned_to=assigned_to
     )
-    _audit(
+    request_audit(
         actor,
-        request,
+        service_request,
         "assigned",
         team=str(team or ""),
         assigned_to=str(assigned_to or ""),
     )
-    return request
+    return service_request

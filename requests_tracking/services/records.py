@@ -3,7 +3,7 @@
 from audit.services import audit_record
 
 
-def _save(request, *extra):
+def request_save(service_request, *extra):
     fields = [
         "current_stage",
         "current_visit",
@@ -20,14 +20,14 @@ def _save(request, *extra):
         "updated_at",
         *extra,
     ]
-    request.save(update_fields=fields)
+    service_request.save(update_fields=fields)
 
 
-def _audit(actor, request, change, **detail):
+def request_audit(actor, service_request, change, **detail):
     audit_record(
         actor=actor,
         action="change" if change != "created" else "create",
-        obj=request,
-        citizen=request.citizen,
+        obj=service_request,
+        citizen=service_request.citizen,
         detail={"change": change, **detail},
     )

@@ -16,7 +16,7 @@ from requests_tracking.models import (
     StageAction,
     StageVisit,
 )
-from requests_tracking.services.actions import _action_messages, _audiences
+from requests_tracking.services.actions import action_messages_build, message_audiences
 from requests_tracking.services.guards import S
 from requests_tracking.services.lifecycle import request_close
 from requests_tracking.signals import (
@@ -73,10 +73,10 @@ def _sweep_batch(batch, now):
     new_firings: list[ActionFiring] = []
     due_actions: list[tuple[Request, StageVisit, StageAction, ActionFiring]] = []
     changes: list[SlaChange] = []
-    for request in batch:
-        visit, stage = request.current_visit, request.current_stage
+    for service_request in batch:
+        visit, stage = service_request.current_visit, service_request.current_stage
         if visit is None:
-            request.next_check_at = None
+            service_request.next_check_at = None
             continue
         done = fired.setdefault(visit.pk, set())
         actions = actions_by_stage.get(stage.pk, [])
@@ -90,28 +90,31 @@ def _sweep_batch(batch, now):
             done.add(key)
             firing = ActionFiring(visit=visit, key=key)
             new_firings.append(firing)
-            if key == "at_risk" and request.sla_state == Request.SlaState.ON_TRACK:
-                request.sla_state = Request.SlaState.AT_RISK
-                changes.append(SlaChange(request, "at_risk", stage))
+            if key == "at_risk" and service_request.sla_state == Request.SlaState.ON_TRACK:
+                service_request.sla_state = Request.SlaState.AT_RISK
+                changes.append(SlaChange(service_request, "at_risk", stage))
             elif key == "breach":
-                request.sla_state = Request.SlaState.BREACHED
-                changes.append(SlaChange(request, "breached", stage))
+                service_request.sla_state = Request.SlaState.BREACHED
+                changes.append(SlaChange(service_request, "breached", stage))
             elif action is not None:
-                due_actions.append((request, visit, action, firing))
+                due_actions.append((service_request, visit, action, firing))
         pending = [share for share, key, _ in points if key not in done]
-        request.next_check_at = times[min(pending)] if pending else None
+        service_request.next_check_at = times[min(pending)] if pending else None
 
-    audiences = _audiences(
+    audiences = message_audiences(
         {
-            request.pk: request
-            for request, _, action, _ in due_actions
+            service_request.pk: service_request
+            for service_request, _, action, _ in due_actions
             if action.recipient == StageAction.Recipient.CITIZEN
         }.values()
     )
     messages: list[OutgoingMessage] = []
-    for request, visit, action, firing in due_actions:
-        batch_messages, firing.outcome = _action_messages(
-            request=request, visit=visit, action=action, audience=audiences.get(request.pk, [])
+    for service_request, visit, action, firing in due_actions:
+        batch_messages, firing.outcome = action_messages_build(
+            service_request=service_request,
+            visit=visit,
+            action=action,
+            audience=audiences.get(service_request.pk, []),
         )
         messages += batch_messages
     ActionFiring.objects.bulk_create(new_firings)
@@ -161,13 +164,13 @@ def requests_auto_close(*, now=None, days: int | None = None, limit: int = 1000)
     )
     for pk in ids:
         with transaction.atomic():
-            request = (
+            service_request = (
                 Request.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(pk=pk, status=S.RESOLVED)
                 .first()
             )
-            if request is None:
+            if service_request is None:
                 continue
-            request_close(actor=None, request=request, automatic=True, now=now)
+            request_close(actor=None, service_request=service_request, automatic=True, now=now)
             closed += 1
     return closed

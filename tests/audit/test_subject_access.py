@@ -156,8 +156,15 @@ def test_bundle_holds_every_linked_record_and_no_security_answer(held):
         assert expected in text, expected
         assert expected in html, expected
     sections = data["sections"]
-    assert {"citizens", "contacts", "timeline", "audit", "requests_tracking"} <= set(sections)
-    assert sections["citizens"]["tables"]["Linked service accounts"][0][
+    assert {
+        "citizens",
+        "verification",
+        "contacts",
+        "timeline",
+        "audit",
+        "requests_tracking",
+    } <= set(sections)
+    assert sections["verification"]["tables"]["Linked service accounts"][0][
         "security_questions_held"
     ] == ["postcode"]
     assert sections["audit"]["tables"]["Audit trail"]

@@ -4,8 +4,8 @@ import pytest
 
 from accounts.models import Role
 from tests.browser.accessibility import assert_accessible
-from tests.factories import StaffFactory
-from tests.factories.citizens import AddressFactory, CitizenFactory, ServiceAccountFactory
+from tests.factories import ServiceAccountFactory, StaffFactory
+from tests.factories.citizens import AddressFactory, CitizenFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

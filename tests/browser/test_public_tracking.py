@@ -33,10 +33,13 @@ def test_citizen_answers_an_information_request_on_the_tracking_page(page, signe
         now=timezone.now(),
     )
     services.request_note_add(
-        actor=officer, request=request, text="Internal: check the access", visible_to_citizen=False
+        actor=officer,
+        service_request=request,
+        text="Internal: check the access",
+        visible_to_citizen=False,
     )
     services.request_information_request(
-        actor=officer, request=request, question="Is the fridge freezer still plugged in?"
+        actor=officer, service_request=request, question="Is the fridge freezer still plugged in?"
     )
     request.refresh_from_db()
 

@@ -3,17 +3,18 @@ import random
 
 import pytest
 
-from citizens.demo import _citizen, _near_duplicate
-from citizens.models import Citizen, MergeRecord, Note, VerificationAttempt
+from citizens.demo import demo_citizen, near_duplicate
+from citizens.models import Citizen, MergeRecord, Note
 from citizens.selectors import citizen_get, duplicate_candidates, probable_duplicates
 from citizens.services import citizens_merge
+from tests.factories import ServiceAccountFactory
 from tests.factories.citizens import (
     AddressFactory,
     CitizenFactory,
     EmailAddressFactory,
     NoteFactory,
-    ServiceAccountFactory,
 )
+from verification.models import VerificationAttempt
 
 pytestmark = pytest.mark.django_db
 DOB = datetime.date(1975, 3, 2)
@@ -22,7 +23,7 @@ DOB = datetime.date(1975, 3, 2)
 @pytest.mark.parametrize("seed", range(12))
 def test_duplicate_check_catches_generated_near_duplicates(seed):
     rng = random.Random(seed)
-    original = _citizen(
+    original = demo_citizen(
         reference=f"C{seed:07d}",
         title="",
         first_name="Margaret",
@@ -32,7 +33,7 @@ def test_duplicate_check_catches_generated_near_duplicates(seed):
         preferred_channel="",
     )
     original.save()
-    twin = _near_duplicate(original, rng, "C9999999")
+    twin = near_duplicate(original, rng, "C9999999")
     found = duplicate_candidates(
         first_name=twin.first_name, last_name=twin.last_name, date_of_birth=twin.date_of_birth
     )

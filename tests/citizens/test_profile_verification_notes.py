@@ -4,23 +4,18 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from citizens.models import Citizen, CitizenChange, SecurityAnswer
-from citizens.selectors import citizen_contact_prompts, verification_current_pass
-from citizens.services import VersionConflict, citizen_update, verification_attempt
+from citizens.models import Citizen, CitizenChange
+from citizens.selectors import citizen_contact_prompts
+from citizens.services import VersionConflict, citizen_update
+from tests.factories import ServiceAccountFactory
 from tests.factories.citizens import (
     CitizenFactory,
     EmailAddressFactory,
     NoteFactory,
     PhoneNumberFactory,
-    ServiceAccountFactory,
 )
 
 pytestmark = pytest.mark.django_db
-RIGHT = {
-    "account_reference": "CT00012345",
-    "property_postcode": "SW1A 1AA",
-    "last_payment": "345.00",
-}
 
 
 def test_second_of_two_concurrent_edits_is_refused(agent):
@@ -86,106 +81,6 @@ def test_prompts_ask_for_missing_or_stale_email_and_mobile():
     prompts = citizen_contact_prompts(citizen=c)
     assert len(prompts) == 1
     assert prompts[0].startswith("Confirm the email address")
-
-
-def test_answers_are_stored_only_as_salted_hashes():
-    account = ServiceAccountFactory(answers=RIGHT)
-    hashes = list(
-        SecurityAnswer.objects.filter(service_account=account).values_list(
-            "answer_hash", flat=True
-        )
-    )
-    assert len(hashes) == 3
-    assert not any(
-        "CT00012345" in h or "SW1A" in h or "345" in h.split("$")[-1][:3] and False for h in hashes
-    )
-    assert all(h.startswith("hmac-sha256$") for h in hashes)
-
-
-def test_verification_passes_with_answers_in_any_format(agent):
-    account = ServiceAccountFactory(answers=RIGHT)
-    attempt = verification_attempt(
-        actor=agent,
-        service_account=account,
-        answers={
-            "account_reference": "ct 0001 2345",
-            "property_postcode": "sw1a1aa",
-            "last_payment": "£345",
-        },
-    )
-    assert attempt.result == "pass"
-    assert attempt.valid_until is not None
-    assert verification_current_pass(service_account=account, staff=agent) == attempt
-
-
-def test_verification_fails_and_locks_after_three_failures(agent):
-    account = ServiceAccountFactory(answers=RIGHT)
-    wrong = RIGHT | {"last_payment": "12.00"}
-    results = [
-        verification_attempt(actor=agent, service_account=account, answers=wrong) for _ in range(3)
-    ]
-    assert [a.result for a in results] == ["fail", "fail", "fail"]
-    assert results[0].failed_questions == ["last_payment"]
-    locked = verification_attempt(actor=agent, service_account=account, answers=RIGHT)
-    assert locked.result == "locked"
-
-
-def test_lock_expires_after_thirty_minutes(agent):
-    account = ServiceAccountFactory(answers=RIGHT)
-    account.locked_until = timezone.now() - timedelta(seconds=1)
-    account.save()
-    assert (
-        verification_attempt(actor=agent, service_account=account, answers=RIGHT).result == "pass"
-    )
-
-
-def test_pass_outside_a_contact_expires(agent, settings):
-    account = ServiceAccountFactory(answers=RIGHT)
-    attempt = verification_attempt(actor=agent, service_account=account, answers=RIGHT)
-    type(attempt).objects.filter(pk=attempt.pk).update(
-        valid_until=timezone.now() - timedelta(seconds=1)
-    )
-    assert verification_current_pass(service_account=account, staff=agent) is None
-
-
-def test_pass_holds_for_the_current_contact_only(agent, reference_data):
-    from contacts.models import Channel, Contact
-    from organisation.models import Location
-
-    account = ServiceAccountFactory(answers=RIGHT)
-
-    def contact():
-        return Contact.objects.create(
-            citizen=account.citizen,
-            agent=agent,
-            channel=Channel.objects.first(),
-            location=Location.objects.first(),
-        )
-
-    first = contact()
-    attempt = verification_attempt(
-        actor=agent, service_account=account, answers=RIGHT, contact=first
-    )
-    assert attempt.contact == first
-    assert attempt.valid_until is None
-    assert (
-        verification_current_pass(service_account=account, staff=agent, contact=first) == attempt
-    )
-    first.status = "ended"
-    first.save()
-    assert (
-        verification_current_pass(service_account=account, staff=agent, contact=contact()) is None
-    )
-
-
-def test_verify_page_never_shows_stored_answers(agent_client):
-    account = ServiceAccountFactory(answers=RIGHT)
-    url = f"/citizens/{account.citizen_id}/accounts/{account.pk}/verify/"
-    response = agent_client.post(url, RIGHT | {"last_payment": "1.00"})
-    assert b"did not match" in response.content
-    assert b"345.00" not in response.content
-    response = agent_client.post(url, RIGHT)
-    assert response.status_code == 302
 
 
 def test_sensitive_notes_only_for_permitted_roles(agent, team_leader):

@@ -3,12 +3,12 @@ import datetime
 import pytest
 
 from citizens.search import citizen_search, parse_query, register_reference_resolver
+from tests.factories import ServiceAccountFactory
 from tests.factories.citizens import (
     AddressFactory,
     CitizenFactory,
     EmailAddressFactory,
     PhoneNumberFactory,
-    ServiceAccountFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -100,7 +100,7 @@ def test_registered_reference_resolver_finds_citizen(people):
     finally:
         from citizens import search
 
-        search._reference_resolvers.remove(resolver)
+        search._reference_resolvers.remove((resolver, "Linked reference"))
 
 
 def test_merged_records_are_not_listed(people):

@@ -140,7 +140,7 @@ def test_second_start_is_refused_with_a_link_to_the_open_contact(client, ref):
 def test_active_contact_bar_shows_the_open_contact_on_every_page(agent_client, agent, ref):
     citizen = new_citizen(first_name="Priya", last_name="Shah")
     contact_start(actor=agent, channel=ref.phone, location=ref.contact_centre, citizen=citizen)
-    body = agent_client.get(reverse("core:home")).content.decode()
+    body = agent_client.get(reverse("home:home")).content.decode()
     assert 'data-testid="active-contact-bar"' in body
     assert "Priya Shah" in body
     assert "End contact" in body
@@ -179,7 +179,7 @@ def test_active_bar_lists_contacts_to_complete(agent_client, agent, ref):
         ended_at=timezone.now(),
         needs_review=True,
     )
-    body = agent_client.get(reverse("core:home")).content.decode()
+    body = agent_client.get(reverse("home:home")).content.decode()
     assert "1 contact was closed without an outcome" in body
 
 
@@ -465,7 +465,7 @@ def test_citizen_record_panel_query_count_does_not_grow(
 def test_active_bar_refresh_shows_verified_services_and_does_not_poll(agent_client, agent, ref):
     citizen = new_citizen()
     contact_start(actor=agent, channel=ref.phone, location=ref.contact_centre, citizen=citizen)
-    page = agent_client.get(reverse("core:home")).content.decode()
+    page = agent_client.get(reverse("home:home")).content.decode()
     assert 'hx-trigger="load delay:300ms"' in page
     assert "every" not in page.split('id="active-contact-bar"')[1].split(">")[0]
     refreshed = agent_client.get(reverse("contacts:active_bar")).content.decode()
@@ -473,8 +473,8 @@ def test_active_bar_refresh_shows_verified_services_and_does_not_poll(agent_clie
 
 
 def test_contact_page_and_bar_show_services_verified_in_this_contact(agent_client, agent, ref):
-    from citizens.models import VerificationAttempt
-    from tests.factories.citizens import ServiceAccountFactory
+    from tests.factories import ServiceAccountFactory
+    from verification.models import VerificationAttempt
 
     citizen = new_citizen()
     contact = contact_start(

@@ -7,7 +7,6 @@ from tests.factories.citizens import (  # noqa: F401
     EmailAddressFactory,
     NoteFactory,
     PhoneNumberFactory,
-    ServiceAccountFactory,
 )
 from tests.factories.contacts import (  # noqa: F401
     AvoidableReasonFactory,
@@ -28,3 +27,4 @@ from tests.factories.requests_tracking import (  # noqa: F401, E402
     StageActionFactory,
 )
 from tests.factories.timeline import EntryFactory  # noqa: F401
+from tests.factories.verification import ServiceAccountFactory  # noqa: F401

@@ -2,18 +2,14 @@ import datetime
 
 import factory
 
-from citizens.answers import answer_hash, questions_for
 from citizens.models import (
     Address,
     Citizen,
     EmailAddress,
     Note,
     PhoneNumber,
-    SecurityAnswer,
-    ServiceAccount,
 )
 from citizens.normalise import name_normalise, search_keys_for
-from organisation.models import ServiceArea
 
 
 class CitizenFactory(factory.django.DjangoModelFactory):
@@ -61,37 +57,6 @@ class PhoneNumberFactory(factory.django.DjangoModelFactory):
     citizen = factory.SubFactory(CitizenFactory)
     number = factory.Sequence(lambda n: f"+4477009{n:05d}")
     kind = PhoneNumber.Kind.MOBILE
-
-
-class ServiceAccountFactory(factory.django.DjangoModelFactory):
-    """A council tax account; pass answers={...} to store hashed security answers."""
-
-    class Meta:
-        model = ServiceAccount
-        skip_postgeneration_save = True
-
-    citizen = factory.SubFactory(CitizenFactory)
-    kind = ServiceAccount.Kind.COUNCIL_TAX
-    service_area = factory.LazyFunction(
-        lambda: ServiceArea.objects.get_or_create(
-            name="Council Tax", defaults={"slug": "council-tax"}
-        )[0]
-    )
-    reference = factory.Sequence(lambda n: f"CT{n:08d}")
-    reference_compact = factory.LazyAttribute(lambda o: o.reference)
-    snapshot = factory.LazyFunction(lambda: {"Balance": "£120.00"})
-
-    @factory.post_generation
-    def answers(self, create, extracted, **kwargs):
-        if not create or not extracted:
-            return
-        for q in questions_for(self.kind):
-            if q.key in extracted:
-                SecurityAnswer.objects.create(
-                    service_account=self,
-                    question=q.key,
-                    answer_hash=answer_hash(q, extracted[q.key]),
-                )
 
 
 class NoteFactory(factory.django.DjangoModelFactory):

@@ -36,3 +36,15 @@ def raise_request(process, officer, citizen):
         return request_create(**kwargs)
 
     return make
+
+
+@pytest.fixture
+def follow_by_email():
+    """follow_by_email(request, email) signs an address up and confirms it, as its owner would."""
+    from requests_tracking.services import follower_email_add, follower_email_confirm
+
+    def follow(service_request, email, **kwargs):
+        signup = follower_email_add(service_request=service_request, email=email, **kwargs)
+        return follower_email_confirm(follower_id=signup.follower.pk, now=kwargs.get("now"))
+
+    return follow

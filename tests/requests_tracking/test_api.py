@@ -78,7 +78,7 @@ def test_create_says_what_is_wrong(api):
 def test_list_filters_like_the_screen(api, raise_request, officer):
     kept = raise_request()
     gone = raise_request()
-    services.request_cancel(actor=officer, request=gone, reason="duplicate")
+    services.request_cancel(actor=officer, service_request=gone, reason="duplicate")
     response = api.get("/api/v1/requests/", {"status": "live"})
     assert response.status_code == 200
     assert [r["reference"] for r in response.json()["results"]] == [kept.reference]
@@ -126,8 +126,8 @@ def test_transitions_answer_200_or_409(api, raise_request):
 
 def test_advance_at_last_stage_is_409(api, raise_request, officer):
     request = raise_request()
-    services.request_advance(actor=officer, request=request)
-    services.request_advance(actor=officer, request=request)
+    services.request_advance(actor=officer, service_request=request)
+    services.request_advance(actor=officer, service_request=request)
     response = api.post(f"/api/v1/requests/{request.pk}/advance/")
     assert response.status_code == 409
     assert response.json()["detail"] == "This is the last stage. Resolve the request instead."

@@ -10,7 +10,7 @@ from django.utils import timezone
 from requests_tracking import services
 from requests_tracking.models import Evidence, Request, RequestFollowerEmail, RequestNote
 from requests_tracking.public_links import request_pk_from_token, tracking_path, tracking_token
-from requests_tracking.services.actions import _audiences, _context
+from requests_tracking.services.actions import message_audiences, message_context
 from tests.factories import CitizenFactory, EmailAddressFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,18 +48,18 @@ def waiting(raise_request, officer):
     request = raise_request()
     services.request_note_add(
         actor=officer,
-        request=request,
+        service_request=request,
         text="Crew lead says the drive is blocked",
         visible_to_citizen=False,
     )
     services.request_note_add(
         actor=officer,
-        request=request,
+        service_request=request,
         text="We have booked your collection",
         visible_to_citizen=True,
     )
     services.request_information_request(
-        actor=officer, request=request, question="Which items do you want collected?"
+        actor=officer, service_request=request, question="Which items do you want collected?"
     )
     request.refresh_from_db()
     return request
@@ -221,7 +221,7 @@ def test_empty_reply_says_what_is_wrong(public, waiting):
 
 def test_reply_when_no_longer_waiting_keeps_the_words_and_explains(public, waiting):
     path = reverse("public:track_reply", kwargs={"token": tracking_token(waiting)})
-    services.request_citizen_reply(request=waiting, text="Answered by phone")
+    services.request_citizen_reply(service_request=waiting, text="Answered by phone")
     response = public.post(path, {"text": "Answer from an old tab"})
     assert response.status_code == 409
     assert "Answer from an old tab" in response.text
@@ -242,6 +242,8 @@ def test_follow_with_csrf_token_from_the_page_works(waiting):
 
 
 def test_follow_by_email_and_the_follower_is_told_of_progress(public, waiting, officer):
+    from notifications.models import Message
+
     path = reverse("public:track_follow", kwargs={"token": tracking_token(waiting)})
     response = public.post(path, {"email": "neighbour@example.com"})
     assert response.status_code == 302
@@ -249,15 +251,22 @@ def test_follow_by_email_and_the_follower_is_told_of_progress(public, waiting, o
     assert list(RequestFollowerEmail.objects.values_list("email", flat=True)) == [
         "neighbour@example.com"
     ]
-    assert "We will email neighbour@example.com" in public.get(response["Location"]).text
-    audience = _audiences([waiting])[waiting.pk]
+    banner = public.get(response["Location"]).text
+    assert "We have sent an email to neighbour@example.com" in banner
+    assert (
+        len(message_audiences([waiting])[waiting.pk]) == 1
+    )  # not told anything before confirming
+    first = Message.objects.get(recipient="neighbour@example.com")
+    confirm_path = first.body.split("http://127.0.0.1:8000")[1].split()[0]
+    public.post(confirm_path)
+    audience = message_audiences([waiting])[waiting.pk]
     assert [r.emails for r in audience] == [("jane@example.com",), ("neighbour@example.com",)]
     assert audience[1].address("preferred") == ("email", "neighbour@example.com")
 
 
-def test_follower_email_already_on_the_citizen_is_not_told_twice(waiting):
-    services.request_follow_email(request=waiting, email="JANE@example.com")
-    assert len(_audiences([waiting])[waiting.pk]) == 1
+def test_follower_email_already_on_the_citizen_is_not_told_twice(waiting, follow_by_email):
+    follow_by_email(waiting, "JANE@example.com")
+    assert len(message_audiences([waiting])[waiting.pk]) == 1
 
 
 def test_follow_by_email_validates_the_address(public, waiting):
@@ -276,13 +285,14 @@ def test_anonymous_report_has_a_page_and_can_be_followed(public, raise_request):
     assert public.get(tracking_path(request)).status_code == 200
     path = reverse("public:track_follow", kwargs={"token": tracking_token(request)})
     public.post(path, {"email": "reporter@example.com"})
-    audience = _audiences([request])[request.pk]
+    services.follower_email_confirm(follower_id=RequestFollowerEmail.objects.get().pk)
+    audience = message_audiences([request])[request.pk]
     assert [r.emails for r in audience] == [("reporter@example.com",)]
 
 
 def test_message_templates_get_the_absolute_tracking_url(waiting, settings):
     settings.PUBLIC_BASE_URL = "https://report.example.gov.uk/"
-    url = _context(waiting)["tracking_url"]
+    url = message_context(waiting)["tracking_url"]
     assert url == "https://report.example.gov.uk" + tracking_path(waiting)
 
 
@@ -291,7 +301,7 @@ def test_information_request_message_carries_the_link(raise_request, officer, se
 
     settings.PUBLIC_BASE_URL = "https://report.example.gov.uk"
     request = raise_request()
-    services.request_information_request(actor=officer, request=request, question="Photo?")
+    services.request_information_request(actor=officer, service_request=request, question="Photo?")
     message = Message.objects.get(idempotency_key__contains=":question:")
     assert "https://report.example.gov.uk" + tracking_path(request) in message.body
 
@@ -321,11 +331,12 @@ def test_page_views_are_audited_without_a_staff_actor(public, waiting):
     assert event.detail == {"via": "tracking link"}
 
 
-def test_other_citizens_following_are_not_shown(public, waiting):
+def test_other_citizens_following_are_not_shown(public, waiting, follow_by_email):
     other = CitizenFactory(first_name="Nosy", last_name="Neighbour")
     EmailAddressFactory(citizen=other, email="nosy@example.com")
-    services.request_follow(actor=None, request=waiting, citizen=other)
-    services.request_follow_email(request=waiting, email="friend@example.com")
+    services.follower_citizen_add(actor=None, service_request=waiting, citizen=other)
+    follow_by_email(waiting, "friend@example.com")
+    mail.outbox.clear()
     text = public.get(tracking_path(waiting)).text
     assert "Nosy" not in text
     assert "nosy@example.com" not in text
@@ -333,14 +344,16 @@ def test_other_citizens_following_are_not_shown(public, waiting):
     assert not mail.outbox
 
 
-def test_followers_are_not_greeted_by_the_reporters_name(raise_request, officer):
+def test_followers_are_not_greeted_by_the_reporters_name(raise_request, officer, follow_by_email):
     from notifications.models import Message
 
     request = raise_request()
-    services.request_follow_email(request=request, email="neighbour@example.com")
-    services.request_information_request(actor=officer, request=request, question="Photo?")
+    follow_by_email(request, "neighbour@example.com")
+    services.request_information_request(actor=officer, service_request=request, question="Photo?")
     to_reporter = Message.objects.get(recipient="jane@example.com")
-    to_follower = Message.objects.get(recipient="neighbour@example.com")
+    to_follower = Message.objects.get(
+        recipient="neighbour@example.com", event="Information requested"
+    )
     assert "Dear Jane Resident" in to_reporter.body
     assert "Jane" not in to_follower.body
     assert "Dear resident" in to_follower.body
@@ -350,16 +363,16 @@ def test_follower_emails_are_capped_per_request(waiting):
     from django.core.exceptions import ValidationError
 
     for n in range(services.FOLLOWER_EMAILS_MAX):
-        services.request_follow_email(request=waiting, email=f"f{n}@example.com")
-    services.request_follow_email(request=waiting, email="f0@example.com")  # already there: fine
+        services.follower_email_add(service_request=waiting, email=f"f{n}@example.com")
+    services.follower_email_add(service_request=waiting, email="f0@example.com")  # no change
     with pytest.raises(ValidationError, match="cannot take more"):
-        services.request_follow_email(request=waiting, email="one-too-many@example.com")
+        services.follower_email_add(service_request=waiting, email="one-too-many@example.com")
 
 
 def test_follow_form_says_when_the_cap_is_reached(public, waiting, monkeypatch):
-    from requests_tracking.services import casework
+    from requests_tracking.services import followers
 
-    monkeypatch.setattr(casework, "FOLLOWER_EMAILS_MAX", 1)
+    monkeypatch.setattr(followers, "FOLLOWER_EMAILS_MAX", 1)
     path = reverse("public:track_follow", kwargs={"token": tracking_token(waiting)})
     public.post(path, {"email": "first@example.com"})
     response = public.post(path, {"email": "second@example.com"})
@@ -377,7 +390,7 @@ def test_page_reads_a_fixed_number_of_queries(
 ):
     for n in range(5):
         services.request_note_add(
-            actor=officer, request=waiting, text=f"Update {n}", visible_to_citizen=True
+            actor=officer, service_request=waiting, text=f"Update {n}", visible_to_citizen=True
         )
     with django_assert_max_num_queries(8):  # 7 today: request, stages, notes, visits, files, audit
         assert public.get(tracking_path(waiting)).status_code == 200

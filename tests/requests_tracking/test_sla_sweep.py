@@ -81,7 +81,7 @@ def test_every_trigger_fires_once_per_stage_visit(raise_request, process, office
         )
     request = raise_request()
     assert Message.objects.filter(event__startswith="When the stage is entered").count() == 1
-    services.request_resolve(actor=officer, request=request, resolution="done")
+    services.request_resolve(actor=officer, service_request=request, resolution="done")
     assert Message.objects.filter(event__startswith="When the request is resolved").count() == 1
     assert ActionFiring.objects.filter(visit__request=request).count() == 2
 
@@ -107,7 +107,7 @@ def test_contractor_and_officer_recipients(raise_request, process, officer):
 def test_paused_request_is_not_swept(raise_request, officer):
     request = raise_request()
     services.request_information_request(
-        actor=officer, request=request, question="Photo please", now=at(2026, 3, 2, 10)
+        actor=officer, service_request=request, question="Photo please", now=at(2026, 3, 2, 10)
     )
     assert services.requests_sla_sweep(now=at(2026, 3, 20, 10)) == 0
     request.refresh_from_db()
@@ -120,7 +120,7 @@ def test_information_request_tells_the_citizen(
     request = raise_request()
     with django_capture_on_commit_callbacks(execute=True):
         services.request_information_request(
-            actor=officer, request=request, question="Photo please"
+            actor=officer, service_request=request, question="Photo please"
         )
     assert mail.outbox[-1].to == ["jane@example.com"]
     assert "Photo please" in mail.outbox[-1].body
@@ -132,7 +132,7 @@ def test_auto_close_closes_old_resolved_requests_and_tells_the_citizen(
     settings.REQUEST_AUTO_CLOSE_DAYS = 14
     request = raise_request()
     services.request_resolve(
-        actor=officer, request=request, resolution="Collected", now=at(2026, 3, 3, 10)
+        actor=officer, service_request=request, resolution="Collected", now=at(2026, 3, 3, 10)
     )
     assert services.requests_auto_close(now=at(2026, 3, 16, 10)) == 0
     with django_capture_on_commit_callbacks(execute=True):
@@ -154,8 +154,8 @@ def test_followers_are_told_like_the_reporter(raise_request, process, officer):
     neighbour = CitizenFactory(middle_names="")
     EmailAddressFactory(citizen=neighbour, email="neighbour@example.com")
     request = raise_request()
-    services.request_follow(actor=officer, request=request, citizen=neighbour)
-    services.request_advance(actor=officer, request=request)
+    services.follower_citizen_add(actor=officer, service_request=request, citizen=neighbour)
+    services.request_advance(actor=officer, service_request=request)
     assert set(Message.objects.values_list("recipient", flat=True)) == {
         "jane@example.com",
         "neighbour@example.com",
@@ -189,7 +189,7 @@ def _sweep_queries(raise_request, officer, count, first):
     for n in range(first, first + count):
         person, neighbour = _citizen_with_follower(n)
         request = raise_request(citizen=person)
-        services.request_follow(actor=officer, request=request, citizen=neighbour)
+        services.follower_citizen_add(actor=officer, service_request=request, citizen=neighbour)
     with CaptureQueriesContext(connection) as queries:
         assert services.requests_sla_sweep(now=at(2026, 3, 4, 10)) == count
     return len(queries)

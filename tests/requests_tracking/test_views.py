@@ -33,7 +33,7 @@ def url(name, *args):
 def test_list_shows_requests_and_filters_by_status(officer_client, raise_request, officer):
     open_one = raise_request()
     done = raise_request()
-    services.request_resolve(actor=officer, request=done, resolution="done")
+    services.request_resolve(actor=officer, service_request=done, resolution="done")
     response = officer_client.get(url("list"), {"status": "resolved"})
     assert response.status_code == 200
     assert done.reference in response.text
@@ -155,7 +155,7 @@ def test_action_form_errors_are_shown_in_plain_words(officer_client, raise_reque
 
 def test_agent_records_citizen_reply(agent_client, raise_request, officer):
     request = raise_request()
-    services.request_information_request(actor=officer, request=request, question="Photo?")
+    services.request_information_request(actor=officer, service_request=request, question="Photo?")
     agent_client.post(url("action", request.pk, "citizen_reply"), {"citizen_reply-text": "Sent"})
     request.refresh_from_db()
     assert request.status == Request.Status.OPEN
@@ -291,14 +291,16 @@ def _queries(client, url):
 
 def test_list_and_detail_queries_do_not_grow_with_data(officer_client, raise_request, officer):
     first = raise_request()
-    services.request_note_add(actor=officer, request=first, text="One", visible_to_citizen=False)
+    services.request_note_add(
+        actor=officer, service_request=first, text="One", visible_to_citizen=False
+    )
     list_url, detail_url = reverse("requests_tracking:list"), first.get_absolute_url()
     _queries(officer_client, list_url)  # warm session and permission caches
     few = (_queries(officer_client, list_url), _queries(officer_client, detail_url))
     for n in range(12):
         services.request_note_add(
-            actor=officer, request=first, text=f"Note {n}", visible_to_citizen=n % 2 == 0
+            actor=officer, service_request=first, text=f"Note {n}", visible_to_citizen=n % 2 == 0
         )
         raise_request()
-    first = services.request_advance(actor=officer, request=first)
+    first = services.request_advance(actor=officer, service_request=first)
     assert (_queries(officer_client, list_url), _queries(officer_client, detail_url)) == few

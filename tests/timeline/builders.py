@@ -4,7 +4,7 @@ import datetime
 
 from django.utils import timezone
 
-from citizens.models import Note, SecurityAnswer, ServiceAccount, VerificationAttempt
+from citizens.models import Note
 from contacts.models import Contact, ContactType
 from tests.factories import (
     ChannelFactory,
@@ -15,6 +15,7 @@ from tests.factories import (
     ServiceAreaFactory,
     StaffFactory,
 )
+from verification.models import SecurityAnswer, ServiceAccount, VerificationAttempt
 
 
 def citizen(**kwargs):

@@ -5,12 +5,14 @@ import pytest
 from django.utils import timezone
 
 from citizens import signals as citizen_signals
-from citizens.models import Citizen, Note, VerificationAttempt
+from citizens.models import Citizen, Note
 from contacts import signals as contact_signals
 from contacts.models import Contact
 from tests.factories import EntryFactory, ServiceAreaFactory
 from tests.timeline import builders as make
 from timeline.models import ActorType, Category, Entry, Kind
+from verification import signals as verification_signals
+from verification.models import VerificationAttempt
 
 pytestmark = pytest.mark.django_db
 
@@ -137,8 +139,13 @@ def test_verification_attempts_say_pass_fail_or_locked(result, kind, summary):
         result=result,
         failed_questions=["postcode", "dob"] if result == "fail" else [],
     )
-    citizen_signals.verification_attempted.send(
-        sender=VerificationAttempt, instance=attempt, actor=agent
+    verification_signals.verification_attempted.send(
+        sender=VerificationAttempt,
+        instance=attempt,
+        actor=agent,
+        citizen_id=person.pk,
+        service_account_label=str(account),
+        service_area_id=account.service_area_id,
     )
     entry = only_entry(person, kind)
     assert entry.summary == summary

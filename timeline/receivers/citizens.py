@@ -1,5 +1,4 @@
-"""Timeline entries for the citizen register: created, profile changed, merged, notes, and
-verification attempts against linked service accounts."""
+"""Timeline entries for the citizen register: created, profile changed, merged, notes."""
 
 import hashlib
 from itertools import groupby
@@ -10,7 +9,6 @@ from timeline.sources import Source, link_to, register
 
 CITIZEN = "citizens.citizen"
 NOTE = "citizens.note"
-ATTEMPT = "citizens.verificationattempt"
 NOTE_PREVIEW = 140
 
 
@@ -118,38 +116,6 @@ def note_added_entry(note) -> EntryData:
     )
 
 
-VERIFICATION_KIND = {
-    "pass": Kind.VERIFICATION_PASSED,
-    "fail": Kind.VERIFICATION_FAILED,
-    "locked": Kind.VERIFICATION_LOCKED,
-}
-
-
-def verification_attempted_entry(attempt, *, actor_id=None) -> EntryData:
-    account = attempt.service_account
-    kind = VERIFICATION_KIND.get(attempt.result, Kind.VERIFICATION_FAILED)
-    summary = {
-        Kind.VERIFICATION_PASSED: f"Verified against {account}",
-        Kind.VERIFICATION_FAILED: f"Failed verification against {account}",
-        Kind.VERIFICATION_LOCKED: f"Verification against {account} refused: locked",
-    }[kind]
-    failed = len(attempt.failed_questions or [])
-    if kind == Kind.VERIFICATION_FAILED and failed:
-        summary += f" ({failed} answer{'s' if failed != 1 else ''} wrong)"
-    return EntryData(
-        key=f"{ATTEMPT}:{attempt.pk}",
-        citizen_id=attempt.citizen_id,
-        kind=kind,
-        occurred_at=attempt.created_at,
-        summary=summary,
-        actor_id=actor_id if actor_id is not None else attempt.staff_id,
-        service_area_id=account.service_area_id,
-        source_type=ATTEMPT,
-        source_id=str(attempt.pk),
-        detail={"contact_id": attempt.contact_id},
-    )
-
-
 # --- live events ------------------------------------------------------------------------------
 
 
@@ -188,10 +154,6 @@ def on_note_added(sender, instance, actor=None, **kwargs):
     entry_write(data=note_added_entry(instance))
 
 
-def on_verification_attempted(sender, instance, actor=None, **kwargs):
-    entry_write(data=verification_attempted_entry(instance, actor_id=_pk(actor)))
-
-
 def connect() -> None:
     from citizens import signals
 
@@ -200,7 +162,6 @@ def connect() -> None:
         (signals.citizen_changed, on_citizen_changed),
         (signals.citizens_merged, on_citizens_merged),
         (signals.note_added, on_note_added),
-        (signals.verification_attempted, on_verification_attempted),
     ]:
         signal.connect(receiver, dispatch_uid=f"timeline_{receiver.__name__}")
 
@@ -209,7 +170,7 @@ def connect() -> None:
 
 
 def history(citizen_ids):
-    from citizens.models import Citizen, CitizenChange, MergeRecord, Note, VerificationAttempt
+    from citizens.models import Citizen, CitizenChange, MergeRecord, Note
 
     def scoped(queryset, field="citizen_id"):
         if citizen_ids is None:
@@ -259,10 +220,6 @@ def history(citizen_ids):
     for note in scoped(Note.objects.all()).order_by("pk").iterator(chunk_size=2000):
         yield note_added_entry(note)
 
-    attempts = scoped(VerificationAttempt.objects.select_related("service_account"))
-    for attempt in attempts.order_by("pk").iterator(chunk_size=2000):
-        yield verification_attempted_entry(attempt)
-
 
 register(
     Source(
@@ -272,7 +229,6 @@ register(
         links={
             CITIZEN: link_to("citizens:detail", attr="citizen_id"),
             NOTE: link_to("citizens:detail", attr="citizen_id", anchor="#notes"),
-            ATTEMPT: link_to("citizens:detail", attr="citizen_id", anchor="#service-accounts"),
         },
     )
 )

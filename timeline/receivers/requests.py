@@ -30,38 +30,40 @@ def _pk(actor):
     return getattr(actor, "pk", None)
 
 
-def _base(request, *, key, kind, occurred_at, summary, actor_id=None, detail=None, system=False):
+def _base(
+    service_request, *, key, kind, occurred_at, summary, actor_id=None, detail=None, system=False
+):
     return EntryData(
-        key=f"{REQUEST}:{request.pk}:{key}",
-        citizen_id=request.citizen_id,
+        key=f"{REQUEST}:{service_request.pk}:{key}",
+        citizen_id=service_request.citizen_id,
         kind=kind,
         occurred_at=occurred_at,
-        summary=f"{request.reference} {request.process.name}: {summary}",
+        summary=f"{service_request.reference} {service_request.process.name}: {summary}",
         actor_id=actor_id,
         actor_type=ActorType.SYSTEM if system else ActorType.STAFF,
-        service_area_id=request.service_area_id,
+        service_area_id=service_request.service_area_id,
         source_type=REQUEST,
-        source_id=str(request.pk),
-        detail={"reference": request.reference, **(detail or {})},
+        source_id=str(service_request.pk),
+        detail={"reference": service_request.reference, **(detail or {})},
     )
 
 
-def request_created_entry(request, *, actor_id=None):
-    stage = request.visits.order_by("entered_at", "id").first()
+def request_created_entry(service_request, *, actor_id=None):
+    stage = service_request.visits.order_by("entered_at", "id").first()
     return _base(
-        request,
+        service_request,
         key="created",
         kind=Kind.REQUEST_CREATED,
-        occurred_at=request.created_at,
+        occurred_at=service_request.created_at,
         summary=f"raised{f' – {stage.stage.name}' if stage else ''}",
-        actor_id=actor_id if actor_id is not None else request.created_by_id,
-        detail={"description": request.description[:NOTE_PREVIEW]},
+        actor_id=actor_id if actor_id is not None else service_request.created_by_id,
+        detail={"description": service_request.description[:NOTE_PREVIEW]},
     )
 
 
-def stage_entry(request, visit, *, actor_id=None):
+def stage_entry(service_request, visit, *, actor_id=None):
     return _base(
-        request,
+        service_request,
         key=f"visit:{visit.pk}",
         kind=Kind.REQUEST_STAGE_CHANGED,
         occurred_at=visit.entered_at,
@@ -78,14 +80,14 @@ NOTE_KIND = {
 }
 
 
-def note_entry(request, note):
+def note_entry(service_request, note):
     words = {
         "note": "note added" + (" (visible to the citizen)" if note.visible_to_citizen else ""),
         "info_request": "information requested from the citizen",
         "citizen_reply": "the citizen replied",
     }.get(note.kind, "note added")
     entry = _base(
-        request,
+        service_request,
         key=f"note:{note.pk}",
         kind=NOTE_KIND.get(note.kind, Kind.REQUEST_NOTE_ADDED),
         occurred_at=note.created_at,
@@ -98,12 +100,12 @@ def note_entry(request, note):
     return entry
 
 
-def status_entry(request, change, *, occurred_at, actor_id=None, reason="", key=None):
+def status_entry(service_request, change, *, occurred_at, actor_id=None, reason="", key=None):
     summary = STATUS_WORDS.get(change, change)
     if reason:
         summary += f": {reason[:NOTE_PREVIEW]}"
     return _base(
-        request,
+        service_request,
         key=key or f"status:{change}:{int(occurred_at.timestamp())}",
         kind=STATUS_KIND.get(change, Kind.REQUEST_STAGE_CHANGED),
         occurred_at=occurred_at,
@@ -127,9 +129,9 @@ def on_stage_changed(sender, instance, actor=None, **kwargs):
         entry_write(data=stage_entry(instance, instance.current_visit, actor_id=_pk(actor)))
 
 
-def on_note(sender, instance, actor=None, request=None, **kwargs):
-    if request is not None and request.citizen_id:
-        entry_write(data=note_entry(request, instance))
+def on_note(sender, instance, actor=None, service_request=None, **kwargs):
+    if service_request is not None and service_request.citizen_id:
+        entry_write(data=note_entry(service_request, instance))
 
 
 def on_status_changed(sender, instance, actor=None, change="", reason="", **kwargs):
@@ -158,10 +160,10 @@ def on_status_changed(sender, instance, actor=None, change="", reason="", **kwar
     )
 
 
-def breach_entry(request, stage, *, occurred_at):
+def breach_entry(service_request, stage, *, occurred_at):
     return _base(
-        request,
-        key=f"breach:{request.current_visit_id}",
+        service_request,
+        key=f"breach:{service_request.current_visit_id}",
         kind=Kind.REQUEST_STAGE_CHANGED,
         occurred_at=occurred_at,
         summary=f"stage {stage.name if stage else ''} is past its due date (SLA breached)",
@@ -188,11 +190,11 @@ def on_sla_changed_many(sender, changes=(), **kwargs):
         entries_write_many(data=entries)
 
 
-def on_evidence(sender, instance, actor=None, request=None, **kwargs):
-    if request is not None and request.citizen_id:
+def on_evidence(sender, instance, actor=None, service_request=None, **kwargs):
+    if service_request is not None and service_request.citizen_id:
         entry_write(
             data=_base(
-                request,
+                service_request,
                 key=f"evidence:{instance.pk}",
                 kind=Kind.REQUEST_NOTE_ADDED,
                 occurred_at=instance.uploaded_at,
@@ -256,24 +258,24 @@ def history(citizen_ids):
     if citizen_ids is not None:
         requests = requests.filter(citizen_id__in=citizen_ids)
     requests = requests.prefetch_related("visits__stage", "notes", "evidence")
-    for request in requests.order_by("pk").iterator(chunk_size=500):
-        yield request_created_entry(request)
-        visits = sorted(request.visits.all(), key=lambda v: (v.entered_at, v.pk))
+    for service_request in requests.order_by("pk").iterator(chunk_size=500):
+        yield request_created_entry(service_request)
+        visits = sorted(service_request.visits.all(), key=lambda v: (v.entered_at, v.pk))
         for visit in visits[1:]:
-            yield stage_entry(request, visit)
+            yield stage_entry(service_request, visit)
         for visit in visits:
             if visit.exit in ("resolved", "cancelled") and visit.left_at:
                 yield status_entry(
-                    request,
+                    service_request,
                     visit.exit,
                     occurred_at=visit.left_at,
                     actor_id=visit.left_by_id,
                     key=f"{visit.exit}:{visit.pk}",
                 )
-        for note in request.notes.all():
-            yield note_entry(request, note)
-        if request.closed_at:
-            yield status_entry(request, "closed", occurred_at=request.closed_at)
+        for note in service_request.notes.all():
+            yield note_entry(service_request, note)
+        if service_request.closed_at:
+            yield status_entry(service_request, "closed", occurred_at=service_request.closed_at)
     messages = Message.objects.filter(citizen__isnull=False)
     if citizen_ids is not None:
         messages = messages.filter(citizen_id__in=citizen_ids)

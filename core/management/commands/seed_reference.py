@@ -1,8 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from contacts.reference import contacts_reference_seed
-from organisation.reference import organisation_reference_seed
+from core.discovery import app_modules
 
 
 class Command(BaseCommand):
@@ -12,6 +11,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        organisation_reference_seed()
-        contacts_reference_seed()
+        # Each app's reference.seed(), in INSTALLED_APPS order (organisation before contacts).
+        for module in app_modules("reference"):
+            module.seed()
         self.stdout.write("Reference data is in place.")

@@ -12,7 +12,7 @@ def test_home_lists_the_records_the_agent_opened_most_recently(agent_client, age
     first, second = CitizenFactory(last_name="Older"), CitizenFactory(last_name="Newer")
     for citizen in (first, second, first, second):
         audit_record(actor=agent, action=AuditEvent.Action.VIEW, obj=citizen)
-    response = agent_client.get(reverse("core:home"))
+    response = agent_client.get(reverse("home:home"))
     recent = response.context["recent_citizens"]
     assert recent == [second, first], "newest first, each person once"
     assert "Newer" in response.content.decode()
@@ -29,7 +29,7 @@ def test_home_counts_contacts_left_without_an_outcome(agent_client, agent, refer
         status=Contact.Status.AUTO_CLOSED,
         needs_review=True,
     )
-    response = agent_client.get(reverse("core:home"))
+    response = agent_client.get(reverse("home:home"))
     assert "1 of your contacts was closed without an outcome" in response.content.decode()
 
 
@@ -42,7 +42,7 @@ def test_home_shows_the_officers_request_workload(officer_client, officer):
     for _ in range(2):
         request_create(actor=officer, process=process, description="Sofa", assigned_to=officer)
     Request.objects.filter(pk=Request.objects.first().pk).update(sla_state="breached")
-    response = officer_client.get(reverse("core:home"))
+    response = officer_client.get(reverse("home:home"))
     workload = response.context["workload"]
     assert workload["me"]["breached"] == 1
     assert workload["me"]["total"] == 2
@@ -55,7 +55,7 @@ def test_home_query_count_does_not_grow_with_history(agent_client, agent):
 
     def count():
         with CaptureQueriesContext(connection) as ctx:
-            agent_client.get(reverse("core:home"))
+            agent_client.get(reverse("home:home"))
         return len(ctx.captured_queries)
 
     audit_record(actor=agent, action=AuditEvent.Action.VIEW, obj=CitizenFactory())

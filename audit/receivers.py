@@ -1,3 +1,5 @@
+"""Audit rows for Django's own sign-in and sign-out signals (audit owns this coupling)."""
+
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 
@@ -5,12 +7,12 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 
 
-@receiver(user_logged_in, dispatch_uid="accounts.audit_sign_in")
+@receiver(user_logged_in, dispatch_uid="audit.audit_sign_in")
 def audit_sign_in(sender, request, user, **kwargs):
     audit_record(actor=user, action=AuditEvent.Action.SIGN_IN, request=request)
 
 
-@receiver(user_logged_out, dispatch_uid="accounts.audit_sign_out")
+@receiver(user_logged_out, dispatch_uid="audit.audit_sign_out")
 def audit_sign_out(sender, request, user, **kwargs):
     if user is not None:
         audit_record(actor=user, action=AuditEvent.Action.SIGN_OUT, request=request)
