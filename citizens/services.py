@@ -484,8 +484,11 @@ def citizen_withdraw(*, actor, citizen: Citizen, reason: str) -> None:
         actor=actor, action=AuditEvent.Action.CHANGE, obj=citizen, detail={"withdrawn": reason}
     )
     citizen.refresh_from_db()
-    change = {"field": "status", "label": "Status", "old": "active", "new": "withdrawn",
-              "sensitive": False}
-    signals.citizen_changed.send(
-        sender=Citizen, instance=citizen, actor=actor, changes=[change]
-    )
+    change = {
+        "field": "status",
+        "label": "Status",
+        "old": "active",
+        "new": "withdrawn",
+        "sensitive": False,
+    }
+    signals.citizen_changed.send(sender=Citizen, instance=citizen, actor=actor, changes=[change])

@@ -9,20 +9,12 @@ from integration.services import client_system_save, client_system_token_issue
 from integration.webhooks import UnsafeUrl, secret_new, url_addresses
 from notifications.models import Message
 from notifications.services import message_retry
-
-SERVICE_ACCOUNT_KINDS = [
-    ("council_tax", "Council tax"),
-    ("benefits", "Benefits"),
-    ("housing_rent", "Housing rent"),
-    ("licensing", "Licensing"),
-    ("business_rates", "Business rates"),
-    ("parking", "Parking permits"),
-]
+from verification.models import ServiceAccount
 
 
 class ClientSystemForm(forms.ModelForm):
     service_account_kinds = forms.MultipleChoiceField(
-        choices=SERVICE_ACCOUNT_KINDS,
+        choices=ServiceAccount.Kind.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="The service-account types it may write.",

@@ -185,7 +185,9 @@ def row_assess(values: dict) -> Outcome:
     if reference:
         citizen = Citizen.objects.filter(reference=reference).first()
         if citizen is None:
-            return Outcome("error", values, [f"reference: no citizen has the reference {reference}"])
+            return Outcome(
+                "error", values, [f"reference: no citizen has the reference {reference}"]
+            )
         if citizen.merged_into_id:
             citizen = Citizen.objects.get(pk=citizen.merged_into_id)
         errors.pop("email", None)  # the email on file may be this very person's
@@ -287,9 +289,14 @@ def import_run(run: ImportRun, *, commit: bool, on_progress=None) -> ImportRun:
                 if outcome.outcome == "error" or not commit:
                     rows.append(
                         ImportRow(
-                            run=run, row_number=line, source_key=key, outcome=outcome.outcome,
-                            citizen_id=outcome.citizen_id, data=outcome.data,
-                            errors=outcome.errors, candidates=outcome.candidates,
+                            run=run,
+                            row_number=line,
+                            source_key=key,
+                            outcome=outcome.outcome,
+                            citizen_id=outcome.citizen_id,
+                            data=outcome.data,
+                            errors=outcome.errors,
+                            candidates=outcome.candidates,
                             differences=outcome.differences,
                         )
                     )
@@ -358,8 +365,12 @@ def undo_refusals(run: ImportRun) -> list[str]:
     ids = list(run.rows.filter(created=True).values_list("citizen_id", flat=True))
     refusals = []
     people = Citizen.objects.filter(pk__in=ids).only("reference", "status", "version")
-    busy_contacts = set(Contact.objects.filter(citizen_id__in=ids).values_list("citizen_id", flat=True))
-    busy_requests = set(Request.objects.filter(citizen_id__in=ids).values_list("citizen_id", flat=True))
+    busy_contacts = set(
+        Contact.objects.filter(citizen_id__in=ids).values_list("citizen_id", flat=True)
+    )
+    busy_requests = set(
+        Request.objects.filter(citizen_id__in=ids).values_list("citizen_id", flat=True)
+    )
     merged_in = set(
         Citizen.objects.filter(merged_into_id__in=ids).values_list("merged_into_id", flat=True)
     )

@@ -8,9 +8,10 @@ automatically by the matcher alone.
 
 from dataclasses import dataclass
 
+from django.utils.dateparse import parse_date
+
 from citizens.normalise import phone_normalise, postcode_normalise
 from citizens.selectors import duplicate_candidates
-from django.utils.dateparse import parse_date
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,4 @@ def person_matches(values: dict) -> list[Candidate]:
         postcode=clean(postcode_normalise, values.get("postcode", "")),
         line_1=values.get("address_line_1", ""),
     )
-    return [
-        Candidate(c.pk, "probable", "; ".join(getattr(c, "match_reasons", [])))
-        for c in found
-    ]
+    return [Candidate(c.pk, "probable", "; ".join(getattr(c, "match_reasons", []))) for c in found]

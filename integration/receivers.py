@@ -74,8 +74,8 @@ def on_request_stage_changed(sender, instance, actor=None, from_stage=None, **kw
     )
 
 
-def on_request_information_requested(sender, instance, request=None, actor=None, **kwargs):
-    _request(EventType.REQUEST_INFORMATION_REQUESTED, request, actor)
+def on_request_information_requested(sender, instance, service_request=None, actor=None, **kwargs):
+    _request(EventType.REQUEST_INFORMATION_REQUESTED, service_request, actor)
 
 
 def on_request_status_changed(sender, instance, actor=None, change="", **kwargs):

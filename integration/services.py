@@ -83,7 +83,7 @@ def client_system_token_issue(*, actor, system: ClientSystem) -> str:
 # --- bulk import ------------------------------------------------------------------------------
 
 
-def import_upload(*, actor, source: str, name: str, chunks) -> "ImportRun":
+def import_upload(*, actor, source: str, name: str, chunks):
     """Store an uploaded file (streamed in chunks) privately and start its import record."""
     import hashlib
     import uuid

@@ -122,7 +122,9 @@ def import_undo_view(request, pk):
     refusals = import_undo(actor=request.user, run=run)
     if refusals:
         messages.error(
-            request, "The import was not undone: " + " ".join(refusals[:20])
+            request,
+            "The import was not undone: "
+            + " ".join(refusals[:20])
             + (f" (and {len(refusals) - 20} more)" if len(refusals) > 20 else ""),
         )
     else:

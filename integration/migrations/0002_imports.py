@@ -6,56 +6,135 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('citizens', '0004_search_name_order_indexes'),
-        ('integration', '0001_initial'),
+        ("citizens", "0004_search_name_order_indexes"),
+        ("integration", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportRun',
+            name="ImportRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(help_text='The system the file came from.', max_length=100)),
-                ('original_name', models.CharField(max_length=255)),
-                ('file_path', models.CharField(editable=False, max_length=500)),
-                ('file_sha256', models.CharField(editable=False, max_length=64)),
-                ('mapping', models.JSONField(default=dict, help_text='CSV column → field.')),
-                ('status', models.CharField(choices=[('uploaded', 'Uploaded'), ('previewing', 'Checking'), ('previewed', 'Checked (nothing imported yet)'), ('importing', 'Importing'), ('imported', 'Imported'), ('failed', 'Could not be imported'), ('undone', 'Undone')], default='uploaded', max_length=12)),
-                ('error', models.TextField(blank=True)),
-                ('counts', models.JSONField(blank=True, default=dict)),
-                ('rows_total', models.PositiveIntegerField(default=0)),
-                ('rows_done', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('undone_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('undone_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(help_text="The system the file came from.", max_length=100),
+                ),
+                ("original_name", models.CharField(max_length=255)),
+                ("file_path", models.CharField(editable=False, max_length=500)),
+                ("file_sha256", models.CharField(editable=False, max_length=64)),
+                ("mapping", models.JSONField(default=dict, help_text="CSV column → field.")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("uploaded", "Uploaded"),
+                            ("previewing", "Checking"),
+                            ("previewed", "Checked (nothing imported yet)"),
+                            ("importing", "Importing"),
+                            ("imported", "Imported"),
+                            ("failed", "Could not be imported"),
+                            ("undone", "Undone"),
+                        ],
+                        default="uploaded",
+                        max_length=12,
+                    ),
+                ),
+                ("error", models.TextField(blank=True)),
+                ("counts", models.JSONField(blank=True, default=dict)),
+                ("rows_total", models.PositiveIntegerField(default=0)),
+                ("rows_done", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("undone_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "undone_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ImportRow',
+            name="ImportRow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('row_number', models.PositiveIntegerField()),
-                ('source_key', models.CharField(db_index=True, max_length=64)),
-                ('outcome', models.CharField(choices=[('matched', 'Matched'), ('new', 'New'), ('review', 'Needs review'), ('error', 'Not imported'), ('unchanged', 'Already imported')], max_length=10)),
-                ('created', models.BooleanField(default=False, help_text='The import created this citizen.')),
-                ('data', models.JSONField(default=dict)),
-                ('errors', models.JSONField(blank=True, default=list)),
-                ('candidates', models.JSONField(blank=True, default=list)),
-                ('differences', models.JSONField(blank=True, default=list)),
-                ('citizen', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='citizens.citizen')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rows', to='integration.importrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("row_number", models.PositiveIntegerField()),
+                ("source_key", models.CharField(db_index=True, max_length=64)),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("matched", "Matched"),
+                            ("new", "New"),
+                            ("review", "Needs review"),
+                            ("error", "Not imported"),
+                            ("unchanged", "Already imported"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "created",
+                    models.BooleanField(
+                        default=False, help_text="The import created this citizen."
+                    ),
+                ),
+                ("data", models.JSONField(default=dict)),
+                ("errors", models.JSONField(blank=True, default=list)),
+                ("candidates", models.JSONField(blank=True, default=list)),
+                ("differences", models.JSONField(blank=True, default=list)),
+                (
+                    "citizen",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="citizens.citizen",
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rows",
+                        to="integration.importrun",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['run', 'row_number'],
-                'indexes': [models.Index(fields=['run', 'outcome'], name='importrow_run_outcome_idx')],
+                "ordering": ["run", "row_number"],
+                "indexes": [
+                    models.Index(fields=["run", "outcome"], name="importrow_run_outcome_idx")
+                ],
             },
         ),
     ]

@@ -28,7 +28,7 @@ def test_feed_lists_citizen_and_request_changes_in_order(api, administrator):
     request = request_services.request_create(
         actor=administrator, process=ProcessFactory(), citizen=citizen, description="Fly-tipping"
     )
-    request_services.request_advance(actor=administrator, request=request)
+    request_services.request_advance(actor=administrator, service_request=request)
 
     page = feed(api)
     events = [(c["event"], c["object"]["reference"]) for c in page["results"]]

@@ -45,7 +45,8 @@ def test_three_outcomes_and_errors_with_row_numbers(tmp_path, register):
     output, run = run_import(tmp_path, csv_text(known))
     assert run.counts == {"matched": 1, "review": 1, "new": 1, "error": 2}
     rows = {r.row_number: r for r in run.rows.all()}
-    assert rows[2].outcome == "matched" and rows[2].citizen_id == known.pk
+    assert rows[2].outcome == "matched"
+    assert rows[2].citizen_id == known.pk
     assert rows[2].differences == [
         {"field": "address_line_1", "register": "1 High Street", "file": "2 Low Road"}
     ]
@@ -53,8 +54,10 @@ def test_three_outcomes_and_errors_with_row_numbers(tmp_path, register):
     assert [c["citizen_id"] for c in rows[3].candidates] == [similar.pk]
     assert rows[4].outcome == "new"
     assert Citizen.objects.get(pk=rows[4].citizen_id).last_name == "Adeyemi"
-    assert rows[5].outcome == "error" and "date_of_birth" in rows[5].errors[0]
-    assert rows[6].outcome == "error" and "postcode" in rows[6].errors[0]
+    assert rows[5].outcome == "error"
+    assert "date_of_birth" in rows[5].errors[0]
+    assert rows[6].outcome == "error"
+    assert "postcode" in rows[6].errors[0]
     assert "row 5: date_of_birth" in output
     # The matched record was not overwritten; review rows are created for the duplicates review
     known.refresh_from_db()
@@ -88,7 +91,7 @@ def test_undo_withdraws_what_the_import_created(tmp_path, register, administrato
     assert set(Citizen.objects.filter(pk__in=created).values_list("status", flat=True)) == {
         "withdrawn"
     }
-    assert not Citizen.objects.get(pk=known.pk).status == "withdrawn"
+    assert Citizen.objects.get(pk=known.pk).status != "withdrawn"
     assert Citizen.objects.filter(pk__in=created, emails__isnull=False).count() == 0
 
 
@@ -121,7 +124,10 @@ def test_a_file_that_cannot_be_read_imports_nothing(tmp_path, register, content,
 
 
 def test_quoted_newlines_and_unknown_columns_are_fine(tmp_path, register):
-    text = 'last_name,first_name,colour,address_line_1,postcode\nNewline,Ann,blue,"Flat 1\n2 Road",E1 6AN\n'
+    text = (
+        "last_name,first_name,colour,address_line_1,postcode\n"
+        'Newline,Ann,blue,"Flat 1\n2 Road",E1 6AN\n'
+    )
     _, run = run_import(tmp_path, text)
     assert run.counts == {"new": 1}
     assert run.rows.get().row_number == 3  # the row ends on line 3 of the file
@@ -136,8 +142,7 @@ def test_upload_map_preview_import_and_download_rejected_rows(
     upload = SimpleUploadedFile(
         "tax.csv",
         (
-            "Ref,Forename,Surname,DOB,Email,Post code,Street\n"
-            + csv_text(known).split("\n", 1)[1]
+            "Ref,Forename,Surname,DOB,Email,Post code,Street\n" + csv_text(known).split("\n", 1)[1]
         ).encode(),
         content_type="text/csv",
     )
@@ -149,11 +154,21 @@ def test_upload_map_preview_import_and_download_rejected_rows(
     page = admin_client_.get(response["Location"])
     assert "Which field is in each column?" in page.content.decode()
     # Columns named differently are mapped by hand: Ref, Post code and Street are not guessed.
-    assert run.mapping == {"Forename": "first_name", "Surname": "last_name", "DOB": "date_of_birth",
-                           "Email": "email"}
-    mapping = {"col_0": "reference", "col_1": "first_name", "col_2": "last_name",
-               "col_3": "date_of_birth", "col_4": "email", "col_5": "postcode",
-               "col_6": "address_line_1"}
+    assert run.mapping == {
+        "Forename": "first_name",
+        "Surname": "last_name",
+        "DOB": "date_of_birth",
+        "Email": "email",
+    }
+    mapping = {
+        "col_0": "reference",
+        "col_1": "first_name",
+        "col_2": "last_name",
+        "col_3": "date_of_birth",
+        "col_4": "email",
+        "col_5": "postcode",
+        "col_6": "address_line_1",
+    }
     with django_capture_on_commit_callbacks(execute=True):  # the task runs after commit
         admin_client_.post(response["Location"], mapping | {"action": "preview"})
     run.refresh_from_db()
@@ -177,12 +192,10 @@ def test_upload_map_preview_import_and_download_rejected_rows(
 def test_mapping_form_says_what_is_wrong(admin_client_, register, administrator):
     from integration.services import import_upload
 
-    run = import_upload(
-        actor=administrator, source="x", name="a.csv", chunks=[b"a,b\nSmith,Jo\n"]
-    )
+    run = import_upload(actor=administrator, source="x", name="a.csv", chunks=[b"a,b\nSmith,Jo\n"])
     page = admin_client_.post(
-        f"/integration/imports/{run.pk}/", {"col_0": "first_name", "col_1": "first_name",
-                                             "action": "preview"}
+        f"/integration/imports/{run.pk}/",
+        {"col_0": "first_name", "col_1": "first_name", "action": "preview"},
     )
     text = page.content.decode()
     assert "Each field can come from one column only: First name" in text

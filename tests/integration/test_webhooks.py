@@ -144,7 +144,7 @@ def test_events_about_one_request_arrive_in_order(receiver, system, administrato
     request = request_services.request_create(
         actor=administrator, process=ProcessFactory(), citizen=None, description="Bins"
     )
-    request_services.request_advance(actor=administrator, request=request)
+    request_services.request_advance(actor=administrator, service_request=request)
     sweep()  # the first fails; the second must wait behind it, not overtake it
     assert endpoint.events() == ["request.created"]
     sweep(minutes=2)
