@@ -37,6 +37,7 @@ from citizens.forms import CitizenForm
 from citizens.models import Citizen
 from integration.matching import person_matches
 from integration.models import ImportRow, ImportRun
+from integration.signals import rows_imported
 
 FIELDS = [
     "reference",
@@ -303,6 +304,11 @@ def import_run(run: ImportRun, *, commit: bool, on_progress=None) -> ImportRun:
                 else:
                     rows.append(_write(run, line, key, outcome))
             ImportRow.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+            touched = [r for r in rows if r.citizen_id and r.outcome != "error"]
+            if commit and touched:
+                rows_imported.send(
+                    sender=ImportRow, rows=touched, actor=run.created_by, source=run.source
+                )
             ImportRun.objects.filter(pk=run.pk).update(rows_done=total)
         batch.clear()
         if on_progress:

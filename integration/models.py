@@ -167,6 +167,9 @@ class WebhookAttempt(models.Model):
         "notifications.Message", on_delete=models.CASCADE, related_name="+"
     )
     event = models.CharField(max_length=40)
+    citizen_id = models.BigIntegerField(
+        null=True, blank=True, help_text="The citizen the event was about (for the timeline)."
+    )
     attempted_at = models.DateTimeField(auto_now_add=True, db_index=True)
     status_code = models.PositiveSmallIntegerField(null=True, blank=True)
     error = models.CharField(max_length=500, blank=True)
@@ -247,3 +250,28 @@ class ImportRow(models.Model):
 
     def __str__(self):
         return f"Row {self.row_number}: {self.outcome}"
+
+
+class ServiceAccountSync(models.Model):
+    """What the sync API knows of a service account a client system pushes: its `version` for
+    optimistic concurrency (409 when stale, `ETag`/`If-Match`) and how it was linked."""
+
+    class Link(models.TextChoices):
+        REFERENCE = "reference", "By citizen reference"
+        MATCHER = "matcher", "By the matcher (certain)"
+        NEW = "new", "New citizen created"
+        REVIEW = "review", "New citizen created, in the duplicates review"
+
+    service_account = models.OneToOneField(
+        "verification.ServiceAccount", on_delete=models.CASCADE, related_name="sync"
+    )
+    client_system = models.ForeignKey(
+        ClientSystem, on_delete=models.PROTECT, related_name="service_accounts"
+    )
+    version = models.PositiveIntegerField(default=1)
+    link = models.CharField(max_length=10, choices=Link.choices)
+    candidates = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.service_account} v{self.version}"

@@ -30,6 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from integration.models import WebhookAttempt, WebhookSubscription
+from integration.signals import webhook_delivered
 from notifications.backends import PermanentFailure, TemporaryFailure
 from notifications.models import Message
 from notifications.services import OutgoingMessage, messages_enqueue_many
@@ -160,6 +161,15 @@ def _post(url: str, address: str, body: bytes, headers: dict) -> int:
         connection.close()
 
 
+def _citizen_of(message) -> int | None:
+    if message.object_type == "integration.citizen":
+        return int(message.object_id)
+    try:
+        return json.loads(message.body)["data"].get("citizen_id")
+    except (ValueError, KeyError, AttributeError):
+        return None
+
+
 def _disable(subscription, reason):
     WebhookSubscription.objects.filter(pk=subscription.pk).update(
         active=False, disabled_reason=reason[:200]
@@ -208,15 +218,23 @@ class WebhookBackend:
         except (OSError, http.client.HTTPException) as exc:
             error = f"Could not deliver: {exc}"
         finally:
-            WebhookAttempt.objects.create(
+            attempt = WebhookAttempt.objects.create(
                 subscription=subscription,
                 message_id=message.pk,
                 event=message.event,
+                citizen_id=_citizen_of(message),
                 status_code=status,
                 error=error[:500],
                 duration_ms=int((time.monotonic() - started) * 1000),
             )
         if status is not None and 200 <= status < 300:
+            if attempt.citizen_id:
+                webhook_delivered.send(
+                    sender=WebhookAttempt,
+                    instance=attempt,
+                    citizen_id=attempt.citizen_id,
+                    system_name=subscription.client_system.name,
+                )
             return f"{msg_id} HTTP {status}"
         if status == 410:
             _disable(

@@ -59,6 +59,11 @@ def test_three_outcomes_and_errors_with_row_numbers(tmp_path, register):
     assert rows[6].outcome == "error"
     assert "postcode" in rows[6].errors[0]
     assert "row 5: date_of_birth" in output
+    from timeline.models import Entry
+
+    assert Entry.objects.get(citizen=known, kind="record_imported").summary == (
+        "Import from council-tax: row 2 matched to this record"
+    )
     # The matched record was not overwritten; review rows are created for the duplicates review
     known.refresh_from_db()
     assert known.addresses.get(is_current=True).line_1 == "1 High Street"

@@ -104,6 +104,10 @@ def test_delivery_is_signed_per_standard_webhooks(receiver, system, administrato
         "reference": citizen.reference,
     }
     assert payload["data"]["fields"] == ["last_name"]
+    from timeline.models import Entry
+
+    told = Entry.objects.get(citizen=citizen, kind="webhook_delivered")
+    assert told.summary == "Waste contractor told: citizen.updated"
     with pytest.raises(Exception, match="signature"):
         Webhook("whsec_" + "A" * 44).verify(body, headers)
 
