@@ -397,6 +397,24 @@ def _relations_to_citizen():
                 yield model, f
 
 
+def _place_key(address) -> tuple:
+    if address.uprn:
+        return ("uprn", address.uprn)
+    line = "".join(ch for ch in address.line_1.lower() if ch.isalnum())
+    return ("line", line, address.postcode_compact.upper())
+
+
+def _addresses_already_held(*, survivor, merged) -> list[int]:
+    """Ids of the merged record's addresses at a place the survivor already has listed."""
+    held = set()
+    for address in survivor.addresses.all():
+        held.add(_place_key(address))
+        if address.uprn:  # the same place typed without its UPRN on the other record
+            line = "".join(ch for ch in address.line_1.lower() if ch.isalnum())
+            held.add(("line", line, address.postcode_compact.upper()))
+    return [a.pk for a in merged.addresses.all() if _place_key(a) in held]
+
+
 @transaction.atomic
 def citizens_merge(*, actor, survivor: Citizen, merged: Citizen, reason: str) -> MergeRecord:
     """Move everything linked to `merged` onto `survivor`; keep `merged` as a pointer."""
@@ -412,6 +430,10 @@ def citizens_merge(*, actor, survivor: Citizen, merged: Citizen, reason: str) ->
         merged.addresses.filter(is_current=True).update(
             is_current=False, valid_to=timezone.localdate()
         )
+    # An address of the merged record that is one the survivor already has (often its current
+    # one: duplicates tend to live at the same place) is not listed twice: it stays with the
+    # merged record, which is kept as a pointer.
+    same_places = _addresses_already_held(survivor=survivor, merged=merged)
     if survivor.emails.exists():
         merged.emails.update(is_primary=False)
     if survivor.phones.exists():
@@ -440,6 +462,13 @@ def citizens_merge(*, actor, survivor: Citizen, merged: Citizen, reason: str) ->
             count = model._base_manager.filter(**{f.name: merged}).update(**{f.name: survivor})
         if count:
             moved[label] = count
+    if same_places:
+        Address.objects.filter(pk__in=same_places).update(citizen=merged)
+        moved["citizens.Address.citizen"] = moved.get("citizens.Address.citizen", 0) - len(
+            same_places
+        )
+        if not moved["citizens.Address.citizen"]:
+            del moved["citizens.Address.citizen"]
     merged.status = Citizen.Status.MERGED
     merged.merged_into = survivor
     merged.version += 1

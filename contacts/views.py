@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -264,10 +264,13 @@ def _find_citizens(request, query):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @permission_required("contacts.change_contact", raise_exception=True)
 def contact_end_view(request, pk):
     contact = _own_contact(request, pk)
+    if request.method == "GET":  # opened directly: the form is on the contact's page
+        messages.info(request, "Choose the outcome here to end the contact.")
+        return redirect(contact.get_absolute_url() + "#end-contact")
     form = EndContactForm(request.POST)
     if form.is_valid():
         try:

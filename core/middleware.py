@@ -53,3 +53,27 @@ class SessionIdleTimeoutMiddleware:
             else:
                 request.session[self.key] = now
         return self.get_response(request)
+
+
+class MethodNotAllowedPageMiddleware:
+    """A page, not a blank screen, when a browser opens an address that only takes a form's
+    post (a bookmarked or typed `/contacts/1/end/`): plain words and a way back, still 405.
+    API answers are left as they are."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code == 405
+            and request.method == "GET"
+            and not response.content
+            and not request.path.startswith("/api/")
+        ):
+            from django.shortcuts import render
+
+            page = render(request, "405.html", status=405)
+            page["Allow"] = response.get("Allow", "")
+            return page
+        return response

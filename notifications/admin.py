@@ -1,14 +1,23 @@
 from django import forms
 from django.contrib import admin, messages
 
+from notifications import placeholders
 from notifications.models import Message, MessageTemplate
 from notifications.services import message_retry, template_check
 
 
 class MessageTemplateForm(forms.ModelForm):
+    """Refuses a template that would send an empty gap: a placeholder nobody fills."""
+
     class Meta:
         model = MessageTemplate
         fields = ["name", "subject", "body", "sms_body", "active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].help_text = (
+            "Sent as plain text (no HTML). " + placeholders.help_text() + "."
+        )
 
     def clean(self):
         cleaned = super().clean()

@@ -6,9 +6,11 @@ from datetime import timedelta
 from functools import lru_cache
 
 from django.db import transaction
-from django.template import Context, Engine, TemplateSyntaxError
+from django.template import Context, Engine, TemplateSyntaxError, Variable
+from django.template.base import VariableNode
 from django.utils import timezone
 
+from notifications import placeholders
 from notifications.backends import PermanentFailure, TemporaryFailure, backend_get
 from notifications.models import Message
 from notifications.signals import (
@@ -102,19 +104,45 @@ def _compiled(text: str):
 
 
 def template_render(*, text: str, context: dict) -> str:
+    """Plain text: values go in as they are (no HTML escaping: "crew's", never "crew&#x27;s");
+    a registered placeholder whose value is empty is sent as its fallback words."""
     try:
-        return _compiled(text).render(Context(context)).strip()
+        return (
+            _compiled(text)
+            .render(Context(placeholders.with_fallbacks(context), autoescape=False))
+            .strip()
+        )
     except TemplateSyntaxError:
         log.exception("Message template could not be rendered; sending it as written")
         return text
 
 
+def template_placeholders(text: str) -> set[str]:
+    """The placeholder names a template uses (the first part of `{{ a.b }}`)."""
+    template = _engine.from_string(text)
+    names = set()
+    for node in template.nodelist.get_nodes_by_type(VariableNode):
+        var = node.filter_expression.var
+        if isinstance(var, Variable) and var.lookups:
+            names.add(var.lookups[0])
+    return names
+
+
 def template_check(text: str) -> str | None:
     """A plain-words problem with a template's placeholders, or None."""
     try:
-        _engine.from_string(text)
+        used = template_placeholders(text)
     except TemplateSyntaxError as exc:
         return f"The placeholders are not written correctly: {exc}"
+    known = placeholders.known()
+    unknown = sorted(used - set(known))
+    if unknown:
+        names = ", ".join("{{ %s }}" % name for name in unknown)  # noqa: UP031
+        allowed = ", ".join("{{ %s }}" % name for name in known)  # noqa: UP031
+        return (
+            f"{names} would be sent empty: there is no such placeholder. "
+            f"Use only these: {allowed}."
+        )
     return None
 
 

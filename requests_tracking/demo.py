@@ -281,6 +281,8 @@ def seed(ctx):
                     team_id=process.default_team_id,
                     assigned_to=rng.choice(officers) if officers and rng.random() < 0.6 else None,
                     due_at=plan["due_at"],
+                    overall_breached_at=plan["overall_breached_at"],
+                    breached_at=plan["breached_at"],
                     estimated_completion_at=plan["estimate"],
                     sla_state=plan["sla_state"],
                     next_check_at=plan["next_check_at"],
@@ -344,10 +346,15 @@ def _walk(rng, stages, created, now):
         visits.append((stage, moment, due, left, exit))
         moment = left
     finished = visits[-1][3] is not None
+    # The overall target is fixed when the request is raised; missed targets stay recorded.
+    overall_due = add_working_seconds(created, sum(stage_sla_seconds(s) for s in stages))
+    late = [due for _, _, due, left, _ in visits if left is not None and left > due]
     plan = {
         "created": created,
         "visits": visits,
-        "due_at": None,
+        "due_at": overall_due,
+        "overall_breached_at": None,
+        "breached_at": min(late) if late else None,
         "estimate": None,
         "sla_state": "on_track",
         "next_check_at": None,
@@ -369,13 +376,18 @@ def _walk(rng, stages, created, now):
         return plan
     stage, entered, due, _, _ = visits[-1]
     later = stages[stages.index(stage) + 1 :]
-    plan["due_at"] = add_working_seconds(due, sum(stage_sla_seconds(s) for s in later))
     later_seconds = sum(stage_sla_seconds(s) for s in later)
     plan["estimate"] = (
-        plan["due_at"]
+        add_working_seconds(due, later_seconds)
         if now < due
         else add_working_seconds(now, OVERDUE_STAGE_SECONDS + later_seconds)
     )
+    if now >= overall_due:
+        plan["overall_breached_at"] = overall_due
+    missed = [m for m in (plan["breached_at"], plan["overall_breached_at"]) if m]
+    if now >= due:
+        missed.append(due)
+    plan["breached_at"] = min(missed) if missed else None
     roll = rng.random()
     plan["status"] = "open"
     if roll < 0.1 and stage.pauses_while_waiting:
@@ -383,7 +395,7 @@ def _walk(rng, stages, created, now):
         plan["waiting_since"] = now - timedelta(hours=rng.randint(1, 72))
     elif roll < 0.15:
         plan["status"] = "on_hold"
-    if now >= due:
+    if now >= due or plan["overall_breached_at"]:
         plan["sla_state"] = "breached"
     elif now >= add_working_seconds(entered, AT_RISK_SHARE * stage_sla_seconds(stage)):
         plan["sla_state"] = "at_risk"
@@ -392,6 +404,9 @@ def _walk(rng, stages, created, now):
         plan["next_check_at"] = add_working_seconds(
             entered, AT_RISK_SHARE * stage_sla_seconds(stage)
         )
+    if plan["overall_breached_at"] is None:
+        checks = [c for c in (plan["next_check_at"], overall_due) if c]
+        plan["next_check_at"] = min(checks)
     if plan["status"] == "waiting":
         plan["next_check_at"] = None
     return plan

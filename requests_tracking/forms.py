@@ -6,6 +6,7 @@ import uuid
 import filetype
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from accounts.models import Staff
@@ -123,6 +124,37 @@ class ReasonForm(forms.Form):
         max_length=2000,
         error_messages={"required": "Enter the reason."},
     )
+
+
+class DueChangeForm(forms.Form):
+    """A new overall due date agreed for a request, with the reason (it is audited)."""
+
+    due_date = forms.DateField(
+        label="New due date",
+        help_text="For example, 27/03/2027. The request is due by the end of that working day.",
+        error_messages={
+            "required": "Enter the new due date.",
+            "invalid": "Enter the new due date as a real date, like 27/03/2027.",
+        },
+    )
+    reason = forms.CharField(
+        label="Reason for the change",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Enter the reason for changing the due date."},
+    )
+
+    def clean_due_date(self):
+        day = self.cleaned_data["due_date"]
+        if day < timezone.localdate():
+            raise forms.ValidationError("The new due date must be today or later.")
+        return day
+
+    def due_at(self):
+        """The end of the working day (17:00 local time) on the chosen date."""
+        from datetime import datetime, time
+
+        return timezone.make_aware(datetime.combine(self.cleaned_data["due_date"], time(17)))
 
 
 class ResolveForm(forms.Form):

@@ -80,3 +80,24 @@ def register_all() -> None:
     register_reference_resolver(reference_to_citizens)
     register_boolean_filter("has_open_requests", "Has open requests", has_open_requests)
     register_prompt_provider(at_risk_prompts)
+    register_message_placeholders()
+
+
+ON_THE_PAGE = "the date shown on your request's page"
+
+
+def register_message_placeholders() -> None:
+    """What `services.actions._context` fills for message templates, with words to send when
+    a value is empty (a request with no stage description, a cancelled one with no estimate)."""
+    from notifications.placeholders import register
+
+    register("reference", "the request reference, REQ-2026-000123")
+    register("citizen_name", "the citizen's name; followers get 'resident'", fallback="resident")
+    register("process", "what the request is about, e.g. Bulky waste collection")
+    register("stage", "the stage it is at now")
+    register("stage_description", "what happens at that stage (may be empty)")
+    register("status", "In progress, On hold, Resolved…")
+    register("due_date", "the overall due date, 09/03/2026", fallback=ON_THE_PAGE)
+    register("estimated_completion", "our best estimate of completion", fallback=ON_THE_PAGE)
+    register("council_name", "the council's name")
+    register("tracking_url", "the citizen's tracking page link")

@@ -205,7 +205,13 @@ class Request(models.Model):
         on_delete=models.SET_NULL,
         related_name="assigned_requests",
     )
+    # The overall target, fixed when the request is raised: moved only by the clock stopping
+    # while waiting for the citizen and by an explicit change with a reason (request_due_change).
     due_at = models.DateTimeField("Due", null=True, blank=True)
+    # When the current overall target was missed (cleared only if a later one is agreed).
+    overall_breached_at = models.DateTimeField(null=True, blank=True)
+    # When this request first missed any target, a stage's or the overall one; never cleared.
+    breached_at = models.DateTimeField(null=True, blank=True)
     estimated_completion_at = models.DateTimeField(null=True, blank=True)
     # The next SLA checkpoint (share warning or breach) of the current stage; swept by the minute.
     next_check_at = models.DateTimeField(null=True, blank=True)

@@ -16,6 +16,7 @@ from requests_tracking import selectors, services
 from requests_tracking.filters import RequestFilter
 from requests_tracking.forms import (
     AssignForm,
+    DueChangeForm,
     EvidenceForm,
     NoteForm,
     QuestionForm,
@@ -139,6 +140,7 @@ ACTION_FORMS = {
     "resolve": ResolveForm,
     "request_information": QuestionForm,
     "citizen_reply": ReplyForm,
+    "change_due": DueChangeForm,
 }
 ACTION_DONE = {
     "advance": "Moved to the next stage.",
@@ -152,6 +154,7 @@ ACTION_DONE = {
     "reopen": "The request is reopened.",
     "cancel": "The request is cancelled.",
     "assign": "Assignment saved.",
+    "change_due": "The due date is changed.",
 }
 
 
@@ -260,6 +263,12 @@ def request_action(request, pk, action):
         ),
         "cancel": lambda: services.request_cancel(
             actor=request.user, service_request=service_request, reason=data["reason"]
+        ),
+        "change_due": lambda: services.request_due_change(
+            actor=request.user,
+            service_request=service_request,
+            due_at=form.due_at(),
+            reason=data["reason"],
         ),
         "assign": lambda: services.request_assign(
             actor=request.user,

@@ -73,7 +73,8 @@ def timeline_feed(*, citizen, filters, after: str | None = None, limit: int = PA
         )
     entries = list(queryset[: limit + 1])
     next_cursor = cursor_encode(entries[limit - 1]) if len(entries) > limit else None
-    counts, total = _counts(citizen=citizen, filters=filters)
+    selected = filterset.form.cleaned_data.get("kind") or []
+    counts, total = _counts(citizen=citizen, filters=filters, selected=selected)
     return Feed(
         filterset=filterset,
         entries=entries[:limit],
@@ -83,8 +84,9 @@ def timeline_feed(*, citizen, filters, after: str | None = None, limit: int = PA
     )
 
 
-def _counts(*, citizen, filters):
-    """Entries per kind under every filter except the kind one (so each count is a choice)."""
+def _counts(*, citizen, filters, selected=()):
+    """Entries per kind under every filter except the kind one (so each count is a choice),
+    and the total the filters select: only the kinds ticked, when some are."""
     others = filters.copy()
     if hasattr(others, "setlist"):
         others.setlist("kind", [])
@@ -99,4 +101,8 @@ def _counts(*, citizen, filters):
         .values_list("category", "n")
     )
     counts = [(value, label, rows.get(value, 0)) for value, label in Category.choices]
-    return [c for c in counts if c[2]], sum(rows.values())
+    if selected:
+        total = sum(n for category, n in rows.items() if category in selected)
+    else:
+        total = sum(rows.values())
+    return [c for c in counts if c[2]], total

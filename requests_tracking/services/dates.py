@@ -38,19 +38,29 @@ def stage_expected_seconds(process: Process) -> dict[int, float]:
     return {r["stage__order"]: r["avg"] for r in rows if r["n"] >= ESTIMATE_MIN_SAMPLES}
 
 
-def request_dates_refresh(service_request, now, *, expected=None):
-    """Overall due date and estimated completion from the current stage and those after it.
+def request_due_initial(service_request):
+    """The overall target, set once when the request is raised: the first stage's due date plus
+    the SLAs of the stages after it."""
+    later = [
+        s for s in process_stages(service_request) if s.order > service_request.current_stage.order
+    ]
+    return add_working_seconds(
+        service_request.current_visit.due_at, sum(sla.stage_sla_seconds(s) for s in later)
+    )
 
-    `expected` (from stage_expected_seconds) can be passed in when refreshing many requests.
+
+def request_dates_refresh(service_request, now, *, expected=None):
+    """Estimated completion from the current stage and those after it.
+
+    The overall due date is not touched: it is fixed when the request is raised (see
+    `request_due_initial`, `request_pause_end` and `request_due_change`). `expected` (from
+    stage_expected_seconds) can be passed in when refreshing many requests.
     """
     visit = service_request.current_visit
     stages = process_stages(service_request)
     if visit is None or service_request.current_stage_id is None:
         return
     later = [s for s in stages if s.order > service_request.current_stage.order]
-    service_request.due_at = add_working_seconds(
-        visit.due_at, sum(sla.stage_sla_seconds(s) for s in later)
-    )
     if expected is None:
         expected = stage_expected_seconds(service_request.process)
     current = service_request.current_stage
@@ -63,6 +73,28 @@ def request_dates_refresh(service_request, now, *, expected=None):
     service_request.estimated_completion_at = add_working_seconds(
         now, remaining_here + remaining_later
     )
+
+
+def request_breach_record(service_request, moment):
+    """A target was missed at `moment`: the first one is remembered for good."""
+    if service_request.breached_at is None or moment < service_request.breached_at:
+        service_request.breached_at = moment
+
+
+def request_overall_breach_check(service_request, now) -> bool:
+    """Record the overall target as missed once it has passed; True when it is (now) missed."""
+    if service_request.overall_breached_at is not None:
+        return True
+    if service_request.due_at is None or service_request.status not in Request.LIVE_STATUSES:
+        return False
+    if service_request.waiting_since and service_request.current_stage.pauses_while_waiting:
+        return False  # the clock stands still; the wait will move the target on
+    if now < service_request.due_at:
+        return False
+    service_request.overall_breached_at = service_request.due_at
+    request_breach_record(service_request, service_request.due_at)
+    service_request.sla_state = Request.SlaState.BREACHED
+    return True
 
 
 def _pause_seconds_so_far(service_request, now) -> float:
@@ -82,6 +114,9 @@ def request_pause_end(service_request, now):
         visit.paused_seconds = (visit.paused_seconds or 0) + paused
         visit.due_at = sla.checkpoint_at(visit, service_request.current_stage, 1.0)
         visit.save(update_fields=["paused_seconds", "due_at"])
+        if service_request.due_at is not None and service_request.overall_breached_at is None:
+            # Waiting on the citizen moves the overall target by the working time waited.
+            service_request.due_at = add_working_seconds(service_request.due_at, paused)
     request_next_check_refresh(service_request)
 
 
@@ -95,9 +130,11 @@ def request_next_check_refresh(service_request):
         return
     fired = set(ActionFiring.objects.filter(visit=visit).values_list("key", flat=True))
     actions = [a for a in service_request.current_stage.actions.all() if a.active]
-    service_request.next_check_at = sla.next_check(
-        visit, service_request.current_stage, actions, fired
-    )
+    checks = [sla.next_check(visit, service_request.current_stage, actions, fired)]
+    if service_request.overall_breached_at is None:
+        checks.append(service_request.due_at)  # the sweep records the overall target missed
+    checks = [c for c in checks if c is not None]
+    service_request.next_check_at = min(checks) if checks else None
 
 
 def requests_estimates_refresh(*, now=None, batch_size: int = 500) -> int:

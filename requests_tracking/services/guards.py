@@ -74,6 +74,12 @@ def transition_refusal(service_request, action: str) -> str | None:
             if status in (S.RESOLVED, S.CLOSED)
             else "Only a resolved or closed request can be reopened."
         )
+    if action == "change_due":
+        return (
+            None
+            if status in Request.LIVE_STATUSES
+            else f"A {label} request has no due date to change."
+        )
     if action == "assign":
         return (
             None
@@ -95,6 +101,7 @@ TRANSITIONS = [
     "reopen",
     "cancel",
     "assign",
+    "change_due",
 ]
 
 

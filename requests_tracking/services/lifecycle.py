@@ -26,8 +26,11 @@ from requests_tracking.services.actions import (
     stage_actions_fire,
 )
 from requests_tracking.services.dates import (
+    request_breach_record,
     request_dates_refresh,
+    request_due_initial,
     request_next_check_refresh,
+    request_overall_breach_check,
     request_pause_end,
 )
 from requests_tracking.services.guards import S, neighbour_stage, request_locked, transition_guard
@@ -42,13 +45,20 @@ from requests_tracking.working_time import working_seconds_between
 
 
 def _enter_stage(*, actor, service_request, stage, now):
+    """A fresh stay with the stage's own SLA. The overall target does not move: a request
+    already past it stays breached (and one that just passed it is recorded so). The dates are
+    set before the stage's actions fire, so their messages carry them."""
     visit = StageVisit(request=service_request, stage=stage, entered_at=now, entered_by=actor)
     visit.due_at = sla.checkpoint_at(visit, stage, 1.0)
     visit.save()
     service_request.current_stage = stage
     service_request.current_visit = visit
-    service_request.sla_state = Request.SlaState.ON_TRACK
     service_request.waiting_since = None
+    if service_request.due_at is None:
+        service_request.due_at = request_due_initial(service_request)
+    service_request.sla_state = Request.SlaState.ON_TRACK
+    request_overall_breach_check(service_request, now)
+    request_dates_refresh(service_request, now)
     request_next_check_refresh(service_request)
     stage_actions_fire(
         actor=actor,
@@ -71,6 +81,8 @@ def _leave_stage(*, actor, service_request, now, exit):
         working_seconds_between(visit.entered_at, now) - (visit.paused_seconds or 0), 0
     )
     visit.sla_met = now <= visit.due_at
+    if not visit.sla_met:
+        request_breach_record(service_request, visit.due_at)
     visit.save(update_fields=["left_at", "left_by", "exit", "working_seconds", "sla_met"])
     return visit
 
@@ -134,7 +146,6 @@ def request_create(
     service_request.save()
     # created_at is set by the database clock; SLAs start from `now` for testability.
     _enter_stage(actor=actor, service_request=service_request, stage=stages[0], now=now)
-    request_dates_refresh(service_request, now)
     request_save(service_request)
     request_created.send(sender=Request, instance=service_request, actor=actor)
     request_audit(actor, service_request, "created")
@@ -156,7 +167,6 @@ def _move(*, actor, service_request, step, now):
         exit=StageVisit.Exit.ADVANCED if step > 0 else StageVisit.Exit.BACK,
     )
     _enter_stage(actor=actor, service_request=service_request, stage=target, now=now)
-    request_dates_refresh(service_request, now)
     request_save(service_request)
     request_stage_changed.send(
         sender=Request,
@@ -293,7 +303,6 @@ def request_reopen(*, actor, service_request: Request, reason: str, now=None) ->
     _enter_stage(
         actor=actor, service_request=service_request, stage=service_request.current_stage, now=now
     )
-    request_dates_refresh(service_request, now)
     request_save(service_request)
     _status_changed(actor, service_request, "reopened", reason)
     return service_request
@@ -336,4 +345,38 @@ def request_assign(*, actor, service_request: Request, team=None, assigned_to=No
         team=str(team or ""),
         assigned_to=str(assigned_to or ""),
     )
+    return service_request
+
+
+@transaction.atomic
+def request_due_change(
+    *, actor, service_request: Request, due_at, reason: str, now=None
+) -> Request:
+    """Agree a new overall target, with the reason (audited). A breach that already happened
+    stays recorded (`breached_at`); the request is breached again if the new date has passed."""
+    now = now or timezone.now()
+    reason = _reason_required(reason, "for changing the due date")
+    service_request = request_locked(service_request)
+    transition_guard(service_request, "change_due")
+    if due_at is None:
+        raise ValidationError({"due_at": "Enter the new due date."})
+    old = service_request.due_at
+    service_request.due_at = due_at
+    service_request.overall_breached_at = None
+    visit = service_request.current_visit
+    stage_late = visit is not None and visit.due_at <= now
+    service_request.sla_state = (
+        Request.SlaState.BREACHED if stage_late else Request.SlaState.ON_TRACK
+    )
+    request_overall_breach_check(service_request, now)
+    request_next_check_refresh(service_request)
+    request_save(service_request)
+    tz = timezone.get_current_timezone()
+    change = (
+        f"due date changed from {timezone.localtime(old, tz):%d/%m/%Y} "
+        f"to {timezone.localtime(due_at, tz):%d/%m/%Y}"
+        if old
+        else f"due date set to {timezone.localtime(due_at, tz):%d/%m/%Y}"
+    )
+    _status_changed(actor, service_request, "due_changed", f"{change}: {reason}")
     return service_request

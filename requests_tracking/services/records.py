@@ -10,6 +10,8 @@ def request_save(service_request, *extra):
         "status",
         "sla_state",
         "due_at",
+        "overall_breached_at",
+        "breached_at",
         "estimated_completion_at",
         "next_check_at",
         "waiting_since",

@@ -17,6 +17,10 @@ from requests_tracking.models import (
     StageVisit,
 )
 from requests_tracking.services.actions import action_messages_build, message_audiences
+from requests_tracking.services.dates import (
+    request_breach_record,
+    request_overall_breach_check,
+)
 from requests_tracking.services.guards import S
 from requests_tracking.services.lifecycle import request_close
 from requests_tracking.signals import (
@@ -95,11 +99,20 @@ def _sweep_batch(batch, now):
                 changes.append(SlaChange(service_request, "at_risk", stage))
             elif key == "breach":
                 service_request.sla_state = Request.SlaState.BREACHED
+                request_breach_record(service_request, times[share])
                 changes.append(SlaChange(service_request, "breached", stage))
             elif action is not None:
                 due_actions.append((service_request, visit, action, firing))
-        pending = [share for share, key, _ in points if key not in done]
-        service_request.next_check_at = times[min(pending)] if pending else None
+        already_breached = service_request.sla_state == Request.SlaState.BREACHED
+        newly_missed = service_request.overall_breached_at is None and (
+            request_overall_breach_check(service_request, now)
+        )
+        if newly_missed and not already_breached:
+            changes.append(SlaChange(service_request, "breached", stage))
+        pending = [times[share] for share, key, _ in points if key not in done]
+        if service_request.overall_breached_at is None and service_request.due_at is not None:
+            pending.append(service_request.due_at)
+        service_request.next_check_at = min(pending) if pending else None
 
     audiences = message_audiences(
         {
@@ -125,28 +138,34 @@ def _sweep_batch(batch, now):
 
 
 def _sla_fields_save(batch):
-    """Store the swept requests' sla_state and next_check_at in one statement.
+    """Store the swept requests' SLA state, next check and breach moments in one statement.
 
     On PostgreSQL the new values travel as arrays joined to the table (Django's bulk_update
     builds a CASE expression per row, whose Python side costs more than the update itself).
     """
+    fields = ["sla_state", "next_check_at", "breached_at", "overall_breached_at"]
     if connection.vendor != "postgresql":
-        Request.objects.bulk_update(batch, ["sla_state", "next_check_at"])
+        Request.objects.bulk_update(batch, fields)
         return
     table = Request._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
             UPDATE {table} AS r
-            SET sla_state = v.sla_state, next_check_at = v.next_check_at
-            FROM unnest(%s::bigint[], %s::varchar[], %s::timestamptz[])
-                AS v(id, sla_state, next_check_at)
+            SET sla_state = v.sla_state, next_check_at = v.next_check_at,
+                breached_at = v.breached_at, overall_breached_at = v.overall_breached_at
+            FROM unnest(
+                %s::bigint[], %s::varchar[], %s::timestamptz[], %s::timestamptz[],
+                %s::timestamptz[]
+            ) AS v(id, sla_state, next_check_at, breached_at, overall_breached_at)
             WHERE r.id = v.id
             """,  # noqa: S608 -- the table name is the model's, values are parameters
             [
                 [r.pk for r in batch],
                 [r.sla_state for r in batch],
                 [r.next_check_at for r in batch],
+                [r.breached_at for r in batch],
+                [r.overall_breached_at for r in batch],
             ],
         )
 

@@ -56,7 +56,7 @@ def test_agent_filters_a_timeline_by_service_area_and_dates_then_clears(page, si
     page.wait_for_url(re.compile(r"until=20"))
     assert entries.count() == 1
     assert "Bin left at the wrong house" in entries.first.inner_text()
-    assert "1 entry match these filters" in page.get_by_test_id("timeline-total").inner_text()
+    assert "1 entry matches these filters" in page.get_by_test_id("timeline-total").inner_text()
     assert_accessible(page)
 
     page.get_by_test_id("clear-filters").click()

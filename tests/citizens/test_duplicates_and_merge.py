@@ -137,3 +137,25 @@ def test_merge_page_needs_permission_and_a_reason(client, agent, team_leader_cli
     assert response.status_code == 302
     assert Citizen.objects.get(pk=a.pk).merged_into_id == b.pk
     assert VerificationAttempt.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("merged_line", "merged_uprn"),
+    [("12 Mill Lane", "100023336956"), ("12, Mill lane", ""), ("12 MILL LANE", "100023336956")],
+)
+def test_after_a_merge_the_kept_record_does_not_list_its_own_address_as_previous(
+    team_leader, team_leader_client, merged_line, merged_uprn
+):
+    survivor, merged = CitizenFactory(), CitizenFactory()
+    AddressFactory(
+        citizen=survivor, line_1="12 Mill Lane", postcode="LS6 2AA", uprn="100023336956"
+    )
+    AddressFactory(citizen=merged, line_1=merged_line, postcode="LS6 2AA", uprn=merged_uprn)
+    AddressFactory(citizen=merged, line_1="3 Old Road", postcode="LS6 1AB", is_current=False)
+
+    citizens_merge(actor=team_leader, survivor=survivor, merged=merged, reason="Same person")
+
+    lines = sorted((a.line_1, a.is_current) for a in survivor.addresses.all())
+    assert lines == [("12 Mill Lane", True), ("3 Old Road", False)]
+    page = team_leader_client.get(survivor.get_absolute_url()).content.decode()
+    assert page.count("Mill") == page.count("12 Mill Lane") == 1

@@ -247,6 +247,7 @@ def test_transitions_allowed_matches_the_guards(raise_request, officer):
         "resolve",
         "cancel",
         "assign",
+        "change_due",
     }
 
 

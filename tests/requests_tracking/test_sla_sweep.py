@@ -31,7 +31,7 @@ def test_sweep_marks_at_risk_then_breached_once(raise_request):
     assert services.requests_sla_sweep(now=at(2026, 3, 4, 10)) == 1
     request.refresh_from_db()
     assert request.sla_state == Request.SlaState.BREACHED
-    assert request.next_check_at is None
+    assert request.next_check_at == request.due_at  # the overall target is checked next
     assert services.requests_sla_sweep(now=at(2026, 3, 9, 10)) == 0
 
 

@@ -131,7 +131,20 @@ def test_counts_per_kind_follow_the_other_filters_but_not_the_kind_filter(mixed)
         citizen=citizen, filters={"kind": [Category.NOTES], "service_area": str(waste.pk)}
     )
     assert {c: n for c, _label, n in feed.counts} == {"contacts": 1, "notes": 1}
-    assert feed.total == 2
+    assert feed.total == 1  # the count of what the filters select: the Waste note only
+    assert len(feed.entries) == feed.total
+
+
+def test_heading_counts_only_the_kinds_ticked(mixed, agent_client):
+    citizen, *_ = mixed
+    for n in range(12):
+        EntryFactory(citizen=citizen, kind=Kind.NOTE_ADDED, occurred_at=at(3 + n))
+    response = agent_client.get(feed_url(citizen) + "?kind=contacts")
+    content = response.content.decode()
+    assert content.count('data-testid="timeline-entry"') == 1
+    assert "1 entry matches these filters." in content
+    response = agent_client.get(feed_url(citizen) + "?kind=contacts&kind=notes")
+    assert "15 entries match these filters." in response.content.decode()
 
 
 @pytest.mark.parametrize(
