@@ -339,6 +339,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CitizenStatusEnum": "citizens.models.Citizen.Status",
         "ContactStatusEnum": "contacts.models.Contact.Status",
+        "ServiceAccountKindEnum": "verification.models.ServiceAccount.Kind",
     },
     "COMPONENT_SPLIT_REQUEST": True,
     # The schema and docs are for signed-in staff and token holders, not the public internet.

@@ -13,7 +13,6 @@ moves past a change that is not yet visible.
 """
 
 from django.db import connection, transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from integration.models import Change
@@ -42,25 +41,34 @@ def change_record(*, event: str, obj, reference: str, object_type: str, actor=No
     )
 
 
+PUBLISH_SQL = """
+    UPDATE integration_change SET seq = numbered.top + numbered.n
+    FROM (
+        SELECT id, row_number() OVER (ORDER BY id) AS n,
+               (SELECT COALESCE(MAX(seq), 0) FROM integration_change) AS top
+        FROM integration_change WHERE seq IS NULL ORDER BY id LIMIT %s
+    ) AS numbered
+    WHERE integration_change.id = numbered.id
+"""
+
+
 def changes_publish() -> int:
-    """Number the committed changes that have no number yet; returns how many were numbered."""
+    """Number the committed changes that have no number yet; returns how many were numbered.
+
+    One indexed look at the unpublished changes when there are none (the usual case); else,
+    under the lock, one UPDATE per batch numbers them in id order after the highest number.
+    """
+    if not Change.objects.filter(seq__isnull=True).exists():
+        return 0
     numbered = 0
-    with transaction.atomic():
+    with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PUBLISH_LOCK])
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PUBLISH_LOCK])
         while True:
-            pending = list(
-                Change.objects.filter(seq__isnull=True)
-                .order_by("id")
-                .values_list("id", flat=True)[:PUBLISH_BATCH]
-            )
-            if not pending:
+            cursor.execute(PUBLISH_SQL, [PUBLISH_BATCH])
+            if cursor.rowcount <= 0:
                 return numbered
-            top = Change.objects.aggregate(top=Max("seq"))["top"] or 0
-            rows = [Change(pk=pk, seq=top + n) for n, pk in enumerate(pending, start=1)]
-            Change.objects.bulk_update(rows, ["seq"], batch_size=1000)
-            numbered += len(rows)
+            numbered += cursor.rowcount
 
 
 def cursor_encode(change: Change) -> str:
