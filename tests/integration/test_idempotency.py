@@ -89,3 +89,18 @@ def test_stale_version_conflict_replays_the_same_409(api):
 def test_a_key_that_is_empty_or_too_long_is_400(api, key):
     assert post(api, BODY, key).status_code == 400
     assert not Citizen.objects.filter(last_name="Key").exists()
+
+
+def test_an_oversized_body_is_413_in_the_documented_shape(api, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = api.post("/api/v1/citizens/", {"last_name": "x" * 2000}, format="json")
+    assert response.status_code == 413
+    assert set(response.json()) == {"detail"}
+    assert not Citizen.objects.exists()
+
+
+def test_a_nul_character_is_a_plain_400(api):
+    assert api.get("/api/v1/citizens/", {"q": "Smi\x00th"}).status_code == 400
+    response = api.post("/api/v1/citizens/", {"last_name": "Nul\x00"}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()) == ["detail"]

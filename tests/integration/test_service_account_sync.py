@@ -36,7 +36,7 @@ def body(citizen, **extra):
     return {
         "kind": "council_tax",
         "citizen_reference": citizen.reference,
-        "snapshot": {"balance": "120.50", "status": "active"},
+        "snapshot": {"band": "C", "balance": "120.50", "next_instalment_date": "2026-12-01"},
         "security_answers": {"property_postcode": "SW1A 1AA", "last_payment": "45.00"},
         **extra,
     }
@@ -58,11 +58,13 @@ def test_create_then_update_by_reference(revs):
     stored = SecurityAnswer.objects.get(question="property_postcode").answer_hash
     assert "SW1A" not in stored
     updated = client.put(
-        URL, {"kind": "council_tax", "snapshot": {"balance": "0.00"}, "version": 1}, format="json"
+        URL,
+        {"kind": "council_tax", "snapshot": {"band": "C", "balance": "0.00"}, "version": 1},
+        format="json",
     )
     assert updated.status_code == 200
     assert updated.json()["version"] == 2
-    assert ServiceAccount.objects.get().snapshot == {"balance": "0.00"}
+    assert ServiceAccount.objects.get().snapshot == {"band": "C", "balance": "0.00"}
     from timeline.models import Entry
 
     assert list(
