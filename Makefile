@@ -5,9 +5,13 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# `make run PORT=8012` serves on another port; tracking links in messages follow it.
+PORT ?= 8000
+PUBLIC_BASE_URL ?= http://127.0.0.1:$(PORT)
+export PUBLIC_BASE_URL
 
 help:
-	@echo "make run      set everything up and serve the app with demo data on http://127.0.0.1:8000"
+	@echo "make run      set everything up and serve the app with demo data on http://127.0.0.1:8000 (PORT=… for another port)"
 	@echo "make test     run the whole test suite"
 	@echo "make install  virtual environment + Python and npm dependencies (nothing else)"
 	@echo "make lint     ruff"
@@ -30,15 +34,15 @@ run: install var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@echo ""
-	@echo "Serving on http://127.0.0.1:8000  (Ctrl+C stops the server and the background jobs)"
+	@echo "Serving on http://127.0.0.1:$(PORT)  (Ctrl+C stops the server and the background jobs)"
 	@if [ -n "$$REDIS_URL" ]; then \
 		trap 'kill 0' EXIT; \
 		$(BIN)/celery -A config worker --beat --loglevel=INFO --concurrency=2 & \
-		$(BIN)/python manage.py runserver 127.0.0.1:8000; \
+		$(BIN)/python manage.py runserver 127.0.0.1:$(PORT); \
 	else \
 		trap 'kill 0' EXIT; \
 		$(BIN)/python manage.py run_scheduler & \
-		$(BIN)/python manage.py runserver 127.0.0.1:8000; \
+		$(BIN)/python manage.py runserver 127.0.0.1:$(PORT); \
 	fi
 
 test: install var

@@ -37,22 +37,130 @@ MOBILE_PREFIXES = ["71", "72", "73", "74", "75", "77", "78", "79"]
 EMAIL_DOMAINS = ["example.com", "example.org", "example.net", "mail.example", "post.example"]
 
 
+# One real area, so the demo reads like one borough: the towns of Kirklees (West Yorkshire)
+# with their postcode districts. Street names are built from common English street words and
+# each street lies in one town and one postcode sector, as real streets do.
+TOWNS = [
+    ("Huddersfield", ["HD1", "HD2", "HD3", "HD4", "HD5"], 10),
+    ("Dewsbury", ["WF12", "WF13"], 5),
+    ("Batley", ["WF17"], 4),
+    ("Mirfield", ["WF14"], 2),
+    ("Heckmondwike", ["WF16"], 2),
+    ("Cleckheaton", ["BD19"], 2),
+    ("Holmfirth", ["HD9"], 2),
+    ("Marsden", ["HD7"], 1),
+    ("Slaithwaite", ["HD7"], 1),
+    ("Kirkburton", ["HD8"], 1),
+]
+STREET_WORDS = [
+    "Church",
+    "Mill",
+    "Station",
+    "Park",
+    "Victoria",
+    "Albert",
+    "Queen",
+    "King",
+    "Manor",
+    "Beech",
+    "Oak",
+    "Ash",
+    "Birch",
+    "Elm",
+    "Willow",
+    "Meadow",
+    "Hill",
+    "Moor",
+    "Bank",
+    "Green",
+    "Westgate",
+    "Northgate",
+    "Greenhead",
+    "Wakefield",
+    "Halifax",
+    "Bradford",
+    "Leeds",
+    "Manchester",
+    "Dale",
+    "Holme",
+    "Spring",
+    "Clough",
+    "Lowther",
+    "Fenton",
+    "Ravens",
+    "Lidget",
+    "Crosland",
+    "Lindley",
+    "Edgerton",
+    "Fartown",
+    "Birkby",
+    "Thornhill",
+    "Savile",
+    "Bradley",
+    "Moorside",
+    "Highfield",
+    "Broad",
+    "New",
+    "Cross",
+    "School",
+    "Chapel",
+    "Vicarage",
+    "Croft",
+]
+STREET_KINDS = [
+    "Road",
+    "Street",
+    "Lane",
+    "Avenue",
+    "Close",
+    "Drive",
+    "Crescent",
+    "Terrace",
+    "Grove",
+    "Way",
+    "Gardens",
+    "Place",
+    "View",
+    "Court",
+    "Rise",
+]
+# The inward code's letters never include C, I, K, M, O or V.
+INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
+
+
+def _places(rng, count=900):
+    """(street, town, postcode district + sector, unit letters) for plausible addresses."""
+    weighted = [town for town in TOWNS for _ in range(town[2])]
+    places, seen = [], set()
+    while len(places) < count:
+        town, districts, _ = rng.choice(weighted)
+        street = f"{rng.choice(STREET_WORDS)} {rng.choice(STREET_KINDS)}"
+        if (street, town) in seen:
+            continue
+        seen.add((street, town))
+        sector = f"{rng.choice(districts)} {rng.randint(1, 9)}"
+        units = [rng.choice(INWARD_LETTERS) + rng.choice(INWARD_LETTERS) for _ in range(3)]
+        places.append((street, town, sector, units))
+    return places
+
+
 def _pools(ctx, size=4000):
     f = ctx.faker
-    postcodes = []
-    while len(postcodes) < size:
-        try:
-            postcodes.append(postcode_normalise(f.postcode()))
-        except ValueError:
-            continue
     return {
         "first": [(f.first_name_male(), "male") for _ in range(size // 2)]
         + [(f.first_name_female(), "female") for _ in range(size // 2)],
         "last": [f.last_name() for _ in range(size)],
-        "street": [f.street_name() for _ in range(size)],
-        "town": [f.city() for _ in range(size // 4)],
-        "postcode": postcodes,
+        "places": _places(ctx.rng),
     }
+
+
+def demo_address(rng, places) -> dict:
+    """A plausible address in the demo borough: number, street, town and a valid postcode."""
+    street, town, sector, units = rng.choice(places)
+    postcode = postcode_normalise(f"{sector}{rng.choice(units)}")
+    uprn = str(rng.randint(10_000_000, 99_999_999_999)) if rng.random() < 0.8 else ""
+    line_1 = f"{rng.randint(1, 180)} {street}"
+    return {"line_1": line_1, "town": town, "postcode": postcode, "uprn": uprn}
 
 
 DUPLICATE_SHARE = 0.03
@@ -184,23 +292,23 @@ def seed(ctx):
             citizens = Citizen.objects.bulk_create(batch)
             size = len(citizens)
             addresses, emails, phones = [], [], []
-            postcode_of = {}
+            postcode_of, place_of = {}, {}
             for c in citizens:
                 original = twins.get(id(c))
-                postcode = rng.choice(pools["postcode"])
+                place = demo_address(rng, pools["places"])
                 if original is not None and rng.random() < 0.6:
-                    postcode = postcode_of[original.pk]  # same address; else they moved
+                    place = place_of[original.pk]  # same address; else they moved
+                place_of[c.pk] = place
+                postcode = place["postcode"]
                 postcode_of[c.pk] = postcode
                 addresses.append(
                     Address(
                         citizen=c,
-                        line_1=f"{rng.randint(1, 240)} {rng.choice(pools['street'])}",
-                        town=rng.choice(pools["town"]),
+                        line_1=place["line_1"],
+                        town=place["town"],
                         postcode=postcode,
                         postcode_compact=postcode.replace(" ", ""),
-                        uprn=str(rng.randint(10_000_000, 99_999_999_999))
-                        if rng.random() < 0.8
-                        else "",
+                        uprn=place["uprn"],
                         is_current=True,
                         valid_from=today - timedelta(days=rng.randint(30, 9000)),
                     )

@@ -153,6 +153,54 @@ TEMPLATES = {
 }
 
 
+# What residents actually say, per process, so every request makes sense for its process.
+DESCRIPTIONS = {
+    "missed-bin": [
+        "Grey bin not emptied on collection day; it was out by 7am.",
+        "Recycling bin missed again, the rest of the street was done.",
+        "Green garden waste bin left full after the round.",
+        "Bin was emptied but left in the middle of the pavement.",
+    ],
+    "bulky-waste": [
+        "Two-seater sofa and an armchair to collect from the front garden.",
+        "Old fridge freezer and a single mattress, by the side gate.",
+        "Wardrobe taken apart into panels, left by the garage.",
+        "Washing machine and three dining chairs.",
+    ],
+    "fly-tipping": [
+        "Black bags and a broken chair dumped at the end of the back lane.",
+        "Builders' rubble and plasterboard left by the recycling bank.",
+        "Mattress and carpet dumped on the grass verge overnight.",
+        "Tyres dumped in the lay-by near the bus stop.",
+    ],
+    "pothole": [
+        "Deep pothole in the nearside lane, about 30 cm across.",
+        "Pothole by the drain outside the school; cyclists are swerving round it.",
+        "Several potholes at the junction, one filled with water.",
+        "Road surface breaking up near the speed bump.",
+    ],
+    "ctax-change-of-address": [
+        "Moving out on the 28th; new address is in Dewsbury.",
+        "Moved into the property last week with a partner; first bill needed.",
+        "Sold the house, completion date given on the phone.",
+        "Moving in with family; asked how the single person discount is affected.",
+    ],
+    "benefits-change": [
+        "Partner has moved in; both now working part time.",
+        "Started a new job, 20 hours a week from Monday.",
+        "Eldest son has left home for university.",
+        "Rent going up from next month; new tenancy agreement to send.",
+    ],
+    "taxi-licence-renewal": [
+        "Hackney carriage driver licence due to expire next month.",
+        "Private hire driver renewal; DBS certificate already applied for.",
+        "Renewal with a new medical report from the GP.",
+        "Private hire renewal; asked about the knowledge test.",
+    ],
+}
+PLACE_BASED = {"missed-bin", "bulky-waste", "fly-tipping", "pothole"}
+
+
 def _processes():
     templates = {}
     for name, (subject, body, sms) in TEMPLATES.items():
@@ -240,16 +288,12 @@ def seed(ctx):
     }
     channels = list(Channel.objects.all())
     officers = [s for s in ctx.staff.values() if s.username in ("officer", "teamleader")]
+    for officer in officers:
+        officer.demo_area_ids = set(officer.service_areas.values_list("pk", flat=True))
     stages = {p.pk: list(p.stages.all()) for p in processes}
     year = timezone.localtime(now).year
     refs = iter(sequence_take(name=f"request-{year}", count=total))
-    descriptions = [
-        "Reported by phone",
-        "Resident says this has happened before",
-        "Items left by the gate",
-        "Please call before visiting",
-        "Access is via the rear lane",
-    ]
+    descriptions = DESCRIPTIONS
     batch_size = 2000
     made = 0
     while made < total:
@@ -261,7 +305,9 @@ def seed(ctx):
                 citizen_id = (
                     rng.choice(citizen_ids) if citizen_ids and rng.random() < 0.9 else None
                 )
-                place = addresses.get(citizen_id) or {"line_1": "", "postcode": "", "uprn": ""}
+                place = {"line_1": "", "postcode": "", "uprn": ""}
+                if process.code in PLACE_BASED:
+                    place = addresses.get(citizen_id) or place
                 created = now - timedelta(days=rng.randint(0, 40), minutes=rng.randint(0, 600))
                 plan = _walk(rng, stages[process.pk], created, now)
                 status = plan["status"]
@@ -271,7 +317,7 @@ def seed(ctx):
                     process=process,
                     current_stage=plan["visits"][-1][0],
                     status=status,
-                    description=f"{process.name}. {rng.choice(descriptions)}.",
+                    description=rng.choice(descriptions[process.code]),
                     channel=rng.choice(channels) if channels else None,
                     address_line_1=place["line_1"],
                     postcode=place["postcode"],
@@ -279,7 +325,7 @@ def seed(ctx):
                     uprn=place["uprn"],
                     service_area_id=process.service_area_id,
                     team_id=process.default_team_id,
-                    assigned_to=rng.choice(officers) if officers and rng.random() < 0.6 else None,
+                    assigned_to=_officer_for(rng, officers, process),
                     due_at=plan["due_at"],
                     overall_breached_at=plan["overall_breached_at"],
                     breached_at=plan["breached_at"],
@@ -321,6 +367,12 @@ def seed(ctx):
             Request.objects.bulk_update(requests, ["current_visit", "created_at"])
         made += size
     ctx.log(f"  requests: {total} requests over {len(processes)} processes")
+
+
+def _officer_for(rng, officers, process):
+    """Most requests are assigned, only ever to staff who work that service area."""
+    able = [o for o in officers if process.service_area_id in o.demo_area_ids]
+    return rng.choice(able) if able and rng.random() < 0.6 else None
 
 
 def _walk(rng, stages, created, now):

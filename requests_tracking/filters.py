@@ -2,7 +2,7 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 
 from organisation.models import ServiceArea
 from requests_tracking.models import Process, Request, Stage
@@ -37,6 +37,11 @@ class RequestFilter(django_filters.FilterSet):
     service_area = django_filters.ModelChoiceFilter(
         queryset=ServiceArea.objects.active(), empty_label="Any service area"
     )
+    mine = django_filters.BooleanFilter(
+        method="filter_mine",
+        label="Only my service areas",
+        widget=forms.CheckboxInput(),
+    )
     created_from = django_filters.DateFilter(
         field_name="created_at", lookup_expr="date__gte", label="Raised from"
     )
@@ -44,6 +49,15 @@ class RequestFilter(django_filters.FilterSet):
         field_name="created_at", lookup_expr="date__lte", label="Raised to"
     )
     citizen = django_filters.NumberFilter(field_name="citizen_id", widget=forms.HiddenInput())
+    sort = django_filters.ChoiceFilter(
+        choices=[
+            ("urgent", "Breached and at risk first, then by stage due date"),
+            ("newest", "Newest first"),
+        ],
+        method="filter_sort",
+        label="Sort by",
+        empty_label=None,
+    )
 
     class Meta:
         model = Request
@@ -71,12 +85,44 @@ class RequestFilter(django_filters.FilterSet):
             return qs.filter(status__in=Request.LIVE_STATUSES)
         return qs.filter(status=value) if value else qs
 
+    def filter_mine(self, qs, name, value):
+        user = getattr(self.request, "user", None)
+        if not value or user is None:
+            return qs
+        return qs.filter(service_area__in=user.service_areas.all())
+
+    def filter_sort(self, qs, name, value):
+        if value == "urgent":
+            return requests_most_urgent_first(qs)
+        return qs.order_by("-created_at", "-id")
+
     def filter_assigned(self, qs, name, value):
         user = getattr(self.request, "user", None)
         if value == "me" and user is not None:
-            return qs.filter(assigned_to=user)
+            return requests_workable_by(qs.filter(assigned_to=user), staff=user)
         if value == "my_team" and user is not None:
             return qs.filter(team__in=user.teams.all())
         if value == "nobody":
             return qs.filter(assigned_to__isnull=True)
         return qs
+
+
+SLA_RANK = Case(
+    When(sla_state=Request.SlaState.BREACHED, then=Value(0)),
+    When(sla_state=Request.SlaState.AT_RISK, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+
+
+def requests_most_urgent_first(qs):
+    """Breached, then at risk, then on track; within each, the stage due soonest first."""
+    return qs.annotate(sla_rank=SLA_RANK).order_by("sla_rank", "current_visit__due_at", "id")
+
+
+def requests_workable_by(qs, *, staff):
+    """Only requests this member of staff can work (officers: their service areas)."""
+    if staff.is_superuser:
+        return qs
+    areas = staff.service_areas.all()
+    return qs.filter(service_area__in=areas) if areas.exists() else qs

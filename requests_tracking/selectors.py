@@ -181,11 +181,16 @@ def request_workload(*, staff) -> dict[str, dict[str, int]]:
     """Live requests assigned to this member of staff and to their teams, counted by SLA state."""
     from django.db.models import Count, Q
 
+    from requests_tracking.filters import requests_workable_by
+
     counts = {}
     scopes = {"me": Q(assigned_to=staff), "my_team": Q(team__in=staff.teams.all())}
     for scope, condition in scopes.items():
         rows = (
-            Request.objects.filter(condition, status__in=Request.LIVE_STATUSES)
+            requests_workable_by(
+                Request.objects.filter(condition, status__in=Request.LIVE_STATUSES),
+                staff=staff,
+            )
             .values("sla_state")
             .annotate(n=Count("id"))
         )

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
@@ -33,6 +34,14 @@ PAGE_SIZE = 25
 
 @permission_required("requests_tracking.view_request", raise_exception=True)
 def request_list(request):
+    # Officers open the list on what they work: their areas' open requests, most urgent
+    # first. A redirect, so the URL says what is shown and can be changed or shared.
+    if (
+        not request.GET
+        and request.user.has_perm("requests_tracking.work_request")
+        and request.user.service_areas.exists()
+    ):
+        return redirect(reverse("requests_tracking:list") + "?status=live&mine=true&sort=urgent")
     filters = RequestFilter(
         request.GET or None, queryset=selectors.request_list(), request=request
     )

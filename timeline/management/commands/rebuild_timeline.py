@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from citizens.models import Citizen
+from core.statistics import app_tables, tables_analyze
 from timeline.services import timeline_rebuild
 
 CHUNK = 2000
@@ -47,6 +48,7 @@ class Command(BaseCommand):
                 totals[name] = totals.get(name, 0) + count
             last = ids[-1]
             self.stdout.write(f"  up to citizen id {last}: {sum(totals.values()):,} entries")
+        tables_analyze(app_tables(["timeline"]))  # a bulk load: fresh planner statistics
         self._report(totals)
 
     def _report(self, counts):
