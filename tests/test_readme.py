@@ -23,9 +23,11 @@ def test_readme_verification_recipe_matches_the_demo_answers():
     council_tax = _demo_answers("council_tax", "CT00012345", None, "HD1 2AB")
     assert council_tax["last_payment"] == "345.00"
     benefits = _demo_answers("benefits", "BN00123456", None, "")
-    assert benefits["ni_number"] == "QQ123456C" and "`QQ123456C`" in README
+    assert benefits["ni_number"] == "QQ123456C"
+    assert "`QQ123456C`" in README
     rent = _demo_answers("housing_rent", "HR00001234", None, "")
-    assert rent["weekly_rent"] == "94.00" and "`94.00`" in README
+    assert rent["weekly_rent"] == "94.00"
+    assert "`94.00`" in README
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")

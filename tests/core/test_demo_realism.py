@@ -36,7 +36,8 @@ def _addresses_are_in_one_real_area_with_valid_postcodes():
         assert POSTCODE.match(address.postcode), address.postcode
         assert address.postcode.split()[0] in districts[address.town], address
         number, street = address.line_1.split(" ", 1)
-        assert number.isdigit() and 1 <= int(number) <= 180
+        assert number.isdigit()
+        assert 1 <= int(number) <= 180
         assert street.split()[-1] in STREET_KINDS, address.line_1
 
 
