@@ -209,3 +209,21 @@ def test_mapping_form_says_what_is_wrong(admin_client_, register, administrator)
 
 def test_only_administrators_import(agent_client):
     assert agent_client.get("/integration/imports/").status_code == 403
+
+
+def test_progress_bar_polls_while_running_then_reloads_the_report(admin_client_, administrator):
+    from integration.services import import_upload
+
+    run = import_upload(
+        actor=administrator, source="x", name="a.csv", chunks=[b"last_name\nSmith\n"]
+    )
+    ImportRun.objects.filter(pk=run.pk).update(status="importing", rows_total=200, rows_done=50)
+    running = admin_client_.get(f"/integration/imports/{run.pk}/", HTTP_HX_REQUEST="true")
+    text = running.content.decode()
+    assert '<progress max="100" value="25"' in text
+    assert 'hx-trigger="every 2s"' in text
+    assert "<html" not in text  # only the partial
+    ImportRun.objects.filter(pk=run.pk).update(status="imported", rows_done=200)
+    done = admin_client_.get(f"/integration/imports/{run.pk}/", HTTP_HX_REQUEST="true")
+    assert done.status_code == 204
+    assert done["HX-Refresh"] == "true"
