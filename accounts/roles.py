@@ -29,6 +29,9 @@ FRONT_LINE = [
     "requests_tracking.add_requestnote",
     "requests_tracking.view_evidence",
     "requests_tracking.add_evidence",
+    "faq.view_article",
+    "faq.view_staff_guidance",
+    "faq.send_article",
     "timeline.view_entry",
 ]
 
@@ -50,6 +53,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "requests_tracking.add_requestnote",
         "requests_tracking.view_evidence",
         "requests_tracking.add_evidence",
+        "faq.view_article",
+        "faq.view_staff_guidance",
         "timeline.view_entry",
     ],
     Role.TEAM_LEADER: [
@@ -60,6 +65,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "requests_tracking.work_request",
         "contacts.view_reports",
         "audit.view_auditevent",
+        "faq.view_search_insights",
     ],
     # Administrators get every permission (see roles_sync) and access to Django admin.
     Role.ADMINISTRATOR: [],

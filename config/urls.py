@@ -15,6 +15,7 @@ api_urlpatterns = [
     path("", include("contacts.api_urls")),
     path("", include("timeline.api_urls")),
     path("", include("requests_tracking.api_urls")),
+    path("", include("faq.api_urls")),
     path("", include("integration.api_urls")),
 ]
 
@@ -29,6 +30,8 @@ urlpatterns = [
     path("contacts/", include("contacts.urls")),
     path("requests/", include("requests_tracking.urls")),
     path("track/", include("requests_tracking.public_urls")),
+    path("faq/", include("faq.urls")),
+    path("help/", include("faq.public_urls")),
     path("timeline/", include("timeline.urls")),
     path("integration/", include("integration.urls")),
     path("api/v1/", include((api_urlpatterns, "api"))),

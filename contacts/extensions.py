@@ -14,12 +14,24 @@
   returns the names of the services the caller passed verification for during that contact
   (shown in the active-contact bar and on the contact page). `model`, the rows behind it, is
   then not listed again among the linked items.
+- Contact page panels: `register_contact_panel(template, order=, context=)`, where
+  `context(request, contact)` returns the template's context (next to `contact`); shown in the
+  contact page's side column while the contact can still be ended or completed (e.g. faq's
+  articles for the reason picked in the end form).
+- End-form prefills: `register_end_prefill(func)`, where `func(*, contact)` returns initial
+  values for the end-contact form (e.g. faq: outcome "information sent" when an article was
+  sent during the contact). Later providers do not override values set by earlier ones.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from django.template.loader import render_to_string
 
 _PROMPT_PROVIDERS = []
 _LINKED_ITEMS = []
+_CONTACT_PANELS = {}
+_END_PREFILLS = []
 _VERIFIED_SERVICES = []
 _NOT_LINKED_MODELS = set()
 
@@ -51,6 +63,43 @@ def register_linked_items(label, func):
 
 def linked_item_providers():
     return list(_LINKED_ITEMS)
+
+
+@dataclass(frozen=True)
+class ContactPanel:
+    template: str
+    order: int
+    context: Callable | None
+
+
+def register_contact_panel(template, *, order=100, context=None):
+    """Add a panel to the contact page (see the module docstring)."""
+    _CONTACT_PANELS[template] = ContactPanel(template, order, context)
+
+
+def contact_panels_render(request, contact) -> list[str]:
+    html = []
+    for panel in sorted(_CONTACT_PANELS.values(), key=lambda p: (p.order, p.template)):
+        ctx = {"contact": contact}
+        if panel.context is not None:
+            ctx.update(panel.context(request, contact) or {})
+        html.append(render_to_string(panel.template, ctx, request=request))
+    return html
+
+
+def register_end_prefill(func):
+    """Add a source of initial values for the end-contact form; usable as a decorator."""
+    if func not in _END_PREFILLS:
+        _END_PREFILLS.append(func)
+    return func
+
+
+def end_prefills(*, contact) -> dict:
+    initial = {}
+    for func in _END_PREFILLS:
+        for key, value in (func(contact=contact) or {}).items():
+            initial.setdefault(key, value)
+    return initial
 
 
 def register_verified_services(func, *, model=None):

@@ -19,6 +19,9 @@ OUTCOMES = [
     ("request_raised", "Request raised"),
     ("signposted", "Signposted"),
     ("call_back_required", "Call back required"),
+    # The answer was given by sending information (faq: an article by SMS or email); reports
+    # count it as resolved by information.
+    ("information_sent", "Information sent"),
     # Used by the job that closes contacts nobody ended; not offered to agents.
     ("not_recorded", "Not recorded"),
 ]

@@ -18,6 +18,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from citizens.models import Citizen, PhoneNumber
 from citizens.normalise import phone_normalise
+from contacts import extensions
 from contacts.active import active_contact_for_request, contact_session_remember
 from contacts.forms import AttachCitizenForm, EndContactForm, ReportForm, StartContactForm
 from contacts.models import Channel, Contact
@@ -206,7 +207,7 @@ def contact_detail_view(request, pk):
 
 def _form_initial(contact):
     if not contact.needs_review or contact.outcome is None:
-        return {}
+        return extensions.end_prefills(contact=contact)
     return {
         "service_area": contact.service_area_id,
         "contact_type": contact.contact_type_id,
@@ -241,6 +242,9 @@ def _contact_page(request, contact, form, status=200):
         else [],
         "citizen_link": citizen_url(contact.citizen) if contact.citizen_id else "",
         "search_url": _url_or_empty("citizens:search"),
+        "panels": extensions.contact_panels_render(request, contact)
+        if mine and form is not None
+        else [],
     }
     return render(request, "contacts/detail.html", context, status=status)
 

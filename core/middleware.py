@@ -12,7 +12,8 @@ PUBLIC_URL_NAMES = {
     "oidc_authentication_init",
     "oidc_authentication_callback",
 }
-PUBLIC_NAMESPACES = {"api", "public"}  # the API authenticates with tokens; `public` is citizens'
+PUBLIC_NAMESPACES = {"api", "public", "help"}  # the API authenticates with tokens; `public`
+# is citizens' tracking pages, `help` the public help pages (faq)
 
 
 class LoginRequiredMiddleware:

@@ -16,11 +16,11 @@ from integration import changes
 from integration.matching import person_matches
 from integration.models import Change, ClientSystem, EventType, ServiceAccountSync
 from integration.signals import service_account_synced
-from integration.snapshots import SnapshotInvalid, snapshot_validate
 from organisation.models import ServiceArea
 from verification.answers import questions_for
 from verification.models import ServiceAccount
 from verification.services import service_account_sync
+from verification.snapshot_schema import SnapshotInvalid, snapshot_validate
 
 
 class ChangeObjectSerializer(serializers.Serializer):
