@@ -167,7 +167,7 @@ def test_unknown_question_and_bad_snapshot_are_400(revs):
         body(
             citizen,
             security_answers={"mothers_maiden_name": "x"},
-            snapshot={"balance": {"nested": 1}},
+            snapshot={"band": "C", "balance": {"nested": 1}},
         ),
         format="json",
     )
