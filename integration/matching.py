@@ -1,17 +1,16 @@
-"""The person matcher as the import and the service-account sync use it (a seam).
+"""The person matcher (`citizens.matching`) as the import and the service-account sync use it.
 
-Until the person-matching issue's matcher (`citizens.matching`) lands, candidates come from
-`citizens.selectors.duplicate_candidates` (same email or phone, or a similar name with the same
-date of birth or address) and are never in the "certain" band, so nothing is linked
-automatically by the matcher alone.
+Rows and API bodies carry text; the matcher compares typed values, so dates are parsed here with
+the same formats the citizen form accepts. Only "probable" and "certain" candidates count: a
+"possible" one alone does not send a row to review (it would flood the review with strangers).
 """
 
 from dataclasses import dataclass
 
-from django.utils.dateparse import parse_date
+from django import forms
+from django.core.exceptions import ValidationError
 
-from citizens.normalise import phone_normalise, postcode_normalise
-from citizens.selectors import duplicate_candidates
+from citizens.matching import match_candidates
 
 
 @dataclass(frozen=True)
@@ -22,28 +21,15 @@ class Candidate:
 
 
 def _date(value):
-    if not value:
-        return None
     try:
-        return parse_date(value)
-    except ValueError:
+        return forms.DateField().to_python(value) if value else None
+    except ValidationError:
         return None
 
 
 def person_matches(values: dict) -> list[Candidate]:
-    def clean(fn, value):
-        try:
-            return fn(value) if value else ""
-        except ValueError:
-            return ""
-
-    found = duplicate_candidates(
-        first_name=values.get("first_name", ""),
-        last_name=values.get("last_name", ""),
-        date_of_birth=_date(values.get("date_of_birth", "")),
-        email=values.get("email", ""),
-        phone=clean(phone_normalise, values.get("phone", "")),
-        postcode=clean(postcode_normalise, values.get("postcode", "")),
-        line_1=values.get("address_line_1", ""),
-    )
-    return [Candidate(c.pk, "probable", "; ".join(getattr(c, "match_reasons", []))) for c in found]
+    person = {**values, "date_of_birth": _date(values.get("date_of_birth", ""))}
+    return [
+        Candidate(m.citizen_id, m.band, m.summary)
+        for m in match_candidates(person=person, min_band="probable")
+    ]

@@ -58,8 +58,7 @@ def test_rows_permissions_and_history_survive_the_move():
     )
 
     _migrate(AFTER)
-    # Then everything after it, as a deploy's `migrate` does (later apps' tables, e.g.
-    # integration's, which the timeline rebuild reads).
+    # Then to the latest migrations, as a deploy would: rebuild_timeline reads today's models.
     call_command("migrate", verbosity=0)
     call_command("rebuild_timeline", verbosity=0)  # the same key as before the move: no copy
 
