@@ -4,15 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('citizens', '0006_matching_review_unmerge'),
+        ("citizens", "0006_matching_review_unmerge"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='citizen',
-            name='status',
-            field=models.CharField(choices=[('active', 'Active'), ('merged', 'Merged into another record'), ('withdrawn', 'Withdrawn (its import was undone)')], default='active', max_length=10),
+            model_name="citizen",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("active", "Active"),
+                    ("merged", "Merged into another record"),
+                    ("withdrawn", "Withdrawn (its import was undone)"),
+                ],
+                default="active",
+                max_length=10,
+            ),
         ),
     ]
