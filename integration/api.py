@@ -415,5 +415,8 @@ def _citizen_from_person(request, person):
         new_person_reason="Service-account sync from a back-office system",
     )
     if matches:
+        from citizens.matching.review import pairs_queue
+
+        pairs_queue([(citizen.pk, m.citizen_id) for m in matches])
         return citizen, ServiceAccountSync.Link.REVIEW, candidates
     return citizen, ServiceAccountSync.Link.NEW, []

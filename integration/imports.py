@@ -34,6 +34,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from audit.services import audit_record
 from citizens.forms import CitizenForm
+from citizens.matching.review import pairs_queue
 from citizens.models import Citizen
 from integration.matching import person_matches
 from integration.models import ImportRow, ImportRun
@@ -246,6 +247,8 @@ def _write(run: ImportRun, line: int, key: str, outcome: Outcome) -> ImportRow:
             new_person_reason=f"Imported from {run.source} (import {run.pk}, row {line})",
         )
         citizen_id = citizen.pk
+        if outcome.outcome == "review":  # the two records side by side in the review queue
+            pairs_queue([(citizen.pk, c["citizen_id"]) for c in outcome.candidates])
     return ImportRow(
         run=run,
         row_number=line,

@@ -68,6 +68,10 @@ def test_three_outcomes_and_errors_with_row_numbers(tmp_path, register):
     known.refresh_from_db()
     assert known.addresses.get(is_current=True).line_1 == "1 High Street"
     assert Citizen.objects.filter(last_name="Smith").count() == 2
+    from citizens.models import DuplicatePair
+
+    pair = DuplicatePair.objects.get(status="open")  # in the person-matching review queue
+    assert {pair.citizen_a_id, pair.citizen_b_id} == {similar.pk, rows[3].citizen_id}
 
 
 def test_dry_run_writes_nothing(tmp_path, register):

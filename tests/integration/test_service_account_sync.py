@@ -141,6 +141,10 @@ def test_unknown_person_is_created_and_similar_person_goes_to_review(revs):
     assert similar.json()["link"] == "review"
     assert similar.json()["candidates"] == [known.pk]
     assert Citizen.objects.filter(last_name="Okoro").count() == 2
+    from citizens.models import DuplicatePair
+
+    pair = DuplicatePair.objects.get(status="open")
+    assert {pair.citizen_a_id, pair.citizen_b_id} == {known.pk, similar.json()["citizen"]["id"]}
 
 
 def test_a_type_the_system_may_not_write_is_403(revs):
