@@ -38,6 +38,7 @@ class AuditEvent(models.Model):
         CREATE = "create", "Created"
         CHANGE = "change", "Changed"
         MERGE = "merge", "Merged"
+        UNMERGE = "unmerge", "Merge undone"
         EXPORT = "export", "Exported"
         VERIFY = "verify", "Verification attempt"
         DOWNLOAD = "download", "Downloaded a file"

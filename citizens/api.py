@@ -82,7 +82,28 @@ class CitizenSerializer(serializers.Serializer):
 
 
 class CandidateSerializer(CitizenSerializer):
-    match_reasons = serializers.ListField(child=serializers.CharField())
+    """A record that may be the same person, with the matcher's score and its reasons."""
+
+    match_reasons = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Plain-words evidence: first what agrees, then what disagrees.",
+    )
+    score = serializers.FloatField(
+        help_text="Match weight: log2 of the odds that both records are one person (prior "
+        "included); 0 is even odds and each +1 doubles them. Thresholds are in settings "
+        "(MATCH_CERTAIN_SCORE, MATCH_PROBABLE_SCORE, MATCH_POSSIBLE_SCORE)."
+    )
+    band = serializers.ChoiceField(
+        choices=["certain", "probable", "possible"],
+        help_text="certain and probable block creation until confirm_new is sent with a reason; "
+        "possible is shown only.",
+    )
+    summary = serializers.CharField(source="match_summary", help_text="One plain sentence.")
+
+
+class DuplicatesConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    candidates = CandidateSerializer(many=True)
 
 
 class CitizenWriteSerializer(serializers.Serializer):
@@ -153,7 +174,7 @@ def _citizen_qs():
 @extend_schema(
     methods=["POST"],
     request=CitizenWriteSerializer,
-    responses={201: CitizenSerializer, 400: dict, 409: CandidateSerializer(many=True)},
+    responses={201: CitizenSerializer, 400: dict, 409: DuplicatesConflictSerializer},
 )
 @api_view(["GET", "POST"])
 @permission_classes([IsAuthenticated])

@@ -201,6 +201,34 @@ class MergeForm(forms.Form):
         ]
 
 
+class DuplicateQueueFilterForm(forms.Form):
+    band = forms.ChoiceField(
+        label="How likely",
+        required=False,
+        choices=[
+            ("", "Almost certainly or probably the same person"),
+            ("certain", "Almost certainly the same person"),
+            ("probable", "Probably the same person"),
+            ("possible", "Possibly the same person"),
+            ("all", "All, including possibly the same person"),
+        ],
+    )
+    status = forms.ChoiceField(
+        label="Decision",
+        required=False,
+        choices=[("open", "To review"), ("different", "Different people"), ("merged", "Merged")],
+    )
+
+
+class UnmergeForm(forms.Form):
+    reason = forms.CharField(
+        label="Why this merge was wrong",
+        widget=forms.Textarea,
+        max_length=2000,
+        error_messages={"required": "Say why these records are not the same person"},
+    )
+
+
 class NotDuplicateForm(forms.Form):
     reason = forms.CharField(
         label="How you know they are different people",

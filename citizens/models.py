@@ -264,6 +264,14 @@ class MergeRecord(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     merged_at = models.DateTimeField(auto_now_add=True)
+    # What unmerge needs to give back: the ids of every row moved, per relation, and the flags
+    # the merge changed (citizens.services.citizens_unmerge).
+    undo = models.JSONField(default=dict, blank=True)
+    unmerged_at = models.DateTimeField(null=True, blank=True)
+    unmerged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    unmerge_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-merged_at"]
@@ -290,3 +298,102 @@ class NotDuplicate(models.Model):
 
     def __str__(self):
         return f"{self.citizen_a_id} is not {self.citizen_b_id}"
+
+
+class MatchModel(models.Model):
+    """Matcher parameters learnt from the register (citizens.matching.parameters)."""
+
+    parameters = models.JSONField()
+    register_size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self):
+        return f"Matcher parameters from {self.register_size} records ({self.created_at:%d/%m/%Y})"
+
+
+class DuplicateReviewRun(models.Model):
+    """One scan of the whole register for duplicates; resumable from `phase` and `cursor`."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        FINISHED = "finished", "Finished"
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    phase = models.CharField(max_length=20, default="dates_of_birth")
+    cursor = models.CharField(max_length=40, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # A worker holds the run until this time; another may take over once it has passed.
+    lease_until = models.DateTimeField(null=True, blank=True)
+    blocks_done = models.PositiveIntegerField(default=0)
+    pairs_scored = models.PositiveBigIntegerField(default=0)
+    pairs_queued = models.PositiveIntegerField(default=0)
+    seconds = models.FloatField(default=0)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status"],
+                condition=models.Q(status="running"),
+                name="one_running_duplicate_review",
+            )
+        ]
+
+    PHASE_LABELS = {
+        "dates_of_birth": "comparing people born on the same day",
+        "postcodes": "comparing people at the same postcode",
+        "phones": "comparing people sharing a phone number",
+    }
+
+    def __str__(self):
+        return f"Duplicate review {self.pk} ({self.get_status_display()})"
+
+    @property
+    def phase_label(self):
+        return self.PHASE_LABELS.get(self.phase, self.phase)
+
+
+class DuplicatePair(models.Model):
+    """Two records the register review scored as possibly one person, and what was decided."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "To review"
+        MERGED = "merged", "Same person: merged"
+        DIFFERENT = "different", "Different people"
+
+    citizen_a = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="+")
+    citizen_b = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+    band = models.CharField(max_length=10)
+    summary = models.CharField(max_length=300)
+    reasons_for = models.JSONField(default=list)
+    reasons_against = models.JSONField(default=list)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    run = models.ForeignKey(
+        DuplicateReviewRun, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    found_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-score", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["citizen_a", "citizen_b"], name="duplicate_pair_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "-score"], name="duplicate_pair_queue_idx")]
+
+    def __str__(self):
+        return f"{self.citizen_a_id} ~ {self.citizen_b_id} ({self.score})"

@@ -3,22 +3,20 @@ citizens.search) and citizen_contact_prompts."""
 
 from datetime import timedelta
 
-import jellyfish
 from django.db.models import Prefetch, Q
-from django.db.models.functions import Lower
 from django.utils import timezone
 
+from citizens.matching import match_candidates, records_for_ids, score_pair
 from citizens.models import (
     Address,
     AssistanceFlag,
     Citizen,
     CitizenChange,
-    EmailAddress,
-    NotDuplicate,
+    DuplicatePair,
+    DuplicateReviewRun,
     Note,
     PhoneNumber,
 )
-from citizens.normalise import name_tokens, token_keys
 from citizens.search import citizen_search  # noqa: F401  (part of this module's interface)
 
 CONFIRM_EVERY_DAYS = 365
@@ -109,173 +107,86 @@ def note_get(*, citizen, pk, user) -> Note:
 # --- duplicates ----------------------------------------------------------------------------
 
 
-def names_similar(a: str, b: str) -> bool:
-    """Same or near-same word: equal, one typo, sounds alike or swapped letters."""
-    if not a or not b:
-        return False
-    if a == b:
-        return True
-    if set(token_keys(a)) & set(token_keys(b)):
-        return True
-    return len(a) > 3 and jellyfish.damerau_levenshtein_distance(a, b) <= 1
+def duplicate_candidates(*, exclude_id=None, limit=10, **values):
+    """Active records that may be this person, best first, from the matcher.
 
-
-def _person_similar(first_a, last_a, first_b, last_b) -> bool:
-    fa, la, fb, lb = (" ".join(name_tokens(x)) for x in (first_a, last_a, first_b, last_b))
-    straight = names_similar(la, lb) and (not fa or not fb or names_similar(fa, fb))
-    swapped = bool(fa and fb) and names_similar(fa, lb) and names_similar(la, fb)
-    return straight or swapped
-
-
-def duplicate_candidates(
-    *,
-    first_name="",
-    last_name="",
-    date_of_birth=None,
-    email="",
-    phone="",
-    postcode="",
-    line_1="",
-    exclude_id=None,
-    limit=10,
-):
-    """Existing active records that are probably this person, each with `.match_reasons`.
-
-    A shared common name alone never counts: a match needs the same email or phone, or a
-    similar name together with the same date of birth or the same address.
+    `values` are CitizenForm field values (first_name, last_name, date_of_birth, email,
+    phone, address_line_1, postcode, uprn, ...). Each citizen returned carries `.match`
+    (citizens.matching.Match) and, for templates and the API, `.match_reasons`, `.score`,
+    `.band` and `.match_summary`. Only "possible" and stronger matches are returned.
     """
-    reasons: dict[int, list[str]] = {}
-
-    def add(ids, reason):
-        for pk in ids:
-            if pk != exclude_id:
-                reasons.setdefault(pk, [])
-                if reason not in reasons[pk]:
-                    reasons[pk].append(reason)
-
-    active = Citizen.objects.filter(status=Citizen.Status.ACTIVE)
-    if email:
-        add(
-            EmailAddress.objects.annotate(e=Lower("email"))
-            .filter(e=email.strip().lower(), citizen__status=Citizen.Status.ACTIVE)
-            .values_list("citizen_id", flat=True),
-            "Same email address",
-        )
-    if phone:
-        add(
-            PhoneNumber.objects.filter(
-                number=phone, citizen__status=Citizen.Status.ACTIVE
-            ).values_list("citizen_id", flat=True),
-            "Same phone number",
-        )
-    if date_of_birth and last_name:
-        rows = active.filter(date_of_birth=date_of_birth).values_list(
-            "id", "first_name", "last_name"
-        )[:2000]
-        add(
-            [pk for pk, f, n in rows if _person_similar(first_name, last_name, f, n)],
-            "Similar name and same date of birth",
-        )
-    if postcode and last_name:
-        compact = postcode.replace(" ", "").upper()
-        rows = Address.objects.filter(
-            postcode_compact=compact, citizen__status=Citizen.Status.ACTIVE
-        ).values_list("citizen_id", "line_1", "citizen__first_name", "citizen__last_name")[:2000]
-        for pk, line, f, n in rows:
-            if not _person_similar(first_name, last_name, f, n):
-                continue
-            same_line = line_1 and name_tokens(line)[:2] == name_tokens(line_1)[:2]
-            add(
-                [pk],
-                "Similar name at the same address" if same_line else "Similar name, same postcode",
-            )
-    if not reasons:
-        return []
-    citizens = list(
-        Citizen.objects.filter(id__in=list(reasons)[: limit * 3]).prefetch_related(
-            Prefetch(
-                "addresses", queryset=Address.objects.filter(is_current=True), to_attr="current"
-            ),
-            "emails",
-            "phones",
-        )
+    matches = match_candidates(
+        person=values, exclude_ids=[exclude_id] if exclude_id else (), limit=limit
     )
-    for c in citizens:
-        c.match_reasons = reasons[c.id]
-    # A similar name at a different postcode alone is weak; rank by how much matched.
-    citizens.sort(key=lambda c: (-len(c.match_reasons), c.last_name, c.id))
-    return [
-        c
-        for c in citizens
-        if c.match_reasons != ["Similar name, same postcode"] or len(citizens) < limit
-    ][:limit]
+    return _with_matches(matches)
+
+
+def _with_matches(matches):
+    found = results_by_id([m.citizen_id for m in matches])
+    out = []
+    for m in matches:
+        c = found.get(m.citizen_id)
+        if c is None:
+            continue
+        c.match = m
+        c.match_reasons = m.reasons
+        c.score = m.score
+        c.band = m.band
+        c.match_summary = m.summary
+        out.append(c)
+    return out
 
 
 def citizen_duplicates(*, citizen, limit=10):
-    address = next((a for a in citizen.addresses.all() if a.is_current), None)
-    email = next(iter(citizen.emails.all()), None)
-    phone = next(iter(citizen.phones.all()), None)
-    return duplicate_candidates(
-        first_name=citizen.first_name,
-        last_name=citizen.last_name,
-        date_of_birth=citizen.date_of_birth,
-        email=email.email if email else "",
-        phone=phone.number if phone else "",
-        postcode=address.postcode if address else "",
-        line_1=address.line_1 if address else "",
-        exclude_id=citizen.id,
-        limit=limit,
-    )
+    """Records that may be the same person as this stored citizen (not those ruled out)."""
+    return _with_matches(match_candidates(person=citizen, limit=limit))
 
 
-def probable_duplicates(*, limit=50, after_id=0):
-    """Pairs in the register that look like one person (similar name and same date of birth).
+def duplicate_queue(*, band="", status="open"):
+    """The register review's pairs, strongest first, both records still active.
 
-    Scans people sharing a date of birth in id order from `after_id`, so a reviewer can page
-    through a large register; pairs marked "not the same person" are left out.
+    band: "certain", "probable", "possible", "all"; "" (the default) is certain and probable.
     """
-    dismissed = {
-        (a, b) for a, b in NotDuplicate.objects.values_list("citizen_a_id", "citizen_b_id")
-    }
-    pairs = []
-    scanned_to = after_id
-    chunk = (
-        Citizen.objects.filter(status=Citizen.Status.ACTIVE, id__gt=after_id)
-        .exclude(date_of_birth=None)
-        .order_by("id")
-        .values_list("id", "date_of_birth")[:2000]
+    qs = DuplicatePair.objects.filter(
+        citizen_a__status=Citizen.Status.ACTIVE, citizen_b__status=Citizen.Status.ACTIVE
     )
-    chunk = list(chunk)
-    if not chunk:
-        return [], None
-    dobs = {dob for _pk, dob in chunk}
-    people = list(
-        Citizen.objects.filter(status=Citizen.Status.ACTIVE, date_of_birth__in=dobs).values_list(
-            "id", "first_name", "last_name", "date_of_birth"
-        )
-    )
-    by_dob: dict = {}
-    for row in people:
-        by_dob.setdefault(row[3], []).append(row)
-    chunk_ids = {pk for pk, _dob in chunk}
-    for pk, _dob in chunk:
-        scanned_to = pk
-        me = next(r for r in by_dob[_dob] if r[0] == pk)
-        for other in by_dob[_dob]:
-            if other[0] <= pk and other[0] in chunk_ids:
-                continue
-            a, b = sorted((pk, other[0]))
-            if a == b or (a, b) in dismissed:
-                continue
-            if _person_similar(me[1], me[2], other[1], other[2]):
-                pairs.append((a, b))
-        if len(pairs) >= limit:
-            break
-    ids = {i for pair in pairs for i in pair}
-    found = results_by_id(ids)
-    return [(found[a], found[b]) for a, b in dict.fromkeys(pairs) if a in found and b in found], (
-        scanned_to if len(chunk) == 2000 or len(pairs) >= limit else None
-    )
+    if status:
+        qs = qs.filter(status=status)
+    if band == "all":
+        pass
+    elif band:
+        qs = qs.filter(band=band)
+    else:
+        qs = qs.filter(band__in=["certain", "probable"])
+    return qs.order_by("-score", "id")
+
+
+def duplicate_pairs_with_citizens(pairs):
+    """Attach `.first` and `.second` (the citizens, as the page shows them) in fixed queries."""
+    pairs = list(pairs)
+    found = results_by_id({i for p in pairs for i in (p.citizen_a_id, p.citizen_b_id)})
+    for p in pairs:
+        p.first, p.second = found.get(p.citizen_a_id), found.get(p.citizen_b_id)
+        p.both = [p.first, p.second]
+    return [p for p in pairs if p.first and p.second]
+
+
+def duplicate_review_latest():
+    """The latest register review run (running or finished), or None."""
+    return DuplicateReviewRun.objects.order_by("-id").first()
+
+
+def citizen_pair_match(*, a, b):
+    """The matcher's score and reasons for two stored records (for the compare page)."""
+    records = records_for_ids([a.pk, b.pk])
+    if a.pk not in records or b.pk not in records:
+        return None
+    return score_pair(records[a.pk], records[b.pk])
+
+
+def duplicate_pair_for(*, a, b):
+    lo, hi = sorted([a.pk, b.pk])
+    return DuplicatePair.objects.filter(citizen_a_id=lo, citizen_b_id=hi).first()
 
 
 def results_by_id(ids):

@@ -3,7 +3,7 @@ sends the app's domain signal (citizens.signals) inside the transaction."""
 
 from django.apps import apps
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from audit.models import AuditEvent
@@ -14,6 +14,7 @@ from citizens.models import (
     AssistanceFlag,
     Citizen,
     CitizenChange,
+    DuplicatePair,
     EmailAddress,
     MergeRecord,
     NotDuplicate,
@@ -159,19 +160,15 @@ def _write_phone(citizen, phone: str) -> None:
 def citizen_create(
     *, actor, data: dict, confirm_new: bool = False, new_person_reason: str = ""
 ) -> Citizen:
-    """Create a citizen from cleaned values; refuses with DuplicatesFound unless confirmed."""
-    if not confirm_new:
-        candidates = duplicate_candidates(
-            first_name=data.get("first_name", ""),
-            last_name=data.get("last_name", ""),
-            date_of_birth=data.get("date_of_birth"),
-            email=data.get("email", ""),
-            phone=data.get("phone", ""),
-            postcode=data.get("postcode", ""),
-            line_1=data.get("address_line_1", ""),
-        )
-        if candidates:
-            raise DuplicatesFound(candidates)
+    """Create a citizen from cleaned values.
+
+    Refuses with DuplicatesFound (carrying every candidate) when the matcher finds a record
+    that is probably or almost certainly this person, unless `confirm_new` with a reason.
+    Weaker ("possible") matches do not block; they are returned on `.possible_duplicates`.
+    """
+    candidates = [] if confirm_new else duplicate_candidates(**data)
+    if any(c.match.blocks_creation for c in candidates):
+        raise DuplicatesFound(candidates)
     citizen = Citizen(
         reference=citizen_reference(sequence_next(name="citizen")),
         created_by=actor if actor is not None and actor.is_authenticated else None,
@@ -189,6 +186,8 @@ def citizen_create(
         _write_phone(citizen, data["phone"])
     audit_record(actor=actor, action=AuditEvent.Action.CREATE, obj=citizen)
     signals.citizen_created.send(sender=Citizen, instance=citizen, actor=actor)
+    # "Possibly the same person" does not block: the caller shows these after saving.
+    citizen.possible_duplicates = candidates
     return citizen
 
 
@@ -360,18 +359,43 @@ def note_add(
 # --- duplicates and merge ------------------------------------------------------------------
 
 
+def _staff(actor):
+    return actor if actor is not None and actor.is_authenticated else None
+
+
 @transaction.atomic
 def not_duplicate_record(*, actor, citizen_a, citizen_b, reason) -> NotDuplicate:
+    """Remember that two records are different people: the pair is never suggested again."""
     a, b = sorted([citizen_a, citizen_b], key=lambda c: c.pk)
     decision, _ = NotDuplicate.objects.get_or_create(
         citizen_a=a,
         citizen_b=b,
-        defaults={
-            "reason": reason,
-            "decided_by": actor if actor is not None and actor.is_authenticated else None,
-        },
+        defaults={"reason": reason, "decided_by": _staff(actor)},
+    )
+    DuplicatePair.objects.filter(citizen_a=a, citizen_b=b).update(
+        status=DuplicatePair.Status.DIFFERENT, decided_at=timezone.now(), decided_by=_staff(actor)
+    )
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CHANGE,
+        obj=a,
+        detail={"not_duplicate_of": b.reference, "reason": reason},
     )
     return decision
+
+
+def duplicate_review_start(*, actor):
+    """Start a register-wide duplicate review now (None if one is already running)."""
+    from citizens.matching.review import review_start
+    from citizens.tasks import duplicate_review
+
+    run = review_start(force=True)
+    if run is not None:
+        audit_record(
+            actor=actor, action=AuditEvent.Action.CHANGE, detail={"duplicate_review": run.pk}
+        )
+        transaction.on_commit(lambda: duplicate_review.delay())
+    return run
 
 
 # Relations a merge must not move: the audit trail (it records what was actually viewed), the
@@ -383,6 +407,8 @@ MERGE_SKIP = {
     ("citizens", "mergerecord", "merged"),
     ("citizens", "notduplicate", "citizen_a"),
     ("citizens", "notduplicate", "citizen_b"),
+    ("citizens", "duplicatepair", "citizen_a"),
+    ("citizens", "duplicatepair", "citizen_b"),
 }
 
 
@@ -417,63 +443,96 @@ def _addresses_already_held(*, survivor, merged) -> list[int]:
 
 @transaction.atomic
 def citizens_merge(*, actor, survivor: Citizen, merged: Citizen, reason: str) -> MergeRecord:
-    """Move everything linked to `merged` onto `survivor`; keep `merged` as a pointer."""
+    """Move everything linked to `merged` onto `survivor`; keep `merged` as a pointer.
+
+    The MergeRecord keeps, in `undo`, the id of every row moved and every flag changed, so
+    `citizens_unmerge` can give the absorbed record back exactly what was its own.
+    """
     if survivor.pk == merged.pk:
         raise ValueError("Choose two different records to merge.")
     survivor = Citizen.objects.select_for_update().get(pk=survivor.pk)
     merged = Citizen.objects.select_for_update().get(pk=merged.pk)
     if merged.is_merged or survivor.is_merged:
         raise ValueError("One of these records has already been merged.")
+    undo = {"moved": {}, "m2m_dropped": {}, "addresses": [], "emails": [], "phones": []}
     # The survivor keeps its own current address and primary contact details; the merged
     # record's become previous/secondary so nothing is lost and the constraints hold.
     if survivor.addresses.filter(is_current=True).exists():
-        merged.addresses.filter(is_current=True).update(
-            is_current=False, valid_to=timezone.localdate()
-        )
+        current = merged.addresses.filter(is_current=True)
+        undo["addresses"] = list(current.values_list("id", flat=True))
+        current.update(is_current=False, valid_to=timezone.localdate())
     # An address of the merged record that is one the survivor already has (often its current
     # one: duplicates tend to live at the same place) is not listed twice: it stays with the
     # merged record, which is kept as a pointer.
     same_places = _addresses_already_held(survivor=survivor, merged=merged)
     if survivor.emails.exists():
-        merged.emails.update(is_primary=False)
+        primary = merged.emails.filter(is_primary=True)
+        undo["emails"] = list(primary.values_list("id", flat=True))
+        primary.update(is_primary=False)
     if survivor.phones.exists():
-        merged.phones.update(is_primary=False)
-    NotDuplicate.objects.filter(citizen_a=merged).delete()
-    NotDuplicate.objects.filter(citizen_b=merged).delete()
+        primary = merged.phones.filter(is_primary=True)
+        undo["phones"] = list(primary.values_list("id", flat=True))
+        primary.update(is_primary=False)
+    decided = NotDuplicate.objects.filter(Q(citizen_a=merged) | Q(citizen_b=merged))
+    undo["not_duplicates"] = [
+        [a, b, why, by]
+        for a, b, why, by in decided.values_list(
+            "citizen_a_id", "citizen_b_id", "reason", "decided_by_id"
+        )
+    ]
+    decided.delete()
+    lo, hi = sorted([survivor.pk, merged.pk])
+    DuplicatePair.objects.filter(citizen_a_id=lo, citizen_b_id=hi).update(
+        status=DuplicatePair.Status.MERGED, decided_at=timezone.now(), decided_by=_staff(actor)
+    )
+    # Other open pairs of the absorbed record are found again (on the survivor) by the next run.
+    DuplicatePair.objects.filter(status=DuplicatePair.Status.OPEN).filter(
+        Q(citizen_a=merged) | Q(citizen_b=merged)
+    ).delete()
     moved = {}
     for model, f in _relations_to_citizen():
         label = f"{model._meta.label}.{f.name}"
         if f.many_to_many:
             through = f.remote_field.through
             target = f.m2m_reverse_field_name()
+            source = f.m2m_field_name()
             already = set(
-                through.objects.filter(**{target: survivor}).values_list(
-                    f.m2m_field_name(), flat=True
-                )
+                through.objects.filter(**{target: survivor}).values_list(source, flat=True)
             )
             rows = through.objects.filter(**{target: merged})
-            rows.filter(**{f"{f.m2m_field_name()}__in": already}).delete()
-            count = rows.update(**{target: survivor})
+            dropped = rows.filter(**{f"{source}__in": already})
+            dropped_ids = list(dropped.values_list(source, flat=True))
+            dropped.delete()
+            ids = list(rows.values_list("pk", flat=True))
+            count = through.objects.filter(pk__in=ids).update(**{target: survivor})
+            if dropped_ids:
+                undo["m2m_dropped"][label] = dropped_ids
         elif f.one_to_one:
             if model._base_manager.filter(**{f.name: survivor}).exists():
                 continue
-            count = model._base_manager.filter(**{f.name: merged}).update(**{f.name: survivor})
+            ids = list(model._base_manager.filter(**{f.name: merged}).values_list("pk", flat=True))
+            count = model._base_manager.filter(pk__in=ids).update(**{f.name: survivor})
         else:
-            count = model._base_manager.filter(**{f.name: merged}).update(**{f.name: survivor})
+            ids = list(model._base_manager.filter(**{f.name: merged}).values_list("pk", flat=True))
+            count = model._base_manager.filter(pk__in=ids).update(**{f.name: survivor})
         if count:
             moved[label] = count
+            undo["moved"][label] = ids
     if same_places:
         Address.objects.filter(pk__in=same_places).update(citizen=merged)
-        moved["citizens.Address.citizen"] = moved.get("citizens.Address.citizen", 0) - len(
-            same_places
-        )
-        if not moved["citizens.Address.citizen"]:
-            del moved["citizens.Address.citizen"]
+        label = "citizens.Address.citizen"
+        moved[label] = moved.get(label, 0) - len(same_places)
+        undo["moved"][label] = [i for i in undo["moved"].get(label, []) if i not in same_places]
+        if not moved[label]:
+            del moved[label]
+            del undo["moved"][label]
     merged.status = Citizen.Status.MERGED
     merged.merged_into = survivor
     merged.version += 1
     merged.save(update_fields=["status", "merged_into", "version", "updated_at"])
-    Citizen.objects.filter(merged_into=merged).update(merged_into=survivor)
+    pointers = Citizen.objects.filter(merged_into=merged)
+    undo["pointers"] = list(pointers.values_list("id", flat=True))
+    pointers.update(merged_into=survivor)
     Citizen.objects.filter(pk=survivor.pk).update(version=F("version") + 1)
     survivor.refresh_from_db()
     record = MergeRecord.objects.create(
@@ -481,7 +540,8 @@ def citizens_merge(*, actor, survivor: Citizen, merged: Citizen, reason: str) ->
         merged=merged,
         reason=reason,
         moved=moved,
-        merged_by=actor if actor is not None and actor.is_authenticated else None,
+        undo=undo,
+        merged_by=_staff(actor),
     )
     audit_record(
         actor=actor,
@@ -493,3 +553,115 @@ def citizens_merge(*, actor, survivor: Citizen, merged: Citizen, reason: str) ->
         sender=Citizen, instance=survivor, merged=merged, actor=actor, reason=reason
     )
     return record
+
+
+class UnmergeRefused(Exception):
+    """A merge that cannot be undone, with the reason in plain words."""
+
+
+def unmerge_refusal(record: MergeRecord) -> str:
+    """Why this merge cannot be undone now, or "" if it can."""
+    if record.unmerged_at:
+        return "This merge has already been undone."
+    if not record.undo:
+        return "This merge was made before merges could be undone; separate the records by hand."
+    if record.survivor.is_merged:
+        return (
+            f"The kept record has since been merged into another: undo that merge first "
+            f"({record.survivor.reference})."
+        )
+    if record.merged.merged_into_id != record.survivor_id or not record.merged.is_merged:
+        return "The absorbed record has changed since this merge."
+    return ""
+
+
+@transaction.atomic
+def citizens_unmerge(*, actor, record: MergeRecord, reason: str) -> Citizen:
+    """Undo a wrong merge: the absorbed record is active again with what belonged to it.
+
+    Every row the merge moved (as recorded at merge time) goes back to the absorbed record
+    if it is still on the survivor; rows added to the survivor since stay there. Flags the
+    merge changed are restored and the pair is remembered as different people.
+    """
+    record = (
+        MergeRecord.objects.select_for_update()
+        .select_related("survivor", "merged")
+        .get(pk=record.pk)
+    )
+    survivor = Citizen.objects.select_for_update().get(pk=record.survivor_id)
+    merged = Citizen.objects.select_for_update().get(pk=record.merged_id)
+    record.survivor, record.merged = survivor, merged
+    refusal = unmerge_refusal(record)
+    if refusal:
+        raise UnmergeRefused(refusal)
+    undo = record.undo
+    relations = {f"{m._meta.label}.{f.name}": (m, f) for m, f in _relations_to_citizen()}
+    returned = {}
+    for label, ids in undo.get("moved", {}).items():
+        if label not in relations:
+            raise UnmergeRefused(f"Rows of {label} were moved but that relation no longer exists.")
+        model, f = relations[label]
+        if f.many_to_many:
+            through = f.remote_field.through
+            target = f.m2m_reverse_field_name()
+            count = through.objects.filter(pk__in=ids, **{target: survivor}).update(
+                **{target: merged}
+            )
+        else:
+            count = model._base_manager.filter(pk__in=ids, **{f.name: survivor}).update(
+                **{f.name: merged}
+            )
+        returned[label] = count
+    for label, others in undo.get("m2m_dropped", {}).items():
+        model, f = relations[label]
+        through = f.remote_field.through
+        source, target = f.m2m_field_name(), f.m2m_reverse_field_name()
+        through.objects.bulk_create(
+            [through(**{f"{source}_id": o, f"{target}_id": merged.pk}) for o in others]
+        )
+    if undo.get("addresses") and not merged.addresses.filter(is_current=True).exists():
+        Address.objects.filter(pk__in=undo["addresses"], citizen=merged).update(
+            is_current=True, valid_to=None
+        )
+    EmailAddress.objects.filter(pk__in=undo.get("emails", []), citizen=merged).update(
+        is_primary=True
+    )
+    PhoneNumber.objects.filter(pk__in=undo.get("phones", []), citizen=merged).update(
+        is_primary=True
+    )
+    Citizen.objects.filter(pk__in=undo.get("pointers", []), merged_into=survivor).update(
+        merged_into=merged
+    )
+    for a, b, why, by in undo.get("not_duplicates", []):
+        NotDuplicate.objects.get_or_create(
+            citizen_a_id=a, citizen_b_id=b, defaults={"reason": why, "decided_by_id": by}
+        )
+    merged.status = Citizen.Status.ACTIVE
+    merged.merged_into = None
+    merged.version += 1
+    merged.save(update_fields=["status", "merged_into", "version", "updated_at"])
+    Citizen.objects.filter(pk=survivor.pk).update(version=F("version") + 1)
+    # A wrong merge means two people: remember it so the pair is not suggested again.
+    lo, hi = sorted([survivor, merged], key=lambda c: c.pk)
+    NotDuplicate.objects.get_or_create(
+        citizen_a=lo,
+        citizen_b=hi,
+        defaults={"reason": f"Merge undone: {reason}"[:255], "decided_by": _staff(actor)},
+    )
+    DuplicatePair.objects.filter(citizen_a=lo, citizen_b=hi).update(
+        status=DuplicatePair.Status.DIFFERENT, decided_at=timezone.now(), decided_by=_staff(actor)
+    )
+    record.unmerged_at = timezone.now()
+    record.unmerged_by = _staff(actor)
+    record.unmerge_reason = reason
+    record.save(update_fields=["unmerged_at", "unmerged_by", "unmerge_reason"])
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UNMERGE,
+        obj=merged,
+        detail={"from": survivor.reference, "reason": reason, "returned": returned},
+    )
+    signals.citizens_unmerged.send(
+        sender=Citizen, instance=merged, survivor=survivor, actor=actor, reason=reason
+    )
+    return merged

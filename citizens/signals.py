@@ -7,6 +7,8 @@ Every signal is sent with `sender=<model class>`, `instance=...` and `actor=<Sta
   `{"field", "label", "old", "new", "sensitive"}`; for sensitive fields (date of birth…) show
   that the field changed, never the values.
 - `citizens_merged(instance=survivor, merged=<merged citizen>, actor, reason)`
+- `citizens_unmerged(instance=<restored citizen>, survivor=<record it had been merged into>,
+  actor, reason)`: a wrong merge undone; rows moved at merge time are back on `instance`.
 - `note_added(instance=note, actor)`
 """
 
@@ -15,4 +17,5 @@ from django.dispatch import Signal
 citizen_created = Signal()
 citizen_changed = Signal()
 citizens_merged = Signal()
+citizens_unmerged = Signal()
 note_added = Signal()

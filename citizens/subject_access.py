@@ -8,6 +8,7 @@ from citizens.models import (
     AssistanceFlag,
     Citizen,
     CitizenChange,
+    DuplicatePair,
     EmailAddress,
     MergeRecord,
     NotDuplicate,
@@ -47,12 +48,16 @@ def export_citizens(citizen) -> Section:
         record(n) for n in Note.objects.filter(citizen__in=people).order_by("created_at")
     ]
     section.tables["Merges"] = [
-        record(m)
+        record(m, exclude={"undo"})  # row ids kept for undoing the merge: not about the person
         for m in MergeRecord.objects.filter(Q(survivor__in=people) | Q(merged__in=people))
     ]
     section.tables["Records confirmed as a different person"] = [
         record(d)
         for d in NotDuplicate.objects.filter(Q(citizen_a__in=people) | Q(citizen_b__in=people))
+    ]
+    section.tables["Records that may be the same person (duplicate review)"] = [
+        record(d, exclude={"run"})
+        for d in DuplicatePair.objects.filter(Q(citizen_a__in=people) | Q(citizen_b__in=people))
     ]
     return section
 
@@ -71,6 +76,7 @@ register(
             "citizens.note",
             "citizens.mergerecord",
             "citizens.notduplicate",
+            "citizens.duplicatepair",
         ),
         export=export_citizens,
         order=10,

@@ -15,13 +15,15 @@ from citizens.filters import CitizenFilter
 from citizens.forms import (
     ConfirmNewForm,
     CreateCitizenForm,
+    DuplicateQueueFilterForm,
     EditCitizenForm,
     FlagForm,
     MergeForm,
     NotDuplicateForm,
     NoteForm,
+    UnmergeForm,
 )
-from citizens.models import AssistanceFlag, Citizen
+from citizens.models import AssistanceFlag, Citizen, MergeRecord
 from citizens.panels import panels_render
 from citizens.search import citizen_search, parse_query, results_queryset
 
@@ -93,6 +95,13 @@ def create(request):
                 confirm = ConfirmNewForm()
         else:
             messages.success(request, f"Record created for {citizen.full_name}.")
+            if citizen.possible_duplicates:
+                count = len(citizen.possible_duplicates)
+                messages.info(
+                    request,
+                    f"{count} other record{'s' if count > 1 else ''} may be the same person: "
+                    "see Possible duplicates on this record.",
+                )
             return redirect(citizen)
     return render(
         request,
@@ -302,17 +311,37 @@ def duplicates(request, pk):
 
 
 @permission_required("citizens.merge_citizen", raise_exception=True)
+@vary_on_headers("HX-Request")
 def review_duplicates(request):
-    try:
-        after = int(request.GET.get("after", "0"))
-    except ValueError:
-        after = 0
-    pairs, next_after = selectors.probable_duplicates(after_id=max(after, 0), limit=25)
-    return render(
-        request,
-        "citizens/review_duplicates.html",
-        {"pairs": pairs, "next_after": next_after, "after": after},
+    """The queue of pairs the register-wide review found, strongest first."""
+    form = DuplicateQueueFilterForm(request.GET or None)
+    band, status = "", "open"
+    if form.is_valid():
+        band, status = form.cleaned_data["band"], form.cleaned_data["status"] or "open"
+    page = Paginator(selectors.duplicate_queue(band=band, status=status), 25).get_page(
+        request.GET.get("page")
     )
+    context = {
+        "form": form,
+        "page": page,
+        "pairs": selectors.duplicate_pairs_with_citizens(page.object_list),
+        "run": selectors.duplicate_review_latest(),
+        "status": status,
+    }
+    if request.htmx:
+        return render(request, "citizens/review_duplicates.html#queue", context)
+    return render(request, "citizens/review_duplicates.html", context)
+
+
+@permission_required("citizens.merge_citizen", raise_exception=True)
+@require_POST
+def review_start(request):
+    run = services.duplicate_review_start(actor=request.user)
+    if run is None:
+        messages.info(request, "A review of the register is already running.")
+    else:
+        messages.success(request, "The review of the register has started.")
+    return redirect(reverse("citizens:review_duplicates"))
 
 
 @permission_required("citizens.merge_citizen", raise_exception=True)
@@ -324,6 +353,7 @@ def merge(request, pk, other_pk):
     pair = list(results_queryset([a.pk, b.pk]).order_by("id"))
     form = MergeForm(request.POST or None, pair=pair, initial={"survivor": str(min(a.pk, b.pk))})
     not_dup = NotDuplicateForm()
+    match = selectors.citizen_pair_match(a=a, b=b)
     if request.method == "POST" and form.is_valid():
         survivor = a if str(a.pk) == form.cleaned_data["survivor"] else b
         other = b if survivor is a else a
@@ -342,7 +372,7 @@ def merge(request, pk, other_pk):
     return render(
         request,
         "citizens/merge.html",
-        {"pair": pair, "form": form, "not_dup": not_dup, "a": a, "b": b},
+        {"pair": pair, "form": form, "not_dup": not_dup, "a": a, "b": b, "match": match},
     )
 
 
@@ -362,5 +392,40 @@ def not_duplicate(request, pk, other_pk):
     return render(
         request,
         "citizens/merge.html",
-        {"pair": pair, "form": MergeForm(pair=pair), "not_dup": form, "a": a, "b": b},
+        {
+            "pair": pair,
+            "form": MergeForm(pair=pair),
+            "not_dup": form,
+            "a": a,
+            "b": b,
+            "match": selectors.citizen_pair_match(a=a, b=b),
+        },
+    )
+
+
+@permission_required("citizens.merge_citizen", raise_exception=True)
+def unmerge(request, merge_pk):
+    record = get_object_or_404(
+        MergeRecord.objects.select_related("survivor", "merged", "merged_by"), pk=merge_pk
+    )
+    form = UnmergeForm(request.POST or None)
+    refusal = services.unmerge_refusal(record)
+    if request.method == "POST" and form.is_valid() and not refusal:
+        try:
+            restored = services.citizens_unmerge(
+                actor=request.user, record=record, reason=form.cleaned_data["reason"]
+            )
+        except services.UnmergeRefused as exc:
+            refusal = str(exc)
+        else:
+            messages.success(
+                request,
+                f"Merge undone: {restored.reference} is a record of its own again, with what "
+                f"belonged to it, and the two are recorded as different people.",
+            )
+            return redirect(restored)
+    return render(
+        request,
+        "citizens/unmerge.html",
+        {"record": record, "form": form, "refusal": refusal},
     )

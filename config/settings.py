@@ -257,6 +257,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "requests_tracking.tasks.expire_follower_signups",
         "schedule": 3600.0,
     },
+    "citizens-duplicate-review": {"task": "citizens.tasks.duplicate_review", "schedule": 300.0},
+    "citizens-matcher-estimate": {
+        "task": "citizens.tasks.matcher_estimate",
+        "schedule": 7 * 24 * 3600.0,
+    },
 }
 
 CACHES = {
@@ -303,6 +308,14 @@ VERIFICATION_LOCK_MINUTES = env.int("VERIFICATION_LOCK_MINUTES", default=30)
 SECURITY_ANSWER_KEY = env("SECURITY_ANSWER_KEY", default=SECRET_KEY)
 BANK_HOLIDAY_NATION = env("BANK_HOLIDAY_NATION", default="ENG")  # ENG, WLS, SCT or NIR
 REQUEST_AUTO_CLOSE_DAYS = env.int("REQUEST_AUTO_CLOSE_DAYS", default=14)
+# Person matching (citizens.matching): match weights (log2 odds of one person) at which a pair
+# is "almost certainly", "probably" (blocks creating a record until the agent decides) and
+# "possibly" (shown, not blocking) the same person. Measured in docs/performance.md.
+MATCH_CERTAIN_SCORE = env.float("MATCH_CERTAIN_SCORE", default=8.0)
+MATCH_PROBABLE_SCORE = env.float("MATCH_PROBABLE_SCORE", default=-2.0)
+MATCH_POSSIBLE_SCORE = env.float("MATCH_POSSIBLE_SCORE", default=-8.0)
+# The register-wide duplicate review starts again this many hours after the last one finished.
+MATCH_REVIEW_EVERY_HOURS = env.int("MATCH_REVIEW_EVERY_HOURS", default=24)
 
 # --- API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -38,7 +38,8 @@ def test_create_lists_duplicates_and_needs_confirmation(agent_client):
     response = agent_client.post("/citizens/new/", form)
     assert response.status_code == 200
     assert existing.reference.encode() in response.content
-    assert b"Similar name and same date of birth" in response.content
+    assert b"Same name and date of birth" in response.content
+    assert b"First names nearly the same (Marry / Mary)" in response.content
     response = agent_client.post(
         "/citizens/new/", form | {"confirm_step": "1", "confirm_new": "on"}
     )

@@ -5,7 +5,7 @@ import pytest
 
 from citizens.demo import demo_citizen, near_duplicate
 from citizens.models import Citizen, MergeRecord, Note
-from citizens.selectors import citizen_get, duplicate_candidates, probable_duplicates
+from citizens.selectors import citizen_get, duplicate_candidates
 from citizens.services import citizens_merge
 from tests.factories import ServiceAccountFactory
 from tests.factories.citizens import (
@@ -58,18 +58,6 @@ def test_same_email_is_a_duplicate_with_reason():
     found = duplicate_candidates(last_name="Different", email="A.Person@example.com")
     assert found[0].pk == c.pk
     assert "Same email address" in found[0].match_reasons
-
-
-def test_probable_duplicates_lists_pairs_but_not_dismissed_ones(team_leader):
-    from citizens.services import not_duplicate_record
-
-    a = CitizenFactory(first_name="Sarah", last_name="Jones", date_of_birth=DOB)
-    b = CitizenFactory(first_name="Sara", last_name="Jones", date_of_birth=DOB)
-    CitizenFactory(first_name="Tom", last_name="Jones", date_of_birth=DOB)
-    pairs, _ = probable_duplicates()
-    assert [(x.pk, y.pk) for x, y in pairs] == [(a.pk, b.pk)]
-    not_duplicate_record(actor=team_leader, citizen_a=b, citizen_b=a, reason="Twins")
-    assert probable_duplicates()[0] == []
 
 
 def test_merge_moves_every_linked_record_and_keeps_a_pointer(team_leader, reference_data):
