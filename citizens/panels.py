@@ -9,6 +9,9 @@ From your AppConfig.ready():
 row) and its dict is merged into the template context next to `citizen`. Panels render in
 `order` (lower first) in the record page's "panels" slot, after the citizen's own details;
 `slot="aside"` puts a panel in the column beside the details instead (service accounts).
+`tab="timeline", label="Timeline"` puts a main panel behind its own tab of the record page's
+sub-navigation (a real URL, `?tab=timeline`, loaded with htmx); panels without a tab show on
+the "Overview" tab.
 """
 
 from collections.abc import Callable
@@ -23,6 +26,8 @@ class Panel:
     order: int
     context: Callable | None
     slot: str = "main"
+    tab: str = ""
+    label: str = ""
 
 
 _panels: dict[str, Panel] = {}
@@ -32,17 +37,32 @@ SLOTS = ("main", "aside")
 
 
 def register_panel(
-    template: str, *, order: int = 100, context: Callable | None = None, slot: str = "main"
+    template: str,
+    *,
+    order: int = 100,
+    context: Callable | None = None,
+    slot: str = "main",
+    tab: str = "",
+    label: str = "",
 ):
     if slot not in SLOTS:
         raise ValueError(f"Unknown panel slot {slot!r}: use one of {SLOTS}")
-    _panels[template] = Panel(template, order, context, slot)
+    if tab and not label:
+        raise ValueError("A panel with its own tab needs a label")
+    _panels[template] = Panel(template, order, context, slot, tab, label)
 
 
-def panels_render(request, citizen, *, slot: str = "main") -> list[str]:
-    """HTML of each panel registered for `slot`, in order."""
+def panel_tabs() -> list[tuple[str, str]]:
+    """(tab, label) of the panels that have their own tab, in order."""
+    tabbed = sorted((p for p in _panels.values() if p.tab), key=lambda p: (p.order, p.template))
+    return [(p.tab, p.label) for p in tabbed]
+
+
+def panels_render(request, citizen, *, slot: str = "main", tab: str = "") -> list[str]:
+    """HTML of each panel registered for `slot` (and, in the main slot, for `tab`), in order.
+    Only the panels shown run their queries."""
     html = []
-    chosen = (p for p in _panels.values() if p.slot == slot)
+    chosen = (p for p in _panels.values() if p.slot == slot and (slot != "main" or p.tab == tab))
     for panel in sorted(chosen, key=lambda p: (p.order, p.template)):
         ctx = {"citizen": citizen}
         if panel.context is not None:

@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
@@ -24,7 +25,7 @@ from citizens.forms import (
     UnmergeForm,
 )
 from citizens.models import AssistanceFlag, Citizen, MergeRecord
-from citizens.panels import panels_render
+from citizens.panels import panel_tabs, panels_render
 from citizens.search import citizen_search, parse_query, results_queryset
 
 
@@ -146,25 +147,40 @@ def detail(request, pk):
     citizen = selectors.citizen_detail(pk=pk)
     audit_record(actor=request.user, action=AuditEvent.Action.VIEW, obj=citizen, request=request)
     can_notes = request.user.has_perm("citizens.view_note")
+    tabs = [("overview", "Overview"), *panel_tabs()]
+    if can_notes:
+        tabs.append(("notes", "Notes"))
+    tab = request.GET.get("tab") or "overview"
+    if tab not in dict(tabs):
+        tab = "overview"
     notes = (
-        list(selectors.citizen_notes(citizen=citizen, user=request.user)[:20]) if can_notes else []
+        list(selectors.citizen_notes(citizen=citizen, user=request.user)[:20])
+        if can_notes and tab == "notes"
+        else []
     )
     context = {
+        "tabs": tabs,
+        "tab": tab,
         "citizen": citizen,
         "current_address": next((a for a in citizen.addresses.all() if a.is_current), None),
         "previous_addresses": [a for a in citizen.addresses.all() if not a.is_current],
         "prompts": selectors.citizen_contact_prompts(citizen=citizen),
         "notes": notes,
         "hidden_notes": selectors.citizen_hidden_note_count(citizen=citizen, user=request.user)
-        if can_notes
+        if can_notes and tab == "notes"
         else 0,
         "note_form": NoteForm(),
         "flag_form": FlagForm(),
-        "panels": panels_render(request, citizen),
-        "aside_panels": panels_render(request, citizen, slot="aside"),
+        "panels": panels_render(request, citizen, tab="" if tab == "overview" else tab),
         "merges": list(selectors.merge_records(citizen=citizen)),
     }
-    return render(request, "citizens/detail.html", context)
+    if request.htmx and request.htmx.target == "record-tabs":
+        response = render(request, "citizens/detail.html#record_tabs", context)
+    else:
+        context["aside_panels"] = panels_render(request, citizen, slot="aside")
+        response = render(request, "citizens/detail.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @permission_required("citizens.change_citizen", raise_exception=True)
@@ -270,7 +286,7 @@ def note_add(request, pk):
         else:
             messages.success(request, "Note added.")
         services.note_add(actor=request.user, citizen=citizen, **data)
-        return _redirect(request, citizen.get_absolute_url() + "#notes")
+        return _redirect(request, citizen.get_absolute_url() + "?tab=notes#notes")
     return render(request, "citizens/note_form.html", {"citizen": citizen, "form": form})
 
 

@@ -21,6 +21,9 @@
 - End-form prefills: `register_end_prefill(func)`, where `func(*, contact)` returns initial
   values for the end-contact form (e.g. faq: outcome "information sent" when an article was
   sent during the contact). Later providers do not override values set by earlier ones.
+- Contact actions: `register_contact_action(func)`, where `func(*, contact, staff)` returns
+  (label, url) pairs offered on an open contact's page (e.g. requests_tracking's "Raise a
+  request", also for anonymous contacts).
 """
 
 from collections.abc import Callable
@@ -118,3 +121,16 @@ def verified_services_providers():
 def not_linked_models() -> set:
     """Models with a foreign key to Contact that are shown some other way (verifications)."""
     return set(_NOT_LINKED_MODELS)
+
+
+_CONTACT_ACTIONS = []
+
+
+def register_contact_action(func):
+    if func not in _CONTACT_ACTIONS:
+        _CONTACT_ACTIONS.append(func)
+    return func
+
+
+def contact_action_providers():
+    return list(_CONTACT_ACTIONS)

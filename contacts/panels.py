@@ -4,8 +4,13 @@ from django.db.models import Count
 
 from contacts.active import active_contact_for_request
 from contacts.forms import StartContactForm
-from contacts.models import Channel, Contact
-from contacts.selectors import citizen_contacts_recent, contact_default_location, contact_prompts
+from contacts.models import Contact
+from contacts.selectors import (
+    citizen_contacts_recent,
+    contact_default_channel,
+    contact_default_location,
+    contact_prompts,
+)
 
 
 def contact_panel_context(request, citizen) -> dict:
@@ -21,11 +26,14 @@ def contact_panel_context(request, citizen) -> dict:
         "extra_prompts": [],
     }
     if open_contact is None and context["can_start"]:
-        channel = Channel.objects.filter(code=request.GET.get("channel") or "").first()
+        location = contact_default_location(staff=request.user)
+        channel = contact_default_channel(
+            location_id=location, requested=request.GET.get("channel") or ""
+        )
         context["start_form"] = StartContactForm(
             initial={
-                "channel": channel or Channel.objects.active().first(),
-                "location": contact_default_location(staff=request.user),
+                "channel": channel,
+                "location": location,
             },
             auto_id="start_%s",
         )

@@ -234,6 +234,24 @@ def contact_default_location(*, staff):
     return last or staff.usual_location_id
 
 
+FACE_TO_FACE_LOCATIONS = {"reception", "community_hub"}
+
+
+def contact_default_channel(*, location_id, requested: str = ""):
+    """The channel to offer: the one asked for, else face to face at a reception desk or a
+    community hub (people walk in there), else the first active one (the phone)."""
+    from organisation.models import Location
+
+    channels = {c.code: c for c in Channel.objects.active()}  # ordered: the first is default
+    if requested in channels:
+        return channels[requested]
+    if location_id and "face_to_face" in channels:
+        kind = Location.objects.filter(pk=location_id).values_list("kind", flat=True).first()
+        if kind in FACE_TO_FACE_LOCATIONS:
+            return channels["face_to_face"]
+    return next(iter(channels.values()), None)
+
+
 def agent_outcomes():
     """Outcomes an agent may choose (the job's "not recorded" is not one of them)."""
     return Outcome.objects.active().exclude(code="not_recorded")

@@ -128,6 +128,13 @@ def _check_outcome(details):
     for name in ("avoidable", "resolved_at_first_contact"):
         if details.get(name) is None:
             errors[name] = "Select yes or no."
+    outcome = details.get("outcome")
+    if (
+        outcome is not None
+        and outcome.code == "signposted"
+        and not list(details.get("partners") or [])
+    ):
+        errors["partners"] = "Select the partner organisations the caller was signposted to."
     if errors:
         raise ValidationError(errors)
 

@@ -21,9 +21,10 @@ from citizens.normalise import phone_normalise
 from contacts import extensions
 from contacts.active import active_contact_for_request, contact_session_remember
 from contacts.forms import AttachCitizenForm, EndContactForm, ReportForm, StartContactForm
-from contacts.models import Channel, Contact
+from contacts.models import Contact
 from contacts.selectors import (
     ContactPaginator,
+    contact_default_channel,
     contact_default_location,
     contact_get,
     contact_linked_items,
@@ -132,11 +133,14 @@ def contact_start_view(request):
             contact_session_remember(request, contact)
             return _after_start(request, contact)
     else:
-        channel = Channel.objects.filter(code=request.GET.get("channel") or "").first()
+        location = contact_default_location(staff=request.user)
+        channel = contact_default_channel(
+            location_id=location, requested=request.GET.get("channel") or ""
+        )
         form = StartContactForm(
             initial={
-                "channel": channel or Channel.objects.active().first(),
-                "location": contact_default_location(staff=request.user),
+                "channel": channel,
+                "location": location,
             }
         )
     return render(
@@ -241,6 +245,13 @@ def _contact_page(request, contact, form, status=200):
         if contact.is_open and mine
         else [],
         "citizen_link": citizen_url(contact.citizen) if contact.citizen_id else "",
+        "actions": [
+            action
+            for provider in extensions.contact_action_providers()
+            for action in provider(contact=contact, staff=request.user)
+        ]
+        if contact.is_open and mine
+        else [],
         "search_url": _url_or_empty("citizens:search"),
         "panels": extensions.contact_panels_render(request, contact)
         if mine and form is not None

@@ -9,3 +9,6 @@ class RequestsTrackingConfig(AppConfig):
         from requests_tracking.integrations import register_all
 
         register_all()
+        from requests_tracking import receivers
+
+        receivers.connect()

@@ -81,6 +81,49 @@ def register_all() -> None:
     register_boolean_filter("has_open_requests", "Has open requests", has_open_requests)
     register_prompt_provider(at_risk_prompts)
     register_message_placeholders()
+    from contacts.extensions import register_contact_action, register_end_prefill
+
+    register_end_prefill(contact_end_prefill)
+    register_contact_action(contact_actions)
+
+
+def contact_end_prefill(*, contact) -> dict:
+    """A request raised during the contact says what it was about: its service area, the
+    process's contact type in that area, and "Request raised" — so a common call ends in one
+    or two choices."""
+    raised = (
+        Request.objects.filter(originating_contact=contact)
+        .select_related("process")
+        .order_by("created_at", "id")
+        .first()
+    )
+    if raised is None:
+        return {}
+    kind = (
+        raised.process.contact_types.filter(service_area_id=raised.service_area_id)
+        .order_by("ordering", "name")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    from contacts.models import Outcome
+
+    prefill = {"service_area": raised.service_area_id}
+    outcome = Outcome.objects.active().filter(code="request_raised").first()
+    if outcome is not None:
+        prefill["outcome"] = outcome.pk
+    if kind:
+        prefill["contact_type"] = kind
+    return prefill
+
+
+def contact_actions(*, contact, staff) -> list[tuple[str, str]]:
+    """On an open contact, anonymous ones too (reports about places): raise a request."""
+    if not staff.has_perm("requests_tracking.add_request"):
+        return []
+    url = reverse("requests_tracking:create")
+    if contact.citizen_id:
+        url += f"?citizen={contact.citizen_id}"
+    return [("Raise a request", url)]
 
 
 ON_THE_PAGE = "the date shown on your request's page"

@@ -118,8 +118,7 @@ def request_create(request):
                 except ValidationError as exc:
                     _errors_to_form(form, exc)
                 else:
-                    messages.success(request, f"Request {new.reference} raised.")
-                    return redirect(new)
+                    return _after_raise(request, new, contact)
     else:
         initial_process = request.GET.get("process")
         if initial_process:
@@ -130,6 +129,22 @@ def request_create(request):
         "requests_tracking/create.html",
         {"form": form, "citizen": citizen, "contact": contact, "duplicates": duplicates},
     )
+
+
+def _after_raise(request, new, contact):
+    """During a contact the agent goes back to the caller (their record, or the anonymous
+    contact) with the new reference and the tracking link to read out or send."""
+    link = tracking_url(new)
+    if contact is None:
+        messages.success(request, f"Request {new.reference} raised.")
+        return redirect(new)
+    messages.success(
+        request,
+        f"Request {new.reference} ({new.process.name}) raised. The caller's tracking link: {link}",
+    )
+    if new.citizen_id:
+        return redirect(new.citizen)
+    return redirect(contact)
 
 
 def _errors_to_form(form, exc):

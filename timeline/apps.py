@@ -11,4 +11,10 @@ class TimelineConfig(AppConfig):
         from timeline.receivers import connect_all
 
         connect_all()
-        register_panel("timeline/_citizen_panel.html", order=80, context=timeline_panel_context)
+        register_panel(
+            "timeline/_citizen_panel.html",
+            order=80,
+            context=timeline_panel_context,
+            tab="timeline",
+            label="Timeline",
+        )

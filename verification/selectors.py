@@ -1,6 +1,7 @@
 """Reads of the verification app: which accounts a citizen has and whether they count as
 verified now for this member of staff."""
 
+from django.db.models import Q
 from django.utils import timezone
 
 from verification.models import ServiceAccount, VerificationAttempt
@@ -23,8 +24,22 @@ def verification_current_pass(*, service_account, staff, contact=None):
         service_account=service_account, result=VerificationAttempt.Result.PASS
     )
     if contact is not None:
-        return qs.filter(contact=contact).first()
+        return qs.filter(_counting_in(contact)).order_by("-pk").first()
     return qs.filter(contact__isnull=True, staff=staff, valid_until__gt=timezone.now()).first()
+
+
+def _counting_in(contact) -> Q:
+    """Passes that count in a contact: recorded during it, or given by the same member of staff
+    with no contact open shortly before it started (still valid when it started) — verifying
+    the caller and then starting the contact must not lose the pass."""
+    carried = Q(
+        contact__isnull=True,
+        staff_id=contact.agent_id,
+        citizen_id=contact.citizen_id,
+        valid_until__gt=contact.started_at,
+        created_at__lte=contact.started_at,
+    )
+    return Q(contact=contact) | carried if contact.citizen_id else Q(contact=contact)
 
 
 def verification_status(*, accounts, staff, contact=None) -> dict[int, str]:
@@ -36,7 +51,7 @@ def verification_status(*, accounts, staff, contact=None) -> dict[int, str]:
         service_account__in=[a.pk for a in accounts], result=VerificationAttempt.Result.PASS
     )
     if contact is not None:
-        passes = passes.filter(contact=contact)
+        passes = passes.filter(_counting_in(contact))
     else:
         passes = passes.filter(contact__isnull=True, staff=staff, valid_until__gt=now)
     verified = set(passes.values_list("service_account_id", flat=True))
@@ -56,7 +71,9 @@ def contact_verified_services(*, contact) -> list[str]:
     if contact is None:
         return []
     attempts = (
-        VerificationAttempt.objects.filter(contact=contact, result=VerificationAttempt.Result.PASS)
+        VerificationAttempt.objects.filter(
+            _counting_in(contact), result=VerificationAttempt.Result.PASS
+        )
         .select_related("service_account__service_area")
         .order_by("pk")
     )

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, redirect, render
@@ -5,7 +6,6 @@ from django.utils import timezone
 
 from contacts.active import active_contact_for_request
 from verification import selectors, services
-from verification.answers import questions_for
 from verification.forms import VerificationForm
 from verification.models import ServiceAccount
 
@@ -28,11 +28,11 @@ def verify(request, pk, account_pk):
             messages.success(request, f"Verified for {account.get_kind_display().lower()}.")
             return redirect(account.citizen)
         account.refresh_from_db()
-        form = VerificationForm(kind=account.kind)  # never echo answers back
+        # The answers typed stay in the form so the agent can correct one and try again; which
+        # answer was wrong is never said (that would let a caller guess one answer at a time).
     current = selectors.verification_current_pass(
         service_account=account, staff=request.user, contact=contact
     )
-    questions = {q.key: q for q in questions_for(account.kind)}
     return render(
         request,
         "verification/verify.html",
@@ -43,9 +43,8 @@ def verify(request, pk, account_pk):
             "attempt": attempt,
             "current": current,
             "contact": contact,
-            "failed_labels": [
-                questions[k].label for k in (attempt.failed_questions if attempt else [])
-            ],
+            "tries_left": max(settings.VERIFICATION_MAX_FAILURES - account.failed_attempts, 0),
+            "lock_minutes": settings.VERIFICATION_LOCK_MINUTES,
             "locked": bool(account.locked_until and account.locked_until > timezone.now()),
         },
     )

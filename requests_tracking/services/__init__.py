@@ -64,6 +64,7 @@ from requests_tracking.services.lifecycle import (
     request_reopen,
     request_resolve,
     request_resume,
+    requests_citizen_from_contact,
 )
 from requests_tracking.services.sweep import requests_auto_close, requests_sla_sweep
 
@@ -97,6 +98,7 @@ __all__ = [
     "request_close",
     "request_create",
     "request_due_change",
+    "requests_citizen_from_contact",
     "request_evidence_add",
     "request_hold",
     "request_information_request",

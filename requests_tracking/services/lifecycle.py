@@ -380,3 +380,19 @@ def request_due_change(
     )
     _status_changed(actor, service_request, "due_changed", f"{change}: {reason}")
     return service_request
+
+
+@transaction.atomic
+def requests_citizen_from_contact(*, actor, contact, citizen) -> int:
+    """An anonymous caller said who they are: the requests raised during their contact with
+    no citizen become theirs (audited). Returns how many."""
+    raised = list(
+        Request.objects.select_for_update(of=("self",)).filter(
+            originating_contact=contact, citizen__isnull=True
+        )
+    )
+    for service_request in raised:
+        service_request.citizen = citizen
+        service_request.save(update_fields=["citizen", "updated_at"])
+        request_audit(actor, service_request, "citizen_attached", citizen=citizen.reference)
+    return len(raised)

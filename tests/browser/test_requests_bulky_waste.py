@@ -2,6 +2,7 @@ import pytest
 
 from accounts.models import Role
 from requests_tracking.models import Request
+from requests_tracking.public_links import tracking_url
 from tests.browser.accessibility import assert_accessible
 from tests.factories import (
     AddressFactory,
@@ -41,9 +42,13 @@ def test_agent_raises_bulky_waste_request_and_officer_works_it_to_resolution(pag
     assert page.get_by_label("Address or location").input_value() == "7 Mill Lane"
     assert_accessible(page)
     page.get_by_role("button", name="Raise request").click()
-    assert "raised" in page.locator(".govuk-notification-banner").inner_text()
+    banner = page.locator(".govuk-notification-banner").inner_text()
+    assert "raised" in banner
     request = Request.objects.get()
+    assert tracking_url(request) in banner  # back on Pat's record, with the link to give
+    assert page.get_by_test_id("citizen-name").inner_text().startswith("Pat Bulky")
     assert request.originating_contact_id == contact.pk
+    page.goto(request.get_absolute_url())
     assert page.get_by_test_id("current-stage").inner_text() == "Booking checked"
     page.get_by_role("button", name="Sign out").click()
 
@@ -61,7 +66,7 @@ def test_agent_raises_bulky_waste_request_and_officer_works_it_to_resolution(pag
     assert "Collection booked" in history
     assert_accessible(page)
 
-    page.goto(person.get_absolute_url())
+    page.goto(person.get_absolute_url() + "?tab=timeline")
     timeline = page.get_by_test_id("timeline-panel").inner_text()
     assert f"{request.reference} Bulky waste collection: raised" in timeline
     assert "moved to stage 2, Collection booked" in timeline

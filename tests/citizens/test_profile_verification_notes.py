@@ -92,8 +92,8 @@ def test_sensitive_notes_only_for_permitted_roles(agent, team_leader):
     c = CitizenFactory()
     NoteFactory(citizen=c, text="Ordinary note")
     NoteFactory(citizen=c, text="Secret matter", sensitive=True)
-    agent_page = agent_client.get(f"/citizens/{c.pk}/").content
-    leader_page = team_leader_client.get(f"/citizens/{c.pk}/").content
+    agent_page = agent_client.get(f"/citizens/{c.pk}/?tab=notes").content
+    leader_page = team_leader_client.get(f"/citizens/{c.pk}/?tab=notes").content
     assert b"Ordinary note" in agent_page
     assert b"Secret matter" not in agent_page
     assert b"1 sensitive note not shown" in agent_page

@@ -20,6 +20,7 @@ class Ref:
         )
         self.resolved = Outcome.objects.get(code="resolved")
         self.signposted = Outcome.objects.get(code="signposted")
+        self.request_raised = Outcome.objects.get(code="request_raised")
         self.not_recorded = Outcome.objects.get(code="not_recorded")
         self.chasing = AvoidableReason.objects.get(name="Chasing progress")
         self.citizens_advice = PartnerOrganisation.objects.get(name="Citizens Advice")

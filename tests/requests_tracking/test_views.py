@@ -6,6 +6,7 @@ from accounts.models import Role
 from audit.models import AuditEvent
 from requests_tracking import services
 from requests_tracking.models import Evidence, Request
+from requests_tracking.public_links import tracking_url
 from tests.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +68,10 @@ def test_agent_raises_a_request_linked_to_the_open_contact(agent_client, agent, 
     )
     request = Request.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == request.get_absolute_url()
+    assert response["Location"] == citizen.get_absolute_url()  # back to the caller
+    record = agent_client.get(response["Location"]).content.decode()
+    assert f"Request {request.reference}" in record
+    assert tracking_url(request) in record
     assert request.citizen == citizen
     assert request.originating_contact == contact
     assert request.postcode == "SW1A 1AA"

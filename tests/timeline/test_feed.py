@@ -340,7 +340,9 @@ def test_sensitive_changes_show_that_they_changed_but_never_the_values(agent_cli
 def test_the_citizen_record_shows_the_timeline_panel_with_its_filters(agent_client):
     citizen = make.citizen()
     EntryFactory(citizen=citizen, summary="Note: the panel shows me")
-    response = agent_client.get(reverse("citizens:detail", kwargs={"pk": citizen.pk}))
+    response = agent_client.get(
+        reverse("citizens:detail", kwargs={"pk": citizen.pk}) + "?tab=timeline"
+    )
     content = response.content.decode()
     assert response.status_code == 200
     assert 'data-testid="timeline-panel"' in content

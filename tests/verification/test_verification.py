@@ -118,7 +118,64 @@ def test_verify_page_never_shows_stored_answers(agent_client):
     account = ServiceAccountFactory(answers=RIGHT)
     url = f"/citizens/{account.citizen_id}/accounts/{account.pk}/verify/"
     response = agent_client.post(url, RIGHT | {"last_payment": "1.00"})
-    assert b"did not match" in response.content
+    assert b"did not all match" in response.content
     assert b"345.00" not in response.content
     response = agent_client.post(url, RIGHT)
     assert response.status_code == 302
+
+
+def test_a_pass_given_before_the_contact_carries_into_it(agent, agent_client, reference_data):
+    from contacts.models import Channel
+    from contacts.services import contact_start
+    from organisation.models import Location
+    from verification.selectors import contact_verified_services
+
+    account = ServiceAccountFactory(answers=RIGHT)
+    url = f"/citizens/{account.citizen_id}/accounts/{account.pk}/verify/"
+    assert agent_client.post(url, RIGHT).status_code == 302  # no contact open yet
+    contact = contact_start(
+        actor=agent,
+        citizen=account.citizen,
+        channel=Channel.objects.get(code="phone"),
+        location=Location.objects.first(),
+    )
+    assert verification_current_pass(service_account=account, staff=agent, contact=contact)
+    assert contact_verified_services(contact=contact) == [str(account.service_area)]
+    record = agent_client.get(account.citizen.get_absolute_url()).content.decode()
+    assert "Verified" in record
+    # Another caller's contact does not get it, nor does a contact after the pass ran out.
+    other = ServiceAccountFactory(answers=RIGHT)
+    assert not verification_current_pass(service_account=other, staff=agent, contact=contact)
+
+
+def test_a_pass_that_ran_out_before_the_contact_does_not_carry(agent, reference_data):
+    from contacts.models import Channel
+    from contacts.services import contact_start
+    from organisation.models import Location
+
+    account = ServiceAccountFactory(answers=RIGHT)
+    attempt = verification_attempt(actor=agent, service_account=account, answers=RIGHT)
+    attempt.valid_until = timezone.now() - timedelta(minutes=1)
+    attempt.save()
+    contact = contact_start(
+        actor=agent,
+        citizen=account.citizen,
+        channel=Channel.objects.get(code="phone"),
+        location=Location.objects.first(),
+    )
+    assert verification_current_pass(service_account=account, staff=agent, contact=contact) is None
+
+
+def test_a_failed_attempt_keeps_the_answers_and_says_how_many_tries_are_left(agent_client):
+    account = ServiceAccountFactory(answers=RIGHT)
+    url = f"/citizens/{account.citizen_id}/accounts/{account.pk}/verify/"
+    typed = RIGHT | {"last_payment": "354.00"}
+    page = agent_client.post(url, typed).content.decode()
+    assert 'value="CT00012345"' in page
+    assert 'value="354.00"' in page
+    assert "2 tries left before verification for this account locks for 30 minutes" in page
+    assert "Last payment" not in page.split("did not all match")[1].split("</div>")[0]
+    page = agent_client.post(url, typed).content.decode()
+    assert "1 try left" in page
+    page = agent_client.post(url, typed).content.decode()
+    assert 'data-testid="verify-locked"' in page
