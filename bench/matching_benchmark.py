@@ -47,7 +47,7 @@ from citizens.matching.parameters import (  # noqa: E402
     parameters_forget,
     parameters_save,
 )
-from citizens.matching.review import review_run_all  # noqa: E402
+from citizens.matching.review import review_start, review_step  # noqa: E402
 from citizens.models import (  # noqa: E402
     Address,
     Citizen,
@@ -299,8 +299,17 @@ def main():
         DuplicatePair.objects.all().delete()
         DuplicateReviewRun.objects.all().delete()
         t0 = time.monotonic()
-        run = review_run_all(seconds_per_step=3600)
+        phases = Counter()
+        review_start(force=True)
+        while True:
+            t1 = time.monotonic()
+            phase = DuplicateReviewRun.objects.get().phase
+            run = review_step(seconds=20)
+            phases[phase] += time.monotonic() - t1
+            if run is None or run.status == DuplicateReviewRun.Status.FINISHED:
+                break
         took = time.monotonic() - t0
+        print("  seconds per phase: " + ", ".join(f"{k} {v:.0f}" for k, v in phases.items()))
         settings.MATCH_POSSIBLE_SCORE = possible
         print(
             f"register review: {took:.0f} s, {run.blocks_done} blocks, "

@@ -58,7 +58,11 @@ def _score_and_store(run, pairs, records) -> tuple[int, int]:
         )
     )
     limits = thresholds()
-    wanted = [p for p in pairs if p not in ruled_out and (p[1], p[0]) not in ruled_out]
+    wanted = [
+        p
+        for p in pairs
+        if p[0] in records and p[1] in records and p not in ruled_out and p[::-1] not in ruled_out
+    ]
     rows = []
     for a, b, m in score_pairs(wanted, records, floor=limits["possible"], limits=limits):
         if m.band:
@@ -121,9 +125,9 @@ def _block_dates_of_birth(run, cursor):
 def _block_postcodes(run, cursor):
     from citizens.models import Address
 
-    addresses = Address.objects.filter(citizen__status=Citizen.Status.ACTIVE).exclude(
-        postcode_compact=""
-    )
+    # No join to the citizen here (an index range on the address table); merged records are
+    # dropped when the block's records are loaded.
+    addresses = Address.objects.exclude(postcode_compact="")
     keyed = addresses.annotate(key=F("postcode_compact"))
     end, done = _next_boundary(keyed, cursor or None)
     if end is None:
@@ -132,7 +136,7 @@ def _block_postcodes(run, cursor):
     if cursor:
         block = block.filter(postcode_compact__gt=cursor)
     ids = set(block.values_list("citizen_id", flat=True))
-    records = records_for_ids(list(ids))
+    records = records_for_ids(list(ids), active_only=True)
     groups = defaultdict(list)
     for r in records.values():
         keys = r.name_keys() | ({f"d{r.dob.isoformat()}"} if r.dob else set())
@@ -145,7 +149,7 @@ def _block_postcodes(run, cursor):
 
 
 def _block_phones(run, cursor):
-    phones = PhoneNumber.objects.filter(citizen__status=Citizen.Status.ACTIVE)
+    phones = PhoneNumber.objects.all()
     keyed = phones.annotate(key=F("number"))
     end, done = _next_boundary(keyed, cursor or None)
     if end is None:
@@ -158,7 +162,7 @@ def _block_phones(run, cursor):
         groups[number].add(cid)
     groups = [g for g in groups.values() if 2 <= len(g) <= PHONE_GROUP_MAX]
     ids = {i for g in groups for i in g}
-    records = records_for_ids(list(ids)) if ids else {}
+    records = records_for_ids(list(ids), active_only=True) if ids else {}
     scored, queued = _score_and_store(run, _groups_to_pairs(groups), records)
     return (None if done else end), scored, queued
 

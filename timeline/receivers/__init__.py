@@ -9,7 +9,7 @@ import importlib
 from timeline.sources import SOURCES
 
 # A new source app adds its module name here (e.g. "requests").
-MODULES = ["citizens", "verification", "contacts", "requests", "faq"]
+MODULES = ["citizens", "verification", "contacts", "requests", "faq", "forms"]
 
 
 def connect_all() -> None:
