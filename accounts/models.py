@@ -10,6 +10,8 @@ class Role(models.TextChoices):
     SERVICE_OFFICER = "Service officer"
     TEAM_LEADER = "Team leader"
     ADMINISTRATOR = "Administrator"
+    # Staff of a partner organisation: fill in the forms of their partner portals, nothing else.
+    PARTNER = "Partner"
 
 
 class Staff(AbstractUser):

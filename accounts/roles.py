@@ -29,6 +29,9 @@ FRONT_LINE = [
     "requests_tracking.add_requestnote",
     "requests_tracking.view_evidence",
     "requests_tracking.add_evidence",
+    "forms_engine.view_submission",
+    "forms_engine.add_submission",
+    "forms_engine.change_submission",
     "faq.view_article",
     "faq.view_staff_guidance",
     "faq.send_article",
@@ -53,6 +56,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "requests_tracking.add_requestnote",
         "requests_tracking.view_evidence",
         "requests_tracking.add_evidence",
+        "forms_engine.view_submission",
         "faq.view_article",
         "faq.view_staff_guidance",
         "timeline.view_entry",
@@ -66,6 +70,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "contacts.view_reports",
         "audit.view_auditevent",
         "faq.view_search_insights",
+        "forms_engine.export_submission",
+    ],
+    # Partner organisations' staff: only their partner portals' forms (checked in the views).
+    Role.PARTNER: [
+        "forms_engine.view_submission",
+        "forms_engine.add_submission",
     ],
     # Administrators get every permission (see roles_sync) and access to Django admin.
     Role.ADMINISTRATOR: [],

@@ -260,6 +260,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "requests_tracking.tasks.expire_follower_signups",
         "schedule": 3600.0,
     },
+    "forms-retention-sweep": {
+        "task": "forms_engine.tasks.retention_sweep",
+        "schedule": 24 * 3600.0,
+    },
     "citizens-duplicate-review": {"task": "citizens.tasks.duplicate_review", "schedule": 300.0},
     "citizens-matcher-estimate": {
         "task": "citizens.tasks.matcher_estimate",
@@ -311,6 +315,11 @@ VERIFICATION_LOCK_MINUTES = env.int("VERIFICATION_LOCK_MINUTES", default=30)
 SECURITY_ANSWER_KEY = env("SECURITY_ANSWER_KEY", default=SECRET_KEY)
 BANK_HOLIDAY_NATION = env("BANK_HOLIDAY_NATION", default="ENG")  # ENG, WLS, SCT or NIR
 REQUEST_AUTO_CLOSE_DAYS = env.int("REQUEST_AUTO_CLOSE_DAYS", default=14)
+# Public form pages (/forms/…), per client address: pages a minute, posts a minute, uploads an
+# hour (a post with files). 0 switches a limit off.
+FORMS_RATE_LIMIT_PAGES = env.int("FORMS_RATE_LIMIT_PAGES", default=120)
+FORMS_RATE_LIMIT_POSTS = env.int("FORMS_RATE_LIMIT_POSTS", default=60)
+FORMS_RATE_LIMIT_UPLOADS = env.int("FORMS_RATE_LIMIT_UPLOADS", default=60)
 # Person matching (citizens.matching): match weights (log2 odds of one person) at which a pair
 # is "almost certainly", "probably" (blocks creating a record until the agent decides) and
 # "possibly" (shown, not blocking) the same person. Measured in docs/performance.md.
@@ -353,6 +362,7 @@ SPECTACULAR_SETTINGS = {
         "CitizenStatusEnum": "citizens.models.Citizen.Status",
         "ContactStatusEnum": "contacts.models.Contact.Status",
         "ServiceAccountKindEnum": "verification.models.ServiceAccount.Kind",
+        "SubmissionStatusEnum": "forms_engine.models.filling.Submission.Status",
     },
     "COMPONENT_SPLIT_REQUEST": True,
     # The schema and docs are for signed-in staff and token holders, not the public internet.

@@ -15,6 +15,7 @@ api_urlpatterns = [
     path("", include("contacts.api_urls")),
     path("", include("timeline.api_urls")),
     path("", include("requests_tracking.api_urls")),
+    path("", include("forms_engine.api_urls")),
     path("", include("faq.api_urls")),
     path("", include("integration.api_urls")),
 ]
@@ -30,6 +31,8 @@ urlpatterns = [
     path("contacts/", include("contacts.urls")),
     path("requests/", include("requests_tracking.urls")),
     path("track/", include("requests_tracking.public_urls")),
+    path("forms/", include("forms_engine.public_urls")),
+    path("portals/", include("forms_engine.urls")),
     path("faq/", include("faq.urls")),
     path("help/", include("faq.public_urls")),
     path("timeline/", include("timeline.urls")),

@@ -12,8 +12,9 @@ PUBLIC_URL_NAMES = {
     "oidc_authentication_init",
     "oidc_authentication_callback",
 }
-PUBLIC_NAMESPACES = {"api", "public", "help"}  # the API authenticates with tokens; `public`
-# is citizens' tracking pages, `help` the public help pages (faq)
+# The API authenticates with tokens; `public` is citizens' tracking pages, `help` the public
+# help pages (faq), `forms_public` the public online forms.
+PUBLIC_NAMESPACES = {"api", "public", "help", "forms_public"}
 
 
 class LoginRequiredMiddleware:

@@ -33,9 +33,6 @@ class Process(models.Model):
         related_name="processes",
         help_text="Contact types that start this process.",
     )
-    start_forms = models.CharField(
-        max_length=300, blank=True, help_text="Slugs of the online forms that start it, commas."
-    )
     closure_template = models.ForeignKey(
         "notifications.MessageTemplate",
         null=True,

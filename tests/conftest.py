@@ -19,6 +19,7 @@ ROLE_USERNAMES = {
     Role.SERVICE_OFFICER: "officer",
     Role.TEAM_LEADER: "teamleader",
     Role.ADMINISTRATOR: "admin",
+    Role.PARTNER: "partner",
 }
 
 
@@ -76,6 +77,11 @@ def team_leader(db):
 @pytest.fixture
 def administrator(db):
     return _staff(Role.ADMINISTRATOR)
+
+
+@pytest.fixture
+def partner(db):
+    return _staff(Role.PARTNER)
 
 
 @pytest.fixture

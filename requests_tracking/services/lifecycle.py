@@ -108,6 +108,7 @@ def request_create(
     longitude: Decimal | None = None,
     team=None,
     assigned_to=None,
+    service_area=None,
     now=None,
 ) -> Request:
     now = now or timezone.now()
@@ -137,7 +138,8 @@ def request_create(
         uprn=uprn,
         latitude=latitude,
         longitude=longitude,
-        service_area_id=process.service_area_id,
+        # A form's rules may send the request to another service area than the process's.
+        service_area_id=service_area.pk if service_area else process.service_area_id,
         team=team or process.default_team,
         assigned_to=assigned_to,
         created_by=actor,

@@ -81,6 +81,7 @@ def test_reference_data_matches_the_brief_and_is_idempotent(reference_data):
         "webchat",
         "social_media",
         "letter",
+        "online_form",  # channel of origin of requests started by online forms
     }
     assert ContactType.objects.filter(name="Pothole", service_area__name="Highways").exists()
 
