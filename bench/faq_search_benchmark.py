@@ -243,8 +243,8 @@ def main():
         articles_index_new(ids)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE faq_article")
-            cursor.execute("ANALYZE faq_searchterm")
+            cursor.execute("VACUUM ANALYZE faq_article")
+            cursor.execute("VACUUM ANALYZE faq_searchterm")
     total = Article.objects.published().count()
     print(
         f"loaded {len(articles):,} articles ({total:,} published in all, "

@@ -3,7 +3,7 @@ check, duplicates and notes. Errors are 400 with a message per field (never a 50
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.exceptions import PermissionDenied
@@ -39,7 +39,7 @@ class CitizenSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     version = serializers.IntegerField()
     reference = serializers.CharField()
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=Citizen.Status.choices)
     title = serializers.CharField()
     first_name = serializers.CharField()
     middle_names = serializers.CharField()
@@ -124,16 +124,21 @@ class CitizenWriteSerializer(serializers.Serializer):
     uprn = serializers.CharField(required=False)
     confirm_new = serializers.BooleanField(required=False)
     reason = serializers.CharField(required=False)
-    version = serializers.IntegerField(required=False)
+    version = serializers.IntegerField(
+        required=False, min_value=1, help_text="Required when updating: the version you read."
+    )
 
 
 class NoteSerializer(serializers.ModelSerializer):
-    author = serializers.StringRelatedField()
-    service_area = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    author = serializers.SerializerMethodField()
+    service_area = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = Note
         fields = ["id", "text", "service_area", "sensitive", "author", "created_at", "corrects"]
+
+    def get_author(self, note) -> str | None:
+        return str(note.author) if note.author_id else None
 
 
 def _perm(request, perm):
@@ -154,10 +159,23 @@ def _body(request, allowed):
     unknown = sorted(set(data) - set(allowed))
     if unknown:
         return None, {k: [f"Unknown field: {k}"] for k in unknown}
-    bad = [k for k, v in data.items() if isinstance(v, dict | list)]
-    if bad:
-        return None, {k: ["Send a single value, not a list or object."] for k in bad}
+    errors = {}
+    for key, value in data.items():
+        expected = TYPES.get(key, str)
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            errors[key] = [TYPE_MESSAGES[expected]]
+    if errors:
+        return None, errors
     return data, None
+
+
+# What each body field must be in JSON (anything not listed is text), as the schema says.
+TYPES = {"confirm_new": bool, "sensitive": bool, "version": int}
+TYPE_MESSAGES = {
+    str: "Send text (a JSON string).",
+    bool: "Send true or false.",
+    int: "Send a whole number.",
+}
 
 
 def _citizen_qs():
@@ -168,13 +186,13 @@ def _citizen_qs():
 
 @extend_schema(
     methods=["GET"],
-    parameters=[OpenApiParameter("q", str, description="Quick search text")],
+    parameters=[OpenApiParameter("q", str, required=True, description="Quick search text")],
     responses=CitizenSerializer(many=True),
 )
 @extend_schema(
     methods=["POST"],
     request=CitizenWriteSerializer,
-    responses={201: CitizenSerializer, 400: dict, 409: DuplicatesConflictSerializer},
+    responses={201: CitizenSerializer, 409: DuplicatesConflictSerializer},
 )
 @api_view(["GET", "POST"])
 @permission_classes([IsAuthenticated])
@@ -197,7 +215,7 @@ def citizens_collection(request):
     data, errors = _body(request, [*WRITABLE, "confirm_new", "reason"])
     if errors:
         return Response(errors, status=400)
-    confirm_new = data.get("confirm_new") in (True, "true", "True", 1)
+    confirm_new = data.get("confirm_new") is True
     reason = str(data.get("reason") or "").strip()
     if confirm_new and not reason:
         return Response({"reason": ["Say why this is a new person."]}, status=400)
@@ -229,7 +247,13 @@ def citizens_collection(request):
 @extend_schema(
     methods=["PATCH"],
     request=CitizenWriteSerializer,
-    responses={200: CitizenSerializer, 400: dict, 409: CitizenSerializer},
+    responses={
+        200: CitizenSerializer,
+        409: inline_serializer(
+            "StaleVersion",
+            {"detail": serializers.CharField(), "current": CitizenSerializer()},
+        ),
+    },
 )
 @api_view(["GET", "PATCH"])
 @permission_classes([IsAuthenticated])
@@ -245,7 +269,7 @@ def citizen_item(request, pk):
     if errors:
         return Response(errors, status=400)
     version = data.get("version")
-    if version is None or not str(version).isdigit():
+    if version is None or version < 1:
         return Response({"version": ["Send the version you read, as a whole number."]}, 400)
     current = {k: getattr(citizen, k) for k in services.PERSON_FIELDS}
     current |= services.citizen_contact_values(citizen)
@@ -288,7 +312,9 @@ def citizen_duplicates(request, pk):
 
 class NoteWriteSerializer(serializers.Serializer):
     text = serializers.CharField()
-    service_area = serializers.CharField(required=False, help_text="Service area slug")
+    service_area = serializers.CharField(
+        required=False, allow_blank=True, help_text="Service area slug"
+    )
     sensitive = serializers.BooleanField(required=False)
 
 

@@ -15,6 +15,9 @@ class Citizen(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
         MERGED = "merged", "Merged into another record"
+        # Created by a bulk import that was then undone: kept (the audit trail points at it)
+        # without contact details, out of search and lists.
+        WITHDRAWN = "withdrawn", "Withdrawn (its import was undone)"
 
     class Channel(models.TextChoices):
         EMAIL = "email", "Email"

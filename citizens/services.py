@@ -665,3 +665,31 @@ def citizens_unmerge(*, actor, record: MergeRecord, reason: str) -> Citizen:
         sender=Citizen, instance=merged, survivor=survivor, actor=actor, reason=reason
     )
     return merged
+
+
+@transaction.atomic
+def citizen_withdraw(*, actor, citizen: Citizen, reason: str) -> None:
+    """Take back a record that should not have been created (an import undone): its contact
+    details and addresses are removed and it leaves search and lists; the row stays, because
+    the audit trail points at it."""
+    citizen = Citizen.objects.select_for_update().get(pk=citizen.pk)
+    if citizen.status != Citizen.Status.ACTIVE:
+        raise ValueError(f"{citizen.reference} is not active.")
+    citizen.emails.all().delete()
+    citizen.phones.all().delete()
+    citizen.addresses.all().delete()
+    Citizen.objects.filter(pk=citizen.pk).update(
+        status=Citizen.Status.WITHDRAWN, version=F("version") + 1, updated_at=timezone.now()
+    )
+    audit_record(
+        actor=actor, action=AuditEvent.Action.CHANGE, obj=citizen, detail={"withdrawn": reason}
+    )
+    citizen.refresh_from_db()
+    change = {
+        "field": "status",
+        "label": "Status",
+        "old": "active",
+        "new": "withdrawn",
+        "sensitive": False,
+    }
+    signals.citizen_changed.send(sender=Citizen, instance=citizen, actor=actor, changes=[change])

@@ -17,6 +17,7 @@ api_urlpatterns = [
     path("", include("requests_tracking.api_urls")),
     path("", include("forms_engine.api_urls")),
     path("", include("faq.api_urls")),
+    path("", include("integration.api_urls")),
 ]
 
 urlpatterns = [
@@ -39,6 +40,7 @@ urlpatterns = [
     path("faq/", include("faq.urls")),
     path("help/", include("faq.public_urls")),
     path("timeline/", include("timeline.urls")),
+    path("integration/", include("integration.urls")),
     path("api/v1/", include((api_urlpatterns, "api"))),
 ]
 

@@ -7,7 +7,7 @@ the same filters as the history screen.
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 
 from audit.models import AuditEvent
@@ -25,6 +25,7 @@ from contacts.models import (
 from contacts.selectors import agent_outcomes
 from contacts.services import contact_record
 from core.api.permissions import StaffModelPermissions
+from core.api.schema import null_when_read
 from organisation.models import Location, ServiceArea
 
 # --- reference data ---------------------------------------------------------------------------
@@ -144,22 +145,31 @@ class ContactSerializer(serializers.ModelSerializer):
     location = serializers.PrimaryKeyRelatedField(
         queryset=Location.objects.active(), error_messages=_required("location")
     )
-    service_area = serializers.PrimaryKeyRelatedField(
-        queryset=ServiceArea.objects.active(), error_messages=_required("service area")
+    # An open contact (started on screen, not yet ended) has no area, type or outcome yet.
+    service_area = null_when_read(
+        serializers.PrimaryKeyRelatedField(
+            queryset=ServiceArea.objects.active(), error_messages=_required("service area")
+        )
     )
-    contact_type = serializers.PrimaryKeyRelatedField(
-        queryset=ContactType.objects.active().select_related("service_area"),
-        error_messages=_required("contact type"),
+    contact_type = null_when_read(
+        serializers.PrimaryKeyRelatedField(
+            queryset=ContactType.objects.active().select_related("service_area"),
+            error_messages=_required("contact type"),
+        )
     )
-    outcome = serializers.PrimaryKeyRelatedField(
-        queryset=agent_outcomes(), error_messages=_required("outcome")
+    outcome = null_when_read(
+        serializers.PrimaryKeyRelatedField(
+            queryset=agent_outcomes(), error_messages=_required("outcome")
+        )
     )
-    avoidable = serializers.BooleanField(
-        error_messages={
-            "required": "Say whether the contact was avoidable (true or false).",
-            "null": "Say whether the contact was avoidable (true or false).",
-            "invalid": "Give avoidable as true or false.",
-        }
+    avoidable = null_when_read(
+        serializers.BooleanField(
+            error_messages={
+                "required": "Say whether the contact was avoidable (true or false).",
+                "null": "Say whether the contact was avoidable (true or false).",
+                "invalid": "Give avoidable as true or false.",
+            }
+        )
     )
     avoidable_reason = serializers.PrimaryKeyRelatedField(
         queryset=AvoidableReason.objects.active(),
@@ -170,12 +180,14 @@ class ContactSerializer(serializers.ModelSerializer):
             "incorrect_type": "Give the avoidable reason as a number (its id).",
         },
     )
-    resolved_at_first_contact = serializers.BooleanField(
-        error_messages={
-            "required": "Say whether it was resolved at first contact (true or false).",
-            "null": "Say whether it was resolved at first contact (true or false).",
-            "invalid": "Give resolved_at_first_contact as true or false.",
-        }
+    resolved_at_first_contact = null_when_read(
+        serializers.BooleanField(
+            error_messages={
+                "required": "Say whether it was resolved at first contact (true or false).",
+                "null": "Say whether it was resolved at first contact (true or false).",
+                "invalid": "Give resolved_at_first_contact as true or false.",
+            }
+        )
     )
     notes = serializers.CharField(
         allow_blank=True,
@@ -193,9 +205,11 @@ class ContactSerializer(serializers.ModelSerializer):
         required=False,
         error_messages={"invalid": "Give started_at as an ISO 8601 date and time."},
     )
-    ended_at = serializers.DateTimeField(
-        required=False,
-        error_messages={"invalid": "Give ended_at as an ISO 8601 date and time."},
+    ended_at = null_when_read(
+        serializers.DateTimeField(
+            required=False,
+            error_messages={"invalid": "Give ended_at as an ISO 8601 date and time."},
+        )
     )
     agent = serializers.CharField(source="agent.username", read_only=True)
 
@@ -256,6 +270,10 @@ class ContactSerializer(serializers.ModelSerializer):
         description="Newest first; filter with `citizen`, `date_from`, `date_to` (YYYY-MM-DD "
         "or DD/MM/YYYY), `channel`, `service_area`, `contact_type`, `outcome`, `agent`, "
         "`location` (ids).",
+        parameters=[
+            OpenApiParameter(name, str, description=f"{label}: YYYY-MM-DD or DD/MM/YYYY")
+            for name, label in (("date_from", "Started on or after"), ("date_to", "Up to"))
+        ],
         tags=["contacts"],
     ),
     post=extend_schema(
@@ -282,6 +300,13 @@ class ContactListCreate(generics.ListCreateAPIView):
         )
 
     def filter_queryset(self, queryset):
+        wrong = {
+            name: ["Send true or false."]
+            for name in ("anonymous", "needs_review")
+            if self.request.query_params.get(name, "true") not in ("true", "false")
+        }
+        if wrong:
+            raise serializers.ValidationError(wrong)
         filterset = ContactFilter(self.request.query_params, queryset=queryset)
         if not filterset.is_valid():
             raise serializers.ValidationError(filterset.errors)

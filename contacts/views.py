@@ -310,8 +310,16 @@ def contact_end_view(request, pk):
 @vary_on_headers("HX-Request")
 @permission_required("contacts.view_contact", raise_exception=True)
 def contact_type_options_view(request):
-    """The contact-type select for the chosen service area (htmx swaps it in)."""
-    form = EndContactForm(request.GET)
+    """The contact-type select for the chosen service area (htmx swaps it in).
+
+    Unbound, with the choice as initial values: the agent has not submitted anything yet, so the
+    select must not say "Select what the contact was about" while they are still choosing."""
+    form = EndContactForm(
+        initial={
+            "service_area": request.GET.get("service_area") or None,
+            "contact_type": request.GET.get("contact_type") or None,
+        }
+    )
     return render(request, "contacts/_contact_type_select.html", {"form": form})
 
 

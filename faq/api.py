@@ -9,6 +9,7 @@ and `internal_html` carries the internal section (it is null otherwise).
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import BasePermission
 
 from faq import selectors
@@ -98,7 +99,10 @@ class ArticleList(generics.ListAPIView):
     def get_queryset(self):
         request = self.request
         query = (request.query_params.get("q") or "").strip()[:200]
-        area = _int(request.query_params.get("service_area"))
+        raw_area = request.query_params.get("service_area")
+        area = _int(raw_area)
+        if raw_area not in (None, "") and area is None:  # as documented: an integer
+            raise ValidationError({"service_area": ["Send the service area's id (a number)."]})
         guidance = _staff_guidance(request)
         if query:
             result = article_search(

@@ -91,6 +91,9 @@ class Article(models.Model):
     internal_html = models.TextField(blank=True, editable=False)
     search_text = models.TextField(blank=True, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
+    # Title and keywords only: small (never TOASTed), so checking which words hit the title
+    # does not re-read the whole document for every row.
+    title_vector = SearchVectorField(null=True, editable=False)
     use_count = models.PositiveIntegerField(default=0, editable=False)
     version = models.PositiveIntegerField(default=0, editable=False)
 

@@ -6,23 +6,29 @@ reader may see staff guidance); ties go to the most used article, then the title
 
 - **Misspellings.** Every word of published articles is kept in `SearchTerm` (the vocabulary).
   A query word that is not in it — and, for the last word typed, is not the start of one — is
-  replaced by its nearest vocabulary word: pg_trgm similarity over a trigram GIN index on
-  PostgreSQL, Damerau-Levenshtein distance (jellyfish) on SQLite.
+  replaced by its nearest vocabulary word. One edit away (a letter wrong, missing or extra, two
+  letters swapped) is found in memory through single-deletion keys of the vocabulary (each
+  process holds it and reloads it when the table changes); further away, by pg_trgm similarity
+  over a trigram GIN index on PostgreSQL, or Damerau-Levenshtein distance on SQLite.
 - **PostgreSQL.** `Article.search_vector` holds title and keywords (weight A), summary (B) and
-  body (C) in the `english` configuration, GIN-indexed. All words must match (the last one as a
-  prefix, for search as you type); when that finds nothing, any word may. Score = the number of
-  query words in the title/keywords + ts_rank with weights {D 0.1, C 0.2, B 0.4, A 1.0}.
+  body (C) in the `english` configuration, GIN-indexed; `title_vector` the title and keywords
+  alone (small, so checking title hits does not re-read whole documents). All words must match
+  (the last one as a prefix while it is not yet a whole word, for search as you type); when
+  that finds nothing, any word may. Score = the number of query words in the title/keywords +
+  ts_rank with weights {D 0.1, C 0.2, B 0.4, A 1.0}.
 - **SQLite** (the zero-setup demo): the same words matched with LIKE on `search_text` (title
   and keywords, summary, body, lower case) and the same scoring done in Python.
 """
 
+import bisect
 import re
+import time
 import unicodedata
 from dataclasses import dataclass, field
 
 import jellyfish
 from django.db import connection
-from django.db.models import Case, F, FloatField, IntegerField, Q, Value, When
+from django.db.models import Case, Count, F, FloatField, IntegerField, Max, Q, Value, When
 from django.db.models.functions import Cast, Round
 
 from faq.models import Article, SearchTerm
@@ -81,15 +87,80 @@ def search_document(*, title, keywords, summary, body_text) -> str:
 # --- correcting words ----------------------------------------------------------------------
 
 
-def _known_words(words) -> set[str]:
-    return set(SearchTerm.objects.filter(word__in=list(words)).values_list("word", flat=True))
+class _Vocabulary:
+    """The vocabulary in memory: a sorted list (prefixes) and single-deletion keys, so that a
+    word one edit away (a letter wrong, missing, extra, or two letters swapped) is found with a
+    few dictionary lookups. Reloaded when the table changes (checked at most every few
+    seconds), and at once after this process wrote to it."""
+
+    CHECK_EVERY = 5.0
+
+    def __init__(self):
+        self.signature = None
+        self.checked_at = -1e9
+        self.words: set[str] = set()
+        self.sorted: list[str] = []
+        self.deletes: dict[str, list[str]] = {}
+
+    def forget(self):
+        self.signature = None
+        self.checked_at = -1e9
+
+    def current(self) -> "_Vocabulary":
+        now = time.monotonic()
+        if now - self.checked_at < self.CHECK_EVERY and self.signature is not None:
+            return self
+        row = SearchTerm.objects.aggregate(n=Count("id"), top=Max("id"))
+        signature = (row["n"], row["top"])
+        if signature != self.signature:
+            words = list(SearchTerm.objects.values_list("word", flat=True))
+            deletes: dict[str, list[str]] = {}
+            for word in words:
+                for key in _deletions(word):
+                    deletes.setdefault(key, []).append(word)
+            self.words, self.sorted, self.deletes = set(words), sorted(words), deletes
+            self.signature = signature
+        self.checked_at = now
+        return self
+
+    def has_prefix(self, prefix) -> bool:
+        i = bisect.bisect_left(self.sorted, prefix)
+        return i < len(self.sorted) and self.sorted[i].startswith(prefix)
+
+    def one_edit_away(self, word) -> str | None:
+        candidates = set(self.deletes.get(word, ()))
+        for key in _deletions(word):
+            if key in self.words:
+                candidates.add(key)
+            candidates.update(self.deletes.get(key, ()))
+        candidates.discard(word)
+        if not candidates:
+            return None
+        return min(
+            candidates,
+            key=lambda c: (
+                jellyfish.damerau_levenshtein_distance(word, c),
+                c[0] != word[0],
+                abs(len(c) - len(word)),
+                c,
+            ),
+        )
 
 
-def _has_prefix(word) -> bool:
-    return SearchTerm.objects.filter(word__startswith=word).exists()
+_vocabulary = _Vocabulary()
+
+
+def vocabulary_forget() -> None:
+    """Make the next search reload the vocabulary (after this process changed it)."""
+    _vocabulary.forget()
+
+
+def _deletions(word) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))} if len(word) > 3 else set()
 
 
 def _nearest_pg(word) -> str | None:
+    """Two or more edits away: the most similar vocabulary word by trigrams (GIN index)."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT word FROM faq_searchterm WHERE word %% %s "
@@ -100,42 +171,47 @@ def _nearest_pg(word) -> str | None:
     return row[0] if row else None
 
 
-def _nearest_portable(word) -> str | None:
-    candidates = SearchTerm.objects.filter(
-        word__startswith=word[0] if len(word) > 4 else ""
-    ).values_list("word", flat=True)
+def _nearest_portable(word, vocabulary) -> str | None:
+    """Two edits away at most, by Damerau-Levenshtein over words of a similar length."""
     limit = 1 if len(word) <= 5 else 2
-    best, best_distance = None, limit + 1
-    for candidate in candidates.iterator(chunk_size=2000):
+    best, best_key = None, None
+    for candidate in vocabulary.sorted:
         if abs(len(candidate) - len(word)) > limit:
             continue
         distance = jellyfish.damerau_levenshtein_distance(word, candidate)
-        if distance < best_distance or (
-            distance == best_distance and best is not None and candidate < best
-        ):
-            best, best_distance = candidate, distance
+        if distance <= limit:
+            key = (distance, candidate[0] != word[0], candidate)
+            if best_key is None or key < best_key:
+                best, best_key = candidate, key
     return best
 
 
-def _correct(words: list[str], *, prefix_last: bool) -> tuple[list[str], bool]:
-    """The words to search for, each misspelt one replaced; and whether any was."""
-    known = _known_words(words)
-    out, changed = [], False
+def _correct(words: list[str], *, prefix_last: bool) -> tuple[list[str], bool, bool]:
+    """The words to search for, each misspelt one replaced; whether any was; and whether the
+    last one is the start of a word still being typed (searched as a prefix)."""
+    vocabulary = _vocabulary.current()
+    out, changed, prefix = [], False, False
     for i, word in enumerate(words):
         is_last = i == len(words) - 1
-        if word in known or len(word) < MIN_CORRECT_LENGTH or not word.isalpha():
+        if word in vocabulary.words:
             out.append(word)
             continue
-        if is_last and prefix_last and _has_prefix(word):
+        if is_last and prefix_last and vocabulary.has_prefix(word):
+            out.append(word)
+            prefix = True
+            continue
+        if len(word) < MIN_CORRECT_LENGTH or not word.isalpha():
             out.append(word)
             continue
-        nearest = _nearest_pg(word) if _postgres() else _nearest_portable(word)
+        nearest = vocabulary.one_edit_away(word)
+        if nearest is None:
+            nearest = _nearest_pg(word) if _postgres() else _nearest_portable(word, vocabulary)
         if nearest and nearest != word:
             out.append(nearest)
             changed = True
         else:
             out.append(word)
-    return out, changed
+    return out, changed, prefix
 
 
 def _postgres() -> bool:
@@ -158,16 +234,16 @@ def article_search(
     result = SearchResult(query=query)
     if not words:
         return result
-    terms, changed = _correct(words, prefix_last=as_you_type)
+    terms, changed, prefix_last = _correct(words, prefix_last=as_you_type)
     if changed:
         result.corrected = " ".join(terms)
     base = Article.objects.for_audience(staff_guidance=staff_guidance)
     if service_area_id:
         base = base.filter(service_area_id=service_area_id)
     search = _search_pg if _postgres() else _search_portable
-    articles = search(base, terms, match_all=True, prefix_last=as_you_type, limit=limit)
+    articles = search(base, terms, match_all=True, prefix_last=prefix_last, limit=limit)
     if not articles and len(terms) > 1:
-        articles = search(base, terms, match_all=False, prefix_last=as_you_type, limit=limit)
+        articles = search(base, terms, match_all=False, prefix_last=prefix_last, limit=limit)
         result.loose = bool(articles)
     result.articles = articles
     return result
@@ -188,8 +264,8 @@ def _search_pg(base, terms, *, match_all, prefix_last, limit):
     title_hits = [
         Case(
             When(
-                search_vector=SearchQuery(
-                    _tsquery_term(t, prefix=prefix_last and i == last, weight="A"),
+                title_vector=SearchQuery(
+                    _tsquery_term(t, prefix=prefix_last and i == last),
                     search_type="raw",
                     config=PG_CONFIG,
                 ),
@@ -214,7 +290,15 @@ def _search_pg(base, terms, *, match_all, prefix_last, limit):
         .annotate(band=Round(F("score"), 2))
         .order_by("-band", "-use_count", "-score", "title", "id")
         .select_related("service_area")
-        .defer("body", "internal_notes", "body_html", "internal_html", "search_text")
+        .defer(
+            "body",
+            "internal_notes",
+            "body_html",
+            "internal_html",
+            "search_text",
+            "search_vector",
+            "title_vector",
+        )
     )
     return list(qs[:limit])
 
@@ -233,7 +317,9 @@ def _search_portable(base, terms, *, match_all, prefix_last, limit):
     rows = list(
         base.filter(condition)
         .select_related("service_area")
-        .defer("body", "internal_notes", "body_html", "internal_html")
+        .defer(
+            "body", "internal_notes", "body_html", "internal_html", "search_vector", "title_vector"
+        )
         .order_by("-use_count", "title", "id")[:SQLITE_CANDIDATES]
     )
     scored = []

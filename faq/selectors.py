@@ -13,7 +13,15 @@ from django.utils import timezone
 from faq.models import Article, ArticleOpen, ArticleSend, ArticleVersion, SearchLog
 from organisation.models import ServiceArea
 
-LIST_FIELDS_DEFERRED = ("body", "internal_notes", "body_html", "internal_html", "search_text")
+LIST_FIELDS_DEFERRED = (
+    "body",
+    "internal_notes",
+    "body_html",
+    "internal_html",
+    "search_text",
+    "search_vector",
+    "title_vector",
+)
 
 
 def _day_range(date_from, date_to):

@@ -26,7 +26,7 @@ from faq.models import (
     SearchLog,
     SearchTerm,
 )
-from faq.search import normalise, search_document, vocabulary_words
+from faq.search import normalise, search_document, vocabulary_forget, vocabulary_words
 from faq.sms import sms_problem
 from notifications.services import message_enqueue
 
@@ -73,10 +73,11 @@ def _render(article) -> None:
 
 
 PG_VECTOR_SQL = """
-UPDATE faq_article SET search_vector =
-    setweight(to_tsvector('english', split_part(search_text, E'\\n', 1)), 'A')
-    || setweight(to_tsvector('english', split_part(search_text, E'\\n', 2)), 'B')
-    || setweight(to_tsvector('english', split_part(search_text, E'\\n', 3)), 'C')
+UPDATE faq_article SET
+    search_vector = setweight(to_tsvector('english', split_part(search_text, E'\\n', 1)), 'A')
+        || setweight(to_tsvector('english', split_part(search_text, E'\\n', 2)), 'B')
+        || setweight(to_tsvector('english', split_part(search_text, E'\\n', 3)), 'C'),
+    title_vector = to_tsvector('english', split_part(search_text, E'\\n', 1))
 """
 
 
@@ -100,6 +101,7 @@ def _vocabulary_add(articles) -> None:
         SearchTerm.objects.bulk_create(
             [SearchTerm(word=w) for w in sorted(words)], ignore_conflicts=True, batch_size=2000
         )
+        vocabulary_forget()
 
 
 @transaction.atomic
@@ -168,6 +170,7 @@ def articles_index_all() -> int:
             batch = []
     count += _save_rendered(batch)
     SearchTerm.objects.all().delete()
+    vocabulary_forget()
     _vocabulary_add(Article.objects.published().only("status", "search_text").iterator())
     _index(None)
     return count

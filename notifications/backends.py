@@ -123,9 +123,18 @@ def _notify_reason(exc) -> str:
 
 
 BACKENDS = {"console": ConsoleBackend, "smtp": SmtpBackend, "notify": NotifyBackend}
+# Channels delivered by a backend of their own whatever NOTIFICATIONS_BACKEND says, registered
+# by the app that owns them (webhooks: `integration`), so this app imports none of them.
+CHANNEL_BACKENDS = {}
 
 
-def backend_get():
+def register_channel_backend(channel: str, factory) -> None:
+    CHANNEL_BACKENDS[channel] = factory
+
+
+def backend_get(channel: str | None = None):
+    if channel in CHANNEL_BACKENDS:
+        return CHANNEL_BACKENDS[channel]()
     name = settings.NOTIFICATIONS_BACKEND
     try:
         return BACKENDS[name]()

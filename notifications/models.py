@@ -46,6 +46,8 @@ class Message(models.Model):
     class Channel(models.TextChoices):
         EMAIL = "email", "Email"
         SMS = "sms", "Text message"
+        # Signed HTTP POSTs to client systems (the integration app's webhook backend).
+        WEBHOOK = "webhook", "Webhook"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting to send"

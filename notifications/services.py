@@ -29,9 +29,73 @@ KEY_LENGTH = Message._meta.get_field("idempotency_key").max_length
 _engine = Engine(autoescape=False)
 
 
-def retry_delay(attempts: int) -> timedelta:
-    """Exponential backoff: 30 s, 1 min, 2 min… capped at one hour."""
-    return timedelta(seconds=min(30 * 2 ** max(0, attempts - 1), 3600))
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How a channel retries temporary failures: exponential backoff from `first` seconds,
+    doubling, capped at `cap`, for at most `attempts` tries. `ordered` channels send the
+    messages about one object to one recipient strictly one after another."""
+
+    attempts: int
+    first: int
+    cap: int
+    ordered: bool = False
+
+    def delay(self, attempts: int) -> timedelta:
+        return timedelta(seconds=min(self.first * 2 ** max(0, attempts - 1), self.cap))
+
+
+# Email/SMS: 30 s, 1 min, 2 min… capped at an hour, 10 tries (about 3 hours).
+DEFAULT_POLICY = RetryPolicy(attempts=MAX_ATTEMPTS, first=30, cap=3600)
+RETRY_POLICIES = {
+    # Webhooks: 1 min, 2 min… capped at 6 hours, 15 tries: the last is about 38 hours after
+    # the first (Standard Webhooks asks for at least a day); in order per object.
+    Message.Channel.WEBHOOK: RetryPolicy(attempts=15, first=60, cap=6 * 3600, ordered=True),
+}
+
+
+def retry_policy(channel: str) -> RetryPolicy:
+    return RETRY_POLICIES.get(channel, DEFAULT_POLICY)
+
+
+def retry_delay(attempts: int, channel: str = "") -> timedelta:
+    """The wait before the next try after `attempts` tries (see RetryPolicy)."""
+    return retry_policy(channel).delay(attempts)
+
+
+def _waiting_behind(message: Message) -> Message | None:
+    """For ordered channels: an earlier message about the same object to the same recipient
+    that is not finished yet (this one must wait for it)."""
+    if not retry_policy(message.channel).ordered or not message.object_id:
+        return None
+    return (
+        Message.objects.filter(
+            channel=message.channel,
+            recipient=message.recipient,
+            object_type=message.object_type,
+            object_id=message.object_id,
+            status__in=[Message.Status.PENDING, Message.Status.SENDING],
+            pk__lt=message.pk,
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+def _next_in_line(message: Message) -> Message | None:
+    if not retry_policy(message.channel).ordered or not message.object_id:
+        return None
+    return (
+        Message.objects.filter(
+            channel=message.channel,
+            recipient=message.recipient,
+            object_type=message.object_type,
+            object_id=message.object_id,
+            status=Message.Status.PENDING,
+            pk__gt=message.pk,
+        )
+        .order_by("pk")
+        .first()
+    )
 
 
 @lru_cache(maxsize=256)
@@ -245,6 +309,11 @@ def message_send(*, message_id: int, now=None) -> Message | None:
         )
         if message is None:
             return None  # sent already, given up, not due yet, or another worker has it
+        ahead = _waiting_behind(message)
+        if ahead is not None:  # keep the order: try again once the earlier one is done
+            message.next_attempt_at = max(ahead.next_attempt_at, now) + timedelta(seconds=1)
+            message.save(update_fields=["next_attempt_at"])
+            return None
         message.status = Message.Status.SENDING
         message.attempts += 1
         message.next_attempt_at = now + SEND_LEASE
@@ -253,7 +322,7 @@ def message_send(*, message_id: int, now=None) -> Message | None:
     # The provider call happens outside any transaction: never hold locks across the network.
     provider_id, error, permanent = "", "", False
     try:
-        backend = backend_get()
+        backend = backend_get(message.channel)
         message.backend = backend.name
         provider_id = backend.send(message)
     except PermanentFailure as exc:
@@ -271,7 +340,7 @@ def message_send(*, message_id: int, now=None) -> Message | None:
             message.provider_id = provider_id[:100]
             message.sent_at = finished
             message.last_error = ""
-        elif permanent or message.attempts >= MAX_ATTEMPTS:
+        elif permanent or message.attempts >= retry_policy(message.channel).attempts:
             message.status = Message.Status.FAILED
             message.last_error = (
                 error if permanent else f"Gave up after {message.attempts} attempts. {error}"
@@ -279,7 +348,9 @@ def message_send(*, message_id: int, now=None) -> Message | None:
         else:
             message.status = Message.Status.PENDING
             message.last_error = error
-            message.next_attempt_at = max(finished, now) + retry_delay(message.attempts)
+            message.next_attempt_at = max(finished, now) + retry_delay(
+                message.attempts, message.channel
+            )
         message.save(
             update_fields=[
                 "status",
@@ -294,6 +365,10 @@ def message_send(*, message_id: int, now=None) -> Message | None:
             notification_sent.send(sender=Message, instance=message, actor=None)
         elif message.status == Message.Status.FAILED:
             notification_failed.send(sender=Message, instance=message, actor=None)
+        if message.status != Message.Status.PENDING:
+            following = _next_in_line(message)
+            if following is not None:
+                transaction.on_commit(lambda: _dispatch([following.pk]))
     return message
 
 

@@ -21,6 +21,7 @@ from audit.services import audit_record
 from citizens.models import Citizen
 from citizens.normalise import postcode_normalise
 from contacts.models import Channel
+from core.api.fields import StrictBooleanField, StrictCharField
 from requests_tracking import selectors, services
 from requests_tracking.filters import RequestFilter
 from requests_tracking.models import Process, Request
@@ -143,9 +144,9 @@ class RequestCreateSerializer(serializers.Serializer):
         required=False,
         error_messages={"does_not_exist": "There is no citizen with id {pk_value}."},
     )
-    description = serializers.CharField(max_length=4000)
-    address_line_1 = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    postcode = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    description = StrictCharField(max_length=4000)
+    address_line_1 = StrictCharField(max_length=200, required=False, allow_blank=True)
+    postcode = StrictCharField(max_length=20, required=False, allow_blank=True)
     uprn = serializers.RegexField(r"^\d{1,12}$", required=False, allow_blank=True)
     latitude = serializers.DecimalField(
         max_digits=9,
@@ -175,8 +176,8 @@ class RequestCreateSerializer(serializers.Serializer):
 
 
 class RequestNoteInputSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=4000)
-    visible_to_citizen = serializers.BooleanField(default=False)
+    text = StrictCharField(max_length=4000)
+    visible_to_citizen = StrictBooleanField(default=False)
 
 
 class RequestNoteSerializer(serializers.Serializer):
@@ -188,8 +189,8 @@ class RequestNoteSerializer(serializers.Serializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-    resolution = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    reason = StrictCharField(max_length=2000, required=False, allow_blank=True)
+    resolution = StrictCharField(max_length=4000, required=False, allow_blank=True)
 
 
 def _detail(obj, code=status.HTTP_200_OK):

@@ -1,6 +1,6 @@
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import BasePermission
@@ -66,13 +66,28 @@ class TimelinePagination(CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
 
+    def get_page_size(self, request):
+        value = request.query_params.get(self.page_size_query_param)
+        if value is not None and not (value.isdigit() and int(value) > 0):
+            raise serializers.ValidationError(
+                {"page_size": ["Send a whole number from 1 to 100."]}
+            )
+        return super().get_page_size(request)
+
 
 class CanViewTimeline(BasePermission):
     def has_permission(self, request, view):
         return request.user.has_perms(["timeline.view_entry", "citizens.view_citizen"])
 
 
-@extend_schema(summary="A citizen's timeline, newest first", tags=["timeline"])
+@extend_schema(
+    summary="A citizen's timeline, newest first",
+    tags=["timeline"],
+    parameters=[
+        OpenApiParameter(name, str, description=f"{label}: YYYY-MM-DD or DD/MM/YYYY (UK time)")
+        for name, label in (("since", "On or after this day"), ("until", "On or before this day"))
+    ],
+)
 class CitizenTimelineView(generics.ListAPIView):
     """Everything that happened on a citizen's account, newest first, with cursor pagination."""
 

@@ -39,6 +39,9 @@ class Kind(models.TextChoices):
     NOTIFICATION_SENT = "notification_sent", "Notification sent"
     NOTIFICATION_FAILED = "notification_failed", "Notification failed"
     INFORMATION_SENT = "information_sent", "Information sent"
+    RECORD_IMPORTED = "record_imported", "Imported from another system"
+    SERVICE_ACCOUNT_SYNCED = "service_account_synced", "Service account updated by its system"
+    WEBHOOK_DELIVERED = "webhook_delivered", "Another system told"
 
 
 KIND_CATEGORY = {
@@ -63,6 +66,9 @@ KIND_CATEGORY = {
     Kind.NOTIFICATION_SENT: Category.NOTIFICATIONS,
     Kind.NOTIFICATION_FAILED: Category.NOTIFICATIONS,
     Kind.INFORMATION_SENT: Category.CONTACTS,
+    Kind.RECORD_IMPORTED: Category.PROFILE,
+    Kind.SERVICE_ACCOUNT_SYNCED: Category.VERIFICATION,
+    Kind.WEBHOOK_DELIVERED: Category.NOTIFICATIONS,
 }
 
 

@@ -119,3 +119,61 @@ def verification_attempt(
         service_area_id=account.service_area_id,
     )
     return attempt
+
+
+@transaction.atomic
+def service_account_sync(
+    *,
+    actor,
+    kind: str,
+    reference: str,
+    citizen,
+    service_area,
+    snapshot: dict | None,
+    answers: dict,
+    description: str | None = None,
+    active: bool | None = None,
+) -> tuple[ServiceAccount, bool]:
+    """Create or update the account of this type and reference (a back office pushing its
+    record); returns (account, created). Given answers replace those stored for their
+    questions, as keyed hashes only. The account moves to `citizen` if it is another record."""
+    account = (
+        ServiceAccount.objects.select_for_update()
+        .filter(kind=kind, reference_compact=reference_compact(reference))
+        .first()
+    )
+    created = account is None
+    now = timezone.now()
+    if created:
+        account = ServiceAccount(
+            kind=kind, reference=reference, reference_compact=reference_compact(reference)
+        )
+    changed = []
+    for name, value in (
+        ("citizen", citizen),
+        ("service_area", service_area),
+        ("description", description),
+        ("active", active),
+        ("snapshot", snapshot),
+    ):
+        if value is not None and (created or getattr(account, name) != value):
+            setattr(account, name, value)
+            changed.append(name)
+    if snapshot is not None:
+        account.last_synced_at = now
+    account.save()
+    questions = {q.key: q for q in questions_for(kind)}
+    for key, answer in answers.items():
+        SecurityAnswer.objects.update_or_create(
+            service_account=account,
+            question=key,
+            defaults={"answer_hash": answer_hash(questions[key], answer)},
+        )
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE if created else AuditEvent.Action.CHANGE,
+        obj=account,
+        citizen=account.citizen,
+        detail={"synced": sorted(changed), "answers": sorted(answers)},  # names, never values
+    )
+    return account, created

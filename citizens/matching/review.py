@@ -266,3 +266,13 @@ def review_run_all(*, seconds_per_step: float = 240.0) -> DuplicateReviewRun | N
         run = step
         if run.status == DuplicateReviewRun.Status.FINISHED:
             return run
+
+
+def pairs_queue(pairs) -> int:
+    """Score these pairs now and put those in a band in the review queue (for records an import
+    or an account sync created next to a similar one); returns how many were queued."""
+    pairs = {tuple(sorted(p)) for p in pairs if p[0] != p[1]}
+    if not pairs:
+        return 0
+    ids = {i for p in pairs for i in p}
+    return _score_and_store(None, pairs, records_for_ids(ids))[1]

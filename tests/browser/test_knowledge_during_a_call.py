@@ -107,3 +107,30 @@ def test_agent_finds_bulky_waste_answer_verifies_for_council_tax_and_texts_the_s
     # Ending the call: "Information sent" is already chosen.
     page.goto(contact.get_absolute_url())
     assert page.get_by_label("Information sent").is_checked()
+
+
+def test_resident_searches_help_on_a_phone_and_reads_an_answer(browser, live_server):
+    waste = ServiceAreaFactory(name="Waste Management", slug="waste-management")
+    ArticleFactory(
+        title="Book a bulky waste collection",
+        slug="bulky-waste",
+        summary="Book online: up to 5 items for £35.",
+        body="## What it costs\n\nUp to **5 items** for £35.",
+        internal_notes="Staff: refund if the crew missed it.",
+        service_area=waste,
+    )
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 800})
+    phone = context.new_page()
+    phone.goto("/help/")
+    assert_accessible(phone)
+    phone.get_by_label("Search help and advice").fill("bulkey")
+    phone.get_by_role("button", name="Search").click()
+    assert "Showing results for bulky" in phone.locator("main").inner_text()
+    assert_accessible(phone)
+    phone.get_by_role("link", name="Book a bulky waste collection").click()
+    assert phone.get_by_test_id("article-title").inner_text() == "Book a bulky waste collection"
+    assert "Staff: refund" not in phone.content()
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390  # nothing wider than the phone's screen
+    assert_accessible(phone)
+    context.close()

@@ -494,3 +494,14 @@ def test_contact_page_and_bar_show_services_verified_in_this_contact(agent_clien
     page = agent_client.get(contact.get_absolute_url()).content.decode()
     assert "Verification attempts" not in page  # shown as "Verified for", not as linked items
     assert '<strong class="govuk-tag govuk-tag--blue">Council Tax</strong>' in page
+
+
+def test_contact_type_options_show_no_error_while_the_agent_is_choosing(agent_client, ref):
+    response = agent_client.get(
+        reverse("contacts:contact_type_options"),
+        {"service_area": ref.waste.pk},
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    assert "Missed bin" in body
+    assert "govuk-error-message" not in body

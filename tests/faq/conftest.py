@@ -1,6 +1,16 @@
 import pytest
 
+from faq.search import vocabulary_forget
 from tests.factories import CitizenFactory, ServiceAccountFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_vocabulary():
+    """Each test starts from its own database: the in-memory vocabulary must not outlive it."""
+    vocabulary_forget()
+    yield
+    vocabulary_forget()
+
 
 COUNCIL_TAX_SNAPSHOT = {
     "band": "C",

@@ -203,3 +203,25 @@ def test_insights_show_top_searches_without_result(team_leader_client):
 
 def test_insights_are_for_team_leaders_and_administrators(agent_client):
     assert agent_client.get(reverse("faq:insights")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("reenw", "renew"), ("craers", "carers"), ("licnce", "licence"), ("licencee", "licence")],
+)
+def test_one_edit_misspellings_are_corrected_even_in_short_words(typed, meant):
+    ArticleFactory(title="Renew a licence for carers")
+    ArticleFactory(title="Report a pothole")
+    result = article_search(query=f"{typed} pothole", as_you_type=False)
+    assert result.corrected == f"{meant} pothole"
+
+
+def test_vocabulary_change_made_elsewhere_is_picked_up(monkeypatch):
+    from faq import search
+    from faq.models import SearchTerm
+
+    ArticleFactory(title="Garden waste")
+    assert article_search(query="gardin").corrected == "garden"
+    SearchTerm.objects.create(word="gardening")  # another process added a word
+    monkeypatch.setattr(search._Vocabulary, "CHECK_EVERY", 0.0)
+    assert "gardening" in search._vocabulary.current().words

@@ -9,7 +9,7 @@ import importlib
 from timeline.sources import SOURCES
 
 # A new source app adds its module name here (e.g. "requests").
-MODULES = ["citizens", "verification", "contacts", "requests", "faq", "forms"]
+MODULES = ["citizens", "verification", "contacts", "requests", "faq", "forms", "integration"]
 
 
 def connect_all() -> None:

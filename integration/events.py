@@ -1,0 +1,19 @@
+"""One place where an integration event is published: the change feed entry, and (once client
+systems subscribe) the webhook deliveries for it."""
+
+from integration.changes import change_record
+from integration.webhooks import webhooks_enqueue
+
+
+def event_publish(*, event, object_type, obj, reference, actor, data):
+    """Record the change for the feed and queue its webhooks, in the caller's transaction."""
+    change = change_record(
+        event=event,
+        object_type=object_type,
+        obj=obj,
+        reference=reference,
+        actor=actor,
+        data=data,
+    )
+    webhooks_enqueue(change=change, actor=actor)
+    return change
