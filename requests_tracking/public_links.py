@@ -38,6 +38,29 @@ def request_pk_from_token(token: str) -> int | None:
     return pk if isinstance(pk, int) and not isinstance(pk, bool) else None
 
 
+FOLLOWER_VIEW_SALT = "requests_tracking.follower.view"
+
+
+def follower_view_path(service_request: Request) -> str:
+    """The page a follower's messages link to: what anyone may know about the request (its
+    kind, stage and dates), never the reporter's description, notes, questions or files.
+    A salt of its own, so this token cannot open the reporter's tracking page."""
+    token = signing.Signer(salt=FOLLOWER_VIEW_SALT).sign_object(service_request.pk)
+    return reverse("public:follower_view", kwargs={"token": token})
+
+
+def follower_view_url(service_request: Request) -> str:
+    return settings.PUBLIC_BASE_URL.rstrip("/") + follower_view_path(service_request)
+
+
+def request_pk_from_follower_view_token(token: str) -> int | None:
+    try:
+        pk = signing.Signer(salt=FOLLOWER_VIEW_SALT).unsign_object(token)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    return pk if isinstance(pk, int) and not isinstance(pk, bool) else None
+
+
 CONFIRM_SALT = "requests_tracking.follower.confirm"
 STOP_SALT = "requests_tracking.follower.stop"
 

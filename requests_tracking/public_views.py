@@ -15,11 +15,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from audit.services import audit_record
-from requests_tracking import selectors, services
+from requests_tracking import publishing, selectors, services
 from requests_tracking.forms import FollowForm, PublicReplyForm
 from requests_tracking.public_links import (
     follower_from_stop_token,
     follower_id_from_confirm_token,
+    follower_view_path,
+    request_pk_from_follower_view_token,
     request_pk_from_token,
     tracking_path,
 )
@@ -135,13 +137,33 @@ def track_follow(request, token):
     return redirect(tracking_path(service_request))
 
 
+@never_cache
+def follower_view(request, token):
+    """What a follower may see: the kind of request, where it is and its dates (the public,
+    publishable view). Not the reporter's description, notes, questions or files, and no way
+    to answer for them."""
+    pk = request_pk_from_follower_view_token(token)
+    service_request = selectors.request_public_get(pk=pk) if pk is not None else None
+    if service_request is None:
+        return _not_found(request)
+    context = {
+        "council_name": settings.COUNCIL_NAME,
+        "service_request": service_request,
+        "report": publishing.public_reports([service_request])[0],
+        "plan": selectors.request_stage_plan(service_request=service_request),
+    }
+    return render(request, "requests_tracking/public_follower_view.html", context)
+
+
 def _follower_page(request, *, title, lines, service_request=None, status=200, form=None):
     context = {
         "council_name": settings.COUNCIL_NAME,
         "title": title,
         "lines": lines,
         "service_request": service_request,
-        "track_path": tracking_path(service_request) if service_request else "",
+        # Followers are strangers to the reporter: they get the follower's view, never the
+        # reporter's tracking page.
+        "track_path": follower_view_path(service_request) if service_request else "",
         "form": form,
     }
     return render(request, "requests_tracking/public_follower.html", context, status=status)
@@ -171,7 +193,7 @@ def follower_confirm(request, token):
             request,
             f"Thank you. We will email {follower.email} when this request moves on.",
         )
-        return redirect(tracking_path(service_request))
+        return redirect(follower_view_path(service_request))
     if follower.status == follower.Status.CONFIRMED:
         return _follower_page(
             request,

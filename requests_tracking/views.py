@@ -29,7 +29,7 @@ from requests_tracking.forms import (
     ResolveForm,
 )
 from requests_tracking.models import Evidence, Request
-from requests_tracking.public_links import tracking_url
+from requests_tracking.public_links import follower_view_url, tracking_url
 
 PAGE_SIZE = 25
 
@@ -185,7 +185,9 @@ def _follow_instead(request, form, citizen, candidates, contact):
                 {
                     "req": chosen.request,
                     "citizen": citizen,
-                    "tracking_url": tracking_url(chosen.request),
+                    # The caller follows someone else's report: the follower's view, not
+                    # the reporter's tracking page.
+                    "tracking_url": follower_view_url(chosen.request),
                     "email": request.POST.get("follow_email", "").strip(),
                     "sign_up": sign_up,
                 },

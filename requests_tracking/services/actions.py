@@ -17,7 +17,7 @@ from requests_tracking.models import (
     RequestFollowerEmail,
     StageAction,
 )
-from requests_tracking.public_links import follower_stop_url, tracking_url
+from requests_tracking.public_links import follower_stop_url, follower_view_url, tracking_url
 
 INFO_REQUEST_SUBJECT = "We need more information about your request {{ reference }}"
 INFO_REQUEST_BODY = (
@@ -156,6 +156,20 @@ class _Target:
 
 
 FOLLOWER_NAME = "resident"
+
+
+def follower_context(context: dict, service_request) -> dict:
+    """A follower's copy of a message: not greeted by the reporter's name, linked to the
+    follower's view of the request (never the reporter's tracking page, where notes, questions
+    and files are), and without the officer's note to the reporter."""
+    return {
+        **context,
+        "citizen_name": FOLLOWER_NAME,
+        "tracking_url": follower_view_url(service_request),
+        "note": "",
+    }
+
+
 STOP_EMAIL = "\n\nYou get these emails because you asked to follow {reference}. To stop: {url}"
 STOP_SMS = "\nStop updates: {url}"
 
@@ -220,12 +234,29 @@ def _citizen_targets(audience: list[Reach], owner_id: int | None) -> list[_Targe
 
 
 def citizen_messages_build(
-    *, service_request, audience, subject, body, sms_body, event_key, event, context
+    *,
+    service_request,
+    audience,
+    subject,
+    body,
+    sms_body,
+    event_key,
+    event,
+    context,
+    followers: bool = True,
 ) -> list[OutgoingMessage]:
-    """Messages to the citizen and anyone following the request, each by their preference."""
+    """Messages to the citizen and anyone following the request, each by their preference.
+
+    `followers=False` for what concerns the reporter alone (a question only they can answer)."""
+    if not followers:
+        audience = [
+            r
+            for r in audience
+            if r.citizen_id is not None and r.citizen_id == service_request.citizen_id
+        ]
 
     def texts(follower=False):
-        ctx = {**context, "citizen_name": FOLLOWER_NAME} if follower else context
+        ctx = follower_context(context, service_request) if follower else context
         return (
             template_render(text=subject, context=ctx),
             template_render(text=body, context=ctx),
@@ -272,7 +303,7 @@ def action_messages_build(
         template = action.template
         context = message_context(service_request, note)
         if follower:
-            context["citizen_name"] = FOLLOWER_NAME
+            context = follower_context(context, service_request)
         needs_sms = template.sms_body and any(t.channel == "sms" for t in targets)
         return (
             template_render(text=template.subject, context=context),

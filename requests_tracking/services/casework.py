@@ -78,6 +78,7 @@ def request_information_request(
         event_key=f"request:{service_request.pk}:question:{note.pk}",
         event="Information requested",
         context=message_context(service_request, note=question),
+        followers=False,  # only the reporter can answer; followers never see the question
     )
     messages_enqueue_many(actor=actor, messages=messages)
     request_information_requested.send(

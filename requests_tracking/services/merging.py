@@ -16,7 +16,7 @@ from requests_tracking.models import (
     RequestFollowerEmail,
     StageVisit,
 )
-from requests_tracking.public_links import tracking_url
+from requests_tracking.public_links import follower_view_url
 from requests_tracking.services.actions import (
     citizen_messages_build,
     message_audiences,
@@ -159,7 +159,7 @@ def request_duplicate_mark(
             context={
                 **message_context(duplicate),
                 "original_reference": original.reference,
-                "original_tracking_url": tracking_url(original),
+                "original_tracking_url": follower_view_url(original),
             },
         ),
     )

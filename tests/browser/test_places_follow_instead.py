@@ -7,7 +7,7 @@ import pytest
 from accounts.models import Role
 from requests_tracking import services
 from requests_tracking.models import Request
-from requests_tracking.public_links import tracking_url
+from requests_tracking.public_links import follower_view_url
 from tests.browser.accessibility import assert_accessible
 from tests.factories import (
     ContactFactory,
@@ -83,8 +83,8 @@ def test_agent_follows_an_existing_report_instead_of_raising_a_duplicate(page, s
     candidates.first.get_by_role("button", name="Follow instead").click()
     panel = page.get_by_test_id("followed")
     assert f"Carl Caller follows {existing.reference}" in panel.inner_text()
-    link = page.get_by_label("Tracking link to give the caller")
-    assert link.input_value() == tracking_url(existing)
+    link = page.get_by_label("Link to give the caller", exact=False)
+    assert link.input_value() == follower_view_url(existing)
     assert_accessible(page)
     assert Request.objects.count() == 2  # nothing new raised
     assert list(existing.followers.all()) == [caller]

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from notifications.models import Message
 from requests_tracking.models import Request, RequestFollowerEmail, RequestNote
-from requests_tracking.public_links import tracking_url
+from requests_tracking.public_links import follower_view_url, tracking_url
 from tests.factories import GazetteerAddressFactory, ProcessFactory
 from tests.requests_tracking.places_helpers import offset
 
@@ -107,7 +107,8 @@ def test_follow_instead_makes_the_caller_a_follower_and_shows_the_tracking_link(
     )
     assert response.status_code == 200
     assert existing.reference in response.text
-    assert tracking_url(existing) in response.text
+    assert follower_view_url(existing) in response.text
+    assert tracking_url(existing) not in response.text
     assert Request.objects.count() == 1
     assert list(existing.followers.all()) == [caller]
     assert RequestNote.objects.filter(
@@ -129,7 +130,8 @@ def test_anonymous_caller_follows_by_email(agent_client, fly_tipping, existing):
     assert RequestFollowerEmail.objects.count() == 0
     response = agent_client.post(CREATE, {**data, "follow_email": "neighbour@example.com"})
     assert response.status_code == 200
-    assert tracking_url(existing) in response.text
+    assert follower_view_url(existing) in response.text
+    assert tracking_url(existing) not in response.text
     follower = RequestFollowerEmail.objects.get(request=existing)
     assert (follower.email, follower.status, follower.source) == (
         "neighbour@example.com",

@@ -10,10 +10,16 @@ from django.urls import reverse
 
 from notifications.models import Message
 from requests_tracking import services
-from requests_tracking.models import RequestFollowerEmail
+from requests_tracking.models import RequestFollowerEmail, StageAction
 from requests_tracking.public_links import tracking_token
 from requests_tracking.services.actions import message_audiences
-from tests.factories import CitizenFactory, EmailAddressFactory, PhoneNumberFactory
+from tests.factories import (
+    CitizenFactory,
+    EmailAddressFactory,
+    MessageTemplateFactory,
+    PhoneNumberFactory,
+    StageActionFactory,
+)
 
 from .conftest import at
 
@@ -134,17 +140,27 @@ def test_tracking_page_says_when_an_address_was_signed_up_too_often(raise_reques
 
 
 def test_every_message_to_a_follower_has_a_one_click_stop_link(
-    raise_request, officer, follow_by_email
+    raise_request, officer, follow_by_email, process
 ):
+    StageActionFactory(
+        stage=process.stages.get(order=2),
+        trigger=StageAction.Trigger.ENTER,
+        recipient=StageAction.Recipient.CITIZEN,
+        template=MessageTemplateFactory(
+            subject="{{ reference }} moved on",
+            body="Dear {{ citizen_name }}, see {{ tracking_url }}",
+            sms_body="{{ reference }}: {{ tracking_url }}",
+        ),
+    )
     request = raise_request()
     follow_by_email(request, "friend@example.com")
     neighbour = CitizenFactory(first_name="Ned", preferred_channel="sms")
     PhoneNumberFactory(citizen=neighbour, number="+447700900123", kind="mobile")
     services.follower_citizen_add(actor=officer, service_request=request, citizen=neighbour)
-    services.request_information_request(actor=officer, service_request=request, question="Photo?")
+    services.request_advance(actor=officer, service_request=request, now=at(2026, 3, 3, 9))
 
-    to_reporter = Message.objects.get(recipient="jane@example.com")
-    to_friend = Message.objects.get(recipient="friend@example.com", event="Information requested")
+    to_reporter = Message.objects.get(recipient="jane@example.com", subject__endswith="moved on")
+    to_friend = Message.objects.get(recipient="friend@example.com", subject__endswith="moved on")
     to_neighbour = Message.objects.get(recipient="+447700900123")
     assert "/track/updates/stop/" not in to_reporter.body  # the reporter does not follow
     assert "To stop: " in to_friend.body
@@ -160,6 +176,83 @@ def test_every_message_to_a_follower_has_a_one_click_stop_link(
     assert not request.followers.exists()
     # Clicking again changes nothing and still answers plainly.
     assert public.get(_link(to_friend.body, "stop")).status_code == 200
+
+
+# --- What a follower sees: the report's progress, never the reporter's case ---------------
+
+
+def test_followers_get_the_followers_view_not_the_reporters_tracking_page(
+    raise_request, officer, follow_by_email, process
+):
+    StageActionFactory(
+        stage=process.stages.get(order=2),
+        trigger=StageAction.Trigger.ENTER,
+        recipient=StageAction.Recipient.CITIZEN,
+        template=MessageTemplateFactory(
+            subject="{{ reference }} moved on",
+            body="Dear {{ citizen_name }}, {{ note }} See {{ tracking_url }}",
+            sms_body="{{ reference }}: {{ tracking_url }}",
+        ),
+    )
+    request = raise_request(description="Sofa outside 12 Acacia Avenue, I am Jane, 07700 900999")
+    services.request_note_add(
+        actor=officer,
+        service_request=request,
+        text="Jane: we will call you on 07700 900999 first",
+        visible_to_citizen=True,
+    )
+    follow_by_email(request, "friend@example.com")
+    neighbour = CitizenFactory(first_name="Ned", preferred_channel="sms")
+    PhoneNumberFactory(citizen=neighbour, number="+447700900123", kind="mobile")
+    services.follower_citizen_add(actor=officer, service_request=request, citizen=neighbour)
+    services.request_advance(actor=officer, service_request=request, now=at(2026, 3, 3, 9))
+
+    reporter = Message.objects.get(recipient="jane@example.com", subject__endswith="moved on")
+    friend = Message.objects.get(recipient="friend@example.com", subject__endswith="moved on")
+    neighbour_sms = Message.objects.get(recipient="+447700900123")
+    assert f"/track/{tracking_token(request)}/" in reporter.body
+    for message in (friend, neighbour_sms):
+        assert tracking_token(request) not in message.body
+        assert "Jane" not in message.body
+        assert "/track/updates/view/" in message.body
+
+    public = Client()
+    view = public.get(_link(friend.body, "view"))
+    assert view.status_code == 200
+    assert request.reference in view.text
+    assert request.current_stage.name in view.text
+    for private in ("Acacia", "07700 900999", "Jane", "Answer our question"):
+        assert private not in view.text
+    # The follower's token does not open the reporter's page, nor the other way round.
+    follower_token = _link(friend.body, "view").rstrip("/").rsplit("/", 1)[-1]
+    assert public.get(f"/track/{follower_token}/").status_code == 404
+    assert public.get(f"/track/updates/view/{tracking_token(request)}/").status_code == 404
+
+
+def test_only_the_reporter_is_asked_for_information(raise_request, officer, follow_by_email):
+    request = raise_request()
+    follow_by_email(request, "friend@example.com")
+    neighbour = CitizenFactory(first_name="Ned")
+    EmailAddressFactory(citizen=neighbour, email="ned@example.com")
+    services.follower_citizen_add(actor=officer, service_request=request, citizen=neighbour)
+    services.request_information_request(
+        actor=officer, service_request=request, question="Jane, which side of your house?"
+    )
+    asked = Message.objects.filter(event="Information requested")
+    assert list(asked.values_list("recipient", flat=True)) == ["jane@example.com"]
+
+
+def test_confirming_a_follow_opens_the_followers_view(raise_request):
+    request = raise_request(description="Private words about Jane")
+    services.follower_email_add(service_request=request, email="friend@example.com")
+    first = Message.objects.get(recipient="friend@example.com")
+    public = Client()
+    response = public.post(_link(first.body, "confirm"))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/track/updates/view/")
+    page = public.get(response["Location"])
+    assert "We will email friend@example.com" in page.text
+    assert "Private words" not in page.text
 
 
 def test_a_forged_stop_or_confirm_link_is_not_found(raise_request, follow_by_email):

@@ -13,7 +13,7 @@ from requests_tracking.models import (
     RequestFollowerEmail,
     StageAction,
 )
-from requests_tracking.public_links import tracking_url
+from requests_tracking.public_links import follower_view_url, tracking_url
 from tests.factories import CitizenFactory, EmailAddressFactory, StageActionFactory
 
 from .conftest import at
@@ -61,7 +61,8 @@ def test_marking_moves_followers_and_reporter_and_closes_the_duplicate(
     assert link.moved["reporter_added"] is True
     told = Message.objects.get(recipient="rob@example.com", event="Closed as a duplicate")
     assert original.reference in told.body
-    assert tracking_url(original) in told.body
+    assert follower_view_url(original) in told.body  # they follow someone else's report
+    assert tracking_url(original) not in told.body
     assert original.notes.filter(text__contains=duplicate.reference).exists()
     assert duplicate.notes.filter(text__contains="Same mattress").exists()
 

@@ -349,10 +349,11 @@ def test_followers_are_not_greeted_by_the_reporters_name(raise_request, officer,
 
     request = raise_request()
     follow_by_email(request, "neighbour@example.com")
-    services.request_information_request(actor=officer, service_request=request, question="Photo?")
-    to_reporter = Message.objects.get(recipient="jane@example.com")
+    services.request_resolve(actor=officer, service_request=request, resolution="Collected")
+    services.request_close(actor=None, service_request=request, automatic=True)
+    to_reporter = Message.objects.get(recipient="jane@example.com", event="Closed automatically")
     to_follower = Message.objects.get(
-        recipient="neighbour@example.com", event="Information requested"
+        recipient="neighbour@example.com", event="Closed automatically"
     )
     assert "Dear Jane Resident" in to_reporter.body
     assert "Jane" not in to_follower.body
