@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from forms_engine import services
+from forms_engine.already_reported import offer_after_page
 from forms_engine.filling import (
     CHECK,
     EXIT,
@@ -328,7 +329,12 @@ def page_view(request, flow, page_key):
     if request.GET.get("change") == "1" and target not in (EXIT,):
         state = evaluate(definition, submission.answers)
         target = route_position(state, submission.pages_done, CHECK)
-    return redirect(flow.position_url(target))
+    next_url = flow.position_url(target)
+    if target != EXIT:
+        offer = offer_after_page(request, flow, page, submission, next_url)
+        if offer is not None:
+            return offer
+    return redirect(next_url)
 
 
 def check_view(request, flow):

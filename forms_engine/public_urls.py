@@ -15,5 +15,6 @@ urlpatterns = [
     path("<slug:slug>/save/", public_views.save_later, name="save"),
     path("<slug:slug>/saved/", public_views.saved, name="saved"),
     path("<slug:slug>/continue/", public_views.resume_code, name="resume_code"),
+    path("<slug:slug>/already-reported/", public_views.reported, name="reported"),
     path("<slug:slug>/<str:page_key>/", public_views.page, name="page"),
 ]

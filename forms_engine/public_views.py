@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 
 from audit.services import audit_record
 from citizens.normalise import phone_is_mobile, phone_normalise
-from forms_engine import page_views, services
+from forms_engine import already_reported, page_views, services
 from forms_engine.definition import definition_for
 from forms_engine.models import Submission
 from forms_engine.ratelimit import public_rate_limit
@@ -72,6 +72,16 @@ class PublicFlow(page_views.Flow):
 
     def save_later_url(self):
         return self._url("save")
+
+    def reported_url(self):
+        return self._url("reported")
+
+    def forget_draft(self):
+        """The resident followed an open report instead: this browser starts afresh next time
+        (the draft itself is kept, and removed by the retention sweep like any other)."""
+        drafts = self.request.session.get(SESSION_DRAFTS, {})
+        drafts.pop(self.form.slug, None)
+        self.request.session[SESSION_DRAFTS] = drafts
 
     def ensure_submission(self):
         if self.submission is None:
@@ -155,6 +165,15 @@ def check(request, slug):
     if flow.submission is not None and not flow.submission.is_draft:
         _remember_done(request, flow)
     return response
+
+
+@never_cache
+@public_rate_limit
+def reported(request, slug):
+    flow, refused = _flow(request, slug)
+    if refused:
+        return refused
+    return already_reported.reported_view(request, flow)
 
 
 def _remember_done(request, flow):
