@@ -191,6 +191,7 @@ STATICFILES_DIRS = [
     ("vendor/govuk-frontend", BASE_DIR / "node_modules/govuk-frontend/dist/govuk"),
     ("vendor/moj-frontend", BASE_DIR / "node_modules/@ministryofjustice/frontend/moj"),
     ("vendor/htmx", BASE_DIR / "node_modules/htmx.org/dist"),
+    ("vendor/leaflet", BASE_DIR / "node_modules/leaflet/dist"),
 ]
 STORAGES = {
     # Uploaded evidence is private: it lives outside any public URL and is only served through
@@ -305,6 +306,12 @@ NOTIFY_SMS_TEMPLATE_ID = env("NOTIFY_SMS_TEMPLATE_ID", default="")
 COUNCIL_NAME = env("COUNCIL_NAME", default="Demo Borough Council")
 # Where citizens reach the public pages (tracking links in messages): scheme, host, no path.
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+# Maps: a Leaflet map to pick a point on place-based requests, only when a tile server is set
+# (e.g. "https://tile.openstreetmap.org/{z}/{x}/{y}.png" or the council's own); without one the
+# place is given by address and coordinates. MAP_CENTRE ("lat,lon") is where an empty map opens.
+MAP_TILE_URL = env("MAP_TILE_URL", default="")
+MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", default="")
+MAP_CENTRE = env("MAP_CENTRE", default="53.6458,-1.7850")
 # Open contacts older than this are closed by the periodic job with outcome "not recorded".
 CONTACT_ABANDON_AFTER_MINUTES = env.int("CONTACT_ABANDON_AFTER_MINUTES", default=120)
 # A verification pass made outside any contact holds for this long.

@@ -178,3 +178,23 @@ def test_non_place_process_has_no_candidates(agent_client, officer, citizen):
         reverse("requests_tracking:candidates"), {"process": plain.pk, "uprn": "1"}
     )
     assert 'data-testid="candidate"' not in response.text
+
+
+# --- The map to pick a point ------------------------------------------------------------------
+
+
+def test_no_map_without_a_tile_server(agent_client, fly_tipping, settings):
+    settings.MAP_TILE_URL = ""
+    page = agent_client.get(CREATE)
+    assert "data-map-picker" not in page.text
+    assert "leaflet" not in page.text
+    assert 'name="latitude"' in page.text  # the coordinates are typed instead
+
+
+def test_map_is_offered_with_the_councils_tile_server(agent_client, fly_tipping, settings):
+    settings.MAP_TILE_URL = "https://tiles.example.gov.uk/{z}/{x}/{y}.png"
+    settings.MAP_TILE_ATTRIBUTION = "© Example Council"
+    page = agent_client.get(CREATE)
+    assert 'data-tile-url="https://tiles.example.gov.uk/{z}/{x}/{y}.png"' in page.text
+    assert 'data-attribution="© Example Council"' in page.text
+    assert "/static/vendor/leaflet/leaflet.js" in page.text
