@@ -14,7 +14,7 @@ from core.admin import ReadOnlyAdmin, ReferenceDataAdmin
 
 @admin.register(Channel)
 class ChannelAdmin(ReferenceDataAdmin):
-    list_display = ["name", "code", "active", "ordering"]
+    list_display = ["name", "code", "self_service", "active", "ordering"]
 
 
 @admin.register(ContactType)

@@ -19,7 +19,7 @@ def _yes_no(value):
 
 class StartContactForm(forms.Form):
     channel = forms.ModelChoiceField(
-        queryset=Channel.objects.active(),
+        queryset=Channel.objects.for_staff(),
         empty_label=None,
         error_messages={
             "required": "Select how the citizen contacted us.",

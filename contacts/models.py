@@ -3,13 +3,27 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from core.models import ReferenceData
+from core.models import ActiveQuerySet, ReferenceData
+
+
+class ChannelQuerySet(ActiveQuerySet):
+    def for_staff(self):
+        """The channels a member of staff records a contact or a request on: active ones, not
+        those residents use on their own (online forms, reporting apps)."""
+        return self.active().filter(self_service=False)
 
 
 class Channel(ReferenceData):
     """How the citizen reached us. Codes are an API contract: phone, face_to_face, email…"""
 
     code = models.SlugField(max_length=30, unique=True)
+    self_service = models.BooleanField(
+        default=False,
+        help_text="Residents use it on their own (online forms, reporting apps): it is the "
+        "channel of origin of what they send, and staff are not offered it.",
+    )
+
+    objects = ChannelQuerySet.as_manager()
 
     class Meta(ReferenceData.Meta):
         pass

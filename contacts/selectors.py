@@ -242,7 +242,7 @@ def contact_default_channel(*, location_id, requested: str = ""):
     community hub (people walk in there), else the first active one (the phone)."""
     from organisation.models import Location
 
-    channels = {c.code: c for c in Channel.objects.active()}  # ordered: the first is default
+    channels = {c.code: c for c in Channel.objects.for_staff()}  # ordered: the first is default
     if requested in channels:
         return channels[requested]
     if location_id and "face_to_face" in channels:

@@ -17,8 +17,10 @@ PORTALS = [
 
 
 def online_form_channel():
-    channel, _ = Channel.objects.get_or_create(
-        code=ONLINE_FORM_CODE, defaults={"name": "Online form", "ordering": 70}
+    channel, _ = Channel.objects.update_or_create(
+        code=ONLINE_FORM_CODE,
+        defaults={"self_service": True},
+        create_defaults={"name": "Online form", "ordering": 70, "self_service": True},
     )
     return channel
 

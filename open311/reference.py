@@ -7,4 +7,8 @@ def seed() -> None:
     from contacts.models import Channel
 
     code, name = CHANNEL
-    Channel.objects.get_or_create(code=code, defaults={"name": name, "ordering": 70})
+    Channel.objects.update_or_create(
+        code=code,
+        defaults={"self_service": True},
+        create_defaults={"name": name, "ordering": 70, "self_service": True},
+    )

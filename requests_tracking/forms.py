@@ -70,7 +70,7 @@ class RequestCreateForm(forms.Form):
         required=False, max_length=20, widget=forms.TextInput(attrs={"inputmode": "decimal"})
     )
     channel = forms.ModelChoiceField(
-        queryset=Channel.objects.active(),
+        queryset=Channel.objects.for_staff(),
         required=False,
         label="How did the citizen get in touch?",
         empty_label="Not recorded",

@@ -38,6 +38,32 @@ def test_start_form_defaults_to_the_location_of_the_last_contact(agent_client, a
     assert response.context["form"].initial["location"] == ref.reception.pk
 
 
+def test_staff_are_not_offered_the_channels_residents_use_on_their_own(agent_client, ref):
+    from forms_engine.reference import online_form_channel
+    from open311.reference import seed as open311_seed
+
+    online_form_channel()
+    open311_seed()
+    offered = list(
+        agent_client.get(reverse("contacts:start")).context["form"].fields["channel"].queryset
+    )
+    codes = {c.code for c in offered}
+    assert "phone" in codes
+    assert "online_form" not in codes
+    assert "open311" not in codes
+    assert Channel.objects.get(code="online_form").self_service
+    # Asking for one by name does not bring it back, and posting it is refused.
+    response = agent_client.get(reverse("contacts:start") + "?channel=online_form")
+    assert response.context["form"].initial["channel"] != Channel.objects.get(code="online_form")
+    posted = agent_client.post(
+        reverse("contacts:start"),
+        {"channel": Channel.objects.get(code="online_form").pk, "location": ref.reception.pk},
+    )
+    assert posted.status_code == 200
+    assert "Select one of the channels in the list." in posted.text
+    assert not Contact.objects.exists()
+
+
 def test_start_form_defaults_to_the_usual_location_without_history(agent_client, agent, ref):
     agent.usual_location = ref.contact_centre
     agent.save()
