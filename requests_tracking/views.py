@@ -344,7 +344,7 @@ def request_action(request, pk, action):
         staff=request.user, service_request=service_request, name=action
     )
     if refusal:
-        raise PermissionDenied(refusal)
+        return render(request, "403.html", {"reason": refusal}, status=403)
     try:
         expected = services.expected_state_from(request.POST)
     except ValidationError:
