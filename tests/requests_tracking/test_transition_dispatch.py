@@ -184,3 +184,11 @@ def test_the_database_allows_one_open_visit_per_request(raise_request):
         left_at=timezone.now(),
     )
     assert closed.pk  # closed visits are history: any number of them
+
+
+def test_request_advance_stays_lean(raise_request, officer, django_assert_max_num_queries):
+    """Locking the row alone costs one query: 21 with the timeline and change feed (20 before,
+    when the lock joined the stage and visit; docs/performance.md)."""
+    service_request = raise_request()
+    with django_assert_max_num_queries(21):
+        services.request_advance(actor=officer, service_request=service_request)
