@@ -1,11 +1,13 @@
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 
 from accounts.models import Staff
+from core.admin import AuditedAdmin
 
 
 @admin.register(Staff)
-class StaffAdmin(UserAdmin):
+class StaffAdmin(AuditedAdmin, UserAdmin):
     list_display = [
         "username",
         "first_name",
@@ -33,3 +35,12 @@ class StaffAdmin(UserAdmin):
     @admin.display(description="Role")
     def role(self, obj):
         return obj.role_label
+
+
+# Roles are auth groups: changes to them in admin are audited like other configuration.
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(AuditedAdmin, GroupAdmin):
+    pass

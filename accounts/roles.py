@@ -67,6 +67,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "citizens.merge_citizen",
         "requests_tracking.change_request",
         "requests_tracking.work_request",
+        "requests_tracking.work_any_area",
         "contacts.view_reports",
         "audit.view_auditevent",
         "faq.view_search_insights",

@@ -583,11 +583,7 @@ def citizens_unmerge(*, actor, record: MergeRecord, reason: str) -> Citizen:
     if it is still on the survivor; rows added to the survivor since stay there. Flags the
     merge changed are restored and the pair is remembered as different people.
     """
-    record = (
-        MergeRecord.objects.select_for_update()
-        .select_related("survivor", "merged")
-        .get(pk=record.pk)
-    )
+    record = MergeRecord.objects.select_for_update().get(pk=record.pk)
     survivor = Citizen.objects.select_for_update().get(pk=record.survivor_id)
     merged = Citizen.objects.select_for_update().get(pk=record.merged_id)
     record.survivor, record.merged = survivor, merged

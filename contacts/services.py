@@ -224,12 +224,19 @@ def contact_close_abandoned(*, now=None, batch_size=500) -> int:
     closed = 0
     while True:
         with transaction.atomic():
-            batch = list(
+            # Claim the rows alone, then read them with their citizen: a locking query's
+            # joined rows can be older than the row it locked (READ COMMITTED).
+            claimed = list(
                 Contact.objects.open()
                 .filter(started_at__lt=cutoff)
-                .select_for_update(skip_locked=True, of=("self",))
+                .select_for_update(skip_locked=True)
+                .order_by("started_at", "id")
+                .values_list("pk", flat=True)[:batch_size]
+            )
+            batch = list(
+                Contact.objects.filter(pk__in=claimed)
                 .select_related("citizen")
-                .order_by("started_at", "id")[:batch_size]
+                .order_by("started_at", "id")
             )
             for contact in batch:
                 contact.status = Contact.Status.AUTO_CLOSED

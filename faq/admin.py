@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from core.admin import AuditedAdmin, ReadOnlyAdmin
 from faq.forms import ArticleAdminForm, DynamicBlockAdminForm
 from faq.models import (
     Article,
@@ -64,7 +65,7 @@ class ArticleVersionInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(AuditedAdmin):
     form = ArticleAdminForm
     list_display = [
         "title",
@@ -215,7 +216,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(DynamicBlock)
-class DynamicBlockAdmin(admin.ModelAdmin):
+class DynamicBlockAdmin(AuditedAdmin):
     form = DynamicBlockAdminForm
     list_display = ["name", "service_account_kind", "active", "ordering"]
     list_filter = ["service_account_kind", "active"]
@@ -245,7 +246,7 @@ class DynamicBlockAdmin(admin.ModelAdmin):
 
 
 @admin.register(ServiceConnector)
-class ServiceConnectorAdmin(admin.ModelAdmin):
+class ServiceConnectorAdmin(AuditedAdmin):
     list_display = ["service_account_kind", "backend", "url", "timeout_seconds", "active"]
 
     def get_form(self, request, obj=None, **kwargs):
@@ -264,7 +265,7 @@ class ServiceConnectorAdmin(admin.ModelAdmin):
 
 
 @admin.register(SearchLog)
-class SearchLogAdmin(admin.ModelAdmin):
+class SearchLogAdmin(ReadOnlyAdmin):
     list_display = [
         "query",
         "where",
@@ -289,7 +290,7 @@ class SearchLogAdmin(admin.ModelAdmin):
 
 
 @admin.register(ArticleSend)
-class ArticleSendAdmin(admin.ModelAdmin):
+class ArticleSendAdmin(ReadOnlyAdmin):
     list_display = ["article", "channel", "citizen", "staff", "sent_at"]
     list_filter = ["channel"]
     list_select_related = ["article", "citizen", "staff"]

@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from core.admin import ReadOnlyAdmin
+from core.admin import AuditedAdmin, ReadOnlyAdmin
 from forms_engine import services
 from forms_engine.definition import snapshot_build
 from forms_engine.models import (
@@ -33,7 +33,7 @@ from forms_engine.versions import versions_diff
 
 
 @admin.register(Portal)
-class PortalAdmin(admin.ModelAdmin):
+class PortalAdmin(AuditedAdmin):
     list_display = ["name", "kind", "slug", "active"]
     list_filter = ["kind", "active"]
     prepopulated_fields = {"slug": ["name"]}
@@ -76,7 +76,7 @@ class FormRuleInline(admin.TabularInline):
 
 
 @admin.register(Form)
-class FormAdmin(admin.ModelAdmin):
+class FormAdmin(AuditedAdmin):
     list_display = ["name", "slug", "service_area", "process_code", "published", "active"]
     list_filter = ["service_area", "active", "portals"]
     search_fields = ["name", "slug"]
@@ -351,7 +351,7 @@ class FormFieldInline(admin.StackedInline):
 
 
 @admin.register(FormPage)
-class FormPageAdmin(admin.ModelAdmin):
+class FormPageAdmin(AuditedAdmin):
     list_display = ["title", "form", "order", "key"]
     list_filter = ["form"]
     fields = ["form", "order", "key", "title", "intro"]
@@ -437,7 +437,7 @@ class RuleActionInline(admin.TabularInline):
 
 
 @admin.register(FormRule)
-class FormRuleAdmin(admin.ModelAdmin):
+class FormRuleAdmin(AuditedAdmin):
     list_display = ["name", "form", "order"]
     list_filter = ["form"]
     fields = ["form", "order", "name"]

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
+from core.admin import AuditedAdmin, ReadOnlyAdmin
 from integration.models import ClientSystem, EventType, WebhookAttempt, WebhookSubscription
 from integration.services import client_system_save, client_system_token_issue
 from integration.webhooks import UnsafeUrl, secret_new, url_addresses
@@ -50,7 +51,7 @@ class ClientSystemForm(forms.ModelForm):
 
 
 @admin.register(ClientSystem)
-class ClientSystemAdmin(admin.ModelAdmin):
+class ClientSystemAdmin(AuditedAdmin):
     form = ClientSystemForm
     list_display = ["name", "slug", "access", "active", "rate_limit_per_minute", "api_user"]
     list_filter = ["access", "active"]
@@ -110,7 +111,7 @@ class WebhookAttemptInline(admin.TabularInline):
 
 
 @admin.register(WebhookSubscription)
-class WebhookSubscriptionAdmin(admin.ModelAdmin):
+class WebhookSubscriptionAdmin(AuditedAdmin):
     form = WebhookSubscriptionForm
     list_display = ["client_system", "url", "active", "disabled_reason", "created_at"]
     list_filter = ["active", "client_system"]
@@ -145,7 +146,7 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
 
 
 @admin.register(WebhookAttempt)
-class WebhookAttemptAdmin(admin.ModelAdmin):
+class WebhookAttemptAdmin(ReadOnlyAdmin):
     """The delivery log: every try, its answer and how long it took."""
 
     list_display = ["attempted_at", "subscription", "event", "message", "status_code", "error"]

@@ -308,9 +308,10 @@ def _service_area(kind, slug, errors):
 
 @transaction.atomic
 def _sync(request, client, kind, reference, values, snapshot, area):
+    # The sync row alone is locked (not the account, citizen and client system it joined),
+    # and what it points at is read after the lock, never from the locking query's join.
     existing = (
-        ServiceAccountSync.objects.select_for_update()
-        .select_related("service_account__citizen", "client_system")
+        ServiceAccountSync.objects.select_for_update(of=("self",))
         .filter(
             service_account__kind=kind,
             service_account__reference_compact=reference_compact(reference),

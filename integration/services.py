@@ -25,6 +25,9 @@ WRITE_PERMISSIONS = [
     "requests_tracking.add_request",
     "requests_tracking.change_request",
     "requests_tracking.work_request",
+    # A system has no service areas: it works every area's requests, as it always has (an
+    # officer without areas works none).
+    "requests_tracking.work_any_area",
     "requests_tracking.add_requestnote",
 ]
 

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 
+from core.admin import AuditedAdmin, ReadOnlyAdmin
 from open311.models import Open311Attribute, Open311Service, Open311Submission
 from requests_tracking.models import Process
 
@@ -48,7 +49,7 @@ class Open311AttributeInline(admin.TabularInline):
 
 
 @admin.register(Open311Service)
-class Open311ServiceAdmin(admin.ModelAdmin):
+class Open311ServiceAdmin(AuditedAdmin):
     form = Open311ServiceForm
     list_display = ["service_code", "process_code", "service_name", "group", "active"]
     list_filter = ["active", "group"]
@@ -57,7 +58,7 @@ class Open311ServiceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Open311Submission)
-class Open311SubmissionAdmin(admin.ModelAdmin):
+class Open311SubmissionAdmin(ReadOnlyAdmin):
     """What reporting apps sent: read only (it is evidence of what was reported)."""
 
     list_display = ["token", "service_request", "outcome", "service_code", "client", "created_at"]

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from core.admin import AuditedAdmin
 from places.models import GazetteerAddress
 
 
 @admin.register(GazetteerAddress)
-class GazetteerAddressAdmin(admin.ModelAdmin):
+class GazetteerAddressAdmin(AuditedAdmin):
     """Read-mostly: the gazetteer comes from the council's address list (import_gazetteer)."""
 
     list_display = ["uprn", "line_1", "street", "town", "postcode", "usrn"]

@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils.html import format_html
 
+from core.admin import AuditedAdmin, ReadOnlyAdmin
 from requests_tracking.models import Evidence, Process, Request, RequestNote, Stage, StageAction
 from requests_tracking.versioning import process_new_version
 
@@ -30,7 +31,7 @@ class StageInline(admin.TabularInline):
 
 
 @admin.register(Process)
-class ProcessAdmin(admin.ModelAdmin):
+class ProcessAdmin(AuditedAdmin):
     list_display = ["name", "code", "version", "is_current", "service_area", "active", "in_use"]
     list_filter = ["service_area", "is_current", "active"]
     search_fields = ["name", "code"]
@@ -85,23 +86,35 @@ class StageActionInline(admin.TabularInline):
 
 
 @admin.register(Stage)
-class StageAdmin(admin.ModelAdmin):
+class StageAdmin(AuditedAdmin):
     list_display = ["__str__", "process", "sla_amount", "sla_unit", "pauses_while_waiting"]
     list_filter = ["process"]
     inlines = [StageActionInline]
 
 
 @admin.register(Request)
-class RequestAdmin(admin.ModelAdmin):
+class RequestAdmin(ReadOnlyAdmin):
+    """Case records: changed only through the staff screens and the API (audited, with
+    their messages and timeline)."""
+
     list_display = ["reference", "process", "current_stage", "status", "sla_state", "due_at"]
     list_filter = ["status", "sla_state", "service_area"]
     search_fields = ["reference", "postcode", "uprn"]
     raw_id_fields = ["citizen", "originating_contact", "assigned_to", "current_visit"]
     readonly_fields = ["reference", "next_check_at", "current_stage", "status", "sla_state"]
 
-    def has_add_permission(self, request):
-        return False  # raised through the staff screens or the API, so SLAs and actions apply
+
+@admin.register(RequestNote)
+class RequestNoteAdmin(ReadOnlyAdmin):
+    list_display = ["request", "kind", "visible_to_citizen", "author", "created_at"]
+    list_filter = ["kind", "visible_to_citizen"]
+    list_select_related = ["request", "author"]
+    search_fields = ["request__reference"]
 
 
-admin.site.register(RequestNote)
-admin.site.register(Evidence)
+@admin.register(Evidence)
+class EvidenceAdmin(ReadOnlyAdmin):
+    list_display = ["request", "original_name", "visible_to_citizen", "uploaded_at"]
+    list_filter = ["visible_to_citizen"]
+    list_select_related = ["request"]
+    search_fields = ["request__reference", "original_name"]

@@ -1,6 +1,8 @@
 """REST API for back-office and contractor systems: processes, requests and their case work.
 
-Transitions answer 409 with a plain message when the request's state does not allow them.
+Transitions run through the same dispatcher as the staff pages (`services.transition_run`)
+and answer 409 with a plain message when the request's state does not allow them, or when
+it has moved on from the optional `expected_stage` / `expected_status` / `expected_version`.
 """
 
 from django.core.exceptions import ValidationError
@@ -100,6 +102,9 @@ class RequestSerializer(serializers.Serializer):
         source="assigned_to.username", allow_null=True, default=None
     )
     created_at = serializers.DateTimeField()
+    version = serializers.IntegerField(
+        help_text="Counts the changes made to the request; send it back as `expected_version`."
+    )
     due_date = serializers.SerializerMethodField()
     estimated_completion = serializers.SerializerMethodField()
     stages = serializers.SerializerMethodField()
@@ -191,6 +196,25 @@ class RequestNoteSerializer(serializers.Serializer):
 class ReasonSerializer(serializers.Serializer):
     reason = StrictCharField(max_length=2000, required=False, allow_blank=True)
     resolution = StrictCharField(max_length=4000, required=False, allow_blank=True)
+    expected_stage = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        help_text="The id of the stage you read the request at (its `stages` entry whose state "
+        "is `current`). If it has moved on, the answer is 409 and nothing changes.",
+    )
+    expected_status = serializers.ChoiceField(
+        choices=Request.Status.choices,
+        required=False,
+        allow_null=True,
+        help_text="The status you read; 409 and no change if it is different now.",
+    )
+    expected_version = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        help_text="The `version` you read; 409 and no change if the request changed since.",
+    )
 
 
 def _detail(obj, code=status.HTTP_200_OK):
@@ -240,7 +264,10 @@ def requests_collection(request):
         )
         return _detail(new, status.HTTP_201_CREATED)
     _need(request, "view_request")
-    filters = RequestFilter(request.GET, queryset=selectors.request_list(), request=request)
+    base = selectors.request_list()
+    if selectors.staff_without_areas(staff=request.user):
+        base = base.none()  # default deny: an officer with no service areas works none
+    filters = RequestFilter(request.GET, queryset=base, request=request)
     if not filters.is_valid():
         return Response(filters.errors, status=status.HTTP_400_BAD_REQUEST)
     paginator = PageNumberPagination()
@@ -288,18 +315,30 @@ def request_notes(request, pk):
     return Response(RequestNoteSerializer(note).data, status=status.HTTP_201_CREATED)
 
 
-def _transition(request, pk, action, call):
+def _transition(request, pk, action, data_for):
+    """Run `action` through the dispatcher the staff pages use; `data_for(validated)` gives the
+    service's input (with the API's default reasons)."""
     obj = _get(pk)
-    if not selectors.request_can_work(staff=request.user, service_request=obj):
-        raise PermissionDenied("You cannot work requests of this service area.")
+    refusal = services.transition_forbidden(staff=request.user, service_request=obj, name=action)
+    if refusal:
+        raise PermissionDenied(refusal)
     data = ReasonSerializer(data=request.data)
     data.is_valid(raise_exception=True)
-    refusal = services.transition_refusal(obj, action)
-    if refusal:
-        return Response({"detail": refusal}, status=status.HTTP_409_CONFLICT)
+    values = data.validated_data
+    expected = services.ExpectedState(
+        stage_id=values.get("expected_stage"),
+        status=values.get("expected_status"),
+        version=values.get("expected_version"),
+    )
     try:
-        call(obj, data.validated_data)
-    except services.TransitionRefused as exc:  # the state changed under us
+        services.transition_run(
+            actor=request.user,
+            service_request=obj,
+            name=action,
+            data=data_for(values),
+            expected=expected,
+        )
+    except services.TransitionRefused as exc:  # not allowed now, or moved on since read
         return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
     except ValidationError as exc:
         return Response(exc.message_dict, status=status.HTTP_400_BAD_REQUEST)
@@ -318,24 +357,14 @@ TRANSITION_SCHEMA = extend_schema(
 @TRANSITION_SCHEMA
 @api_view(["POST"])
 def request_advance(request, pk):
-    return _transition(
-        request,
-        pk,
-        "advance",
-        lambda obj, d: services.request_advance(actor=request.user, service_request=obj),
-    )
+    return _transition(request, pk, "advance", lambda d: {})
 
 
 @TRANSITION_SCHEMA
 @api_view(["POST"])
 def request_hold(request, pk):
     return _transition(
-        request,
-        pk,
-        "hold",
-        lambda obj, d: services.request_hold(
-            actor=request.user, service_request=obj, reason=d.get("reason") or "Put on hold (API)"
-        ),
+        request, pk, "hold", lambda d: {"reason": d.get("reason") or "Put on hold (API)"}
     )
 
 
@@ -346,11 +375,9 @@ def request_resolve(request, pk):
         request,
         pk,
         "resolve",
-        lambda obj, d: services.request_resolve(
-            actor=request.user,
-            service_request=obj,
-            resolution=d.get("resolution") or d.get("reason") or "Resolved (no details given)",
-        ),
+        lambda d: {
+            "resolution": d.get("resolution") or d.get("reason") or "Resolved (no details given)"
+        },
     )
 
 
@@ -358,23 +385,11 @@ def request_resolve(request, pk):
 @api_view(["POST"])
 def request_reopen(request, pk):
     return _transition(
-        request,
-        pk,
-        "reopen",
-        lambda obj, d: services.request_reopen(
-            actor=request.user, service_request=obj, reason=d.get("reason") or "Reopened (API)"
-        ),
+        request, pk, "reopen", lambda d: {"reason": d.get("reason") or "Reopened (API)"}
     )
 
 
 @TRANSITION_SCHEMA
 @api_view(["POST"])
 def request_cancel(request, pk):
-    return _transition(
-        request,
-        pk,
-        "cancel",
-        lambda obj, d: services.request_cancel(
-            actor=request.user, service_request=obj, reason=d.get("reason", "")
-        ),
-    )
+    return _transition(request, pk, "cancel", lambda d: {"reason": d.get("reason", "")})

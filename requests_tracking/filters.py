@@ -121,8 +121,11 @@ def requests_most_urgent_first(qs):
 
 
 def requests_workable_by(qs, *, staff):
-    """Only requests this member of staff can work (officers: their service areas)."""
+    """Only requests this member of staff can work (officers: their service areas; with none,
+    nothing; team leaders and administrators with none: every area)."""
     if staff.is_superuser:
         return qs
     areas = staff.service_areas.all()
-    return qs.filter(service_area__in=areas) if areas.exists() else qs
+    if areas.exists():
+        return qs.filter(service_area__in=areas)
+    return qs if staff.has_perm("requests_tracking.work_any_area") else qs.none()

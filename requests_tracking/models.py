@@ -252,6 +252,9 @@ class Request(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Counts the changes made through the transitions (services.guards.ExpectedState): a page
+    # or client that read an older version is told the request has moved on.
+    version = models.PositiveIntegerField(default=0, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -275,7 +278,12 @@ class Request(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        permissions = [("work_request", "Can work requests: move stages, hold, resolve, cancel")]
+        permissions = [
+            ("work_request", "Can work requests: move stages, hold, resolve, cancel"),
+            # Team leaders and administrators: with no service areas of their own they work
+            # every area's requests; an officer with no service areas works none.
+            ("work_any_area", "Can work requests of every service area when given none"),
+        ]
         indexes = [
             models.Index(
                 fields=["next_check_at"],
@@ -357,6 +365,15 @@ class StageVisit(models.Model):
     class Meta:
         ordering = ["entered_at", "id"]
         indexes = [models.Index(fields=["stage", "left_at"], name="visit_stage_left_idx")]
+        constraints = [
+            # A request is in one stage at a time: two open stays would mean two transitions
+            # raced past each other (services.guards.request_locked prevents it).
+            models.UniqueConstraint(
+                fields=["request"],
+                condition=models.Q(left_at__isnull=True),
+                name="visit_one_open_per_request",
+            )
+        ]
 
     def __str__(self):
         return f"{self.request_id} in {self.stage}"

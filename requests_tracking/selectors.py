@@ -162,14 +162,42 @@ def request_duplicates(*, service_request):
     )
 
 
-def request_can_work(*, staff, service_request) -> bool:
-    """Service officers work requests of their own service areas; leaders and admins any."""
+NO_AREAS = (
+    "You have no service areas, so you cannot work on requests. Ask an administrator to add "
+    "the service areas you work in."
+)
+
+
+def request_work_refusal(*, staff, service_request) -> str | None:
+    """Why this member of staff may not work this request, in plain words; None if they may.
+
+    Default deny: service officers work requests of their own service areas only, and with
+    none they work no requests. Team leaders and administrators (`work_any_area`) work their
+    areas' requests, or every area's when they have none."""
     if not staff.has_perm("requests_tracking.work_request"):
-        return False
+        return "You do not have permission to work on requests."
     if staff.is_superuser:
-        return True
+        return None
     area_ids = set(staff.service_areas.values_list("pk", flat=True))
-    return not area_ids or service_request.service_area_id in area_ids
+    if not area_ids:
+        return None if staff.has_perm("requests_tracking.work_any_area") else NO_AREAS
+    if service_request.service_area_id in area_ids:
+        return None
+    return "This request is not in one of your service areas, so you cannot work on it."
+
+
+def request_can_work(*, staff, service_request) -> bool:
+    return request_work_refusal(staff=staff, service_request=service_request) is None
+
+
+def staff_without_areas(*, staff) -> bool:
+    """A member of staff who works requests but has no service area, so may work none."""
+    return (
+        staff.has_perm("requests_tracking.work_request")
+        and not staff.is_superuser
+        and not staff.has_perm("requests_tracking.work_any_area")
+        and not staff.service_areas.exists()
+    )
 
 
 def requests_open_for_citizen(*, citizen):

@@ -44,10 +44,13 @@ def request_list(request):
         and request.user.service_areas.exists()
     ):
         return redirect(reverse("requests_tracking:list") + "?status=live&mine=true&sort=urgent")
-    filters = RequestFilter(
-        request.GET or None, queryset=selectors.request_list(), request=request
-    )
-    qs = filters.qs if filters.is_bound and filters.is_valid() else selectors.request_list()
+    # Default deny: an officer with no service areas works no requests, so is shown none.
+    no_areas = selectors.staff_without_areas(staff=request.user)
+    base = selectors.request_list()
+    if no_areas:
+        base = base.none()
+    filters = RequestFilter(request.GET or None, queryset=base, request=request)
+    qs = filters.qs if filters.is_bound and filters.is_valid() else base
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     if filters.is_bound and any(v for k, v in request.GET.items() if k != "page"):
         audit_record(
@@ -59,7 +62,11 @@ def request_list(request):
     template = "requests_tracking/list.html"
     if request.htmx:
         template += "#results"
-    response = render(request, template, {"filter": filters, "page": page})
+    response = render(
+        request,
+        template,
+        {"filter": filters, "page": page, "no_areas": selectors.NO_AREAS if no_areas else ""},
+    )
     patch_vary_headers(response, ["HX-Request"])
     return response
 
@@ -249,25 +256,15 @@ ACTION_FORMS = {
     "citizen_reply": ReplyForm,
     "change_due": DueChangeForm,
 }
-ACTION_DONE = {
-    "advance": "Moved to the next stage.",
-    "back": "Moved back to the previous stage.",
-    "hold": "The request is on hold.",
-    "resume": "The request is off hold.",
-    "request_information": "The citizen has been asked for the information.",
-    "citizen_reply": "The citizen's reply is recorded and the clock has restarted.",
-    "resolve": "The request is resolved.",
-    "close": "The request is closed.",
-    "reopen": "The request is reopened.",
-    "cancel": "The request is cancelled.",
-    "assign": "Assignment saved.",
-    "change_due": "The due date is changed.",
-}
+ACTION_DONE = {name: t.done for name, t in services.TRANSITION_TABLE.items()}
 
 
 def _page(request, service_request, *, forms=None, status=200):
     visits = selectors.request_visits(service_request=service_request)
-    can_work = selectors.request_can_work(staff=request.user, service_request=service_request)
+    work_refusal = selectors.request_work_refusal(
+        staff=request.user, service_request=service_request
+    )
+    can_work = work_refusal is None
     allowed = services.transitions_allowed(service_request)
     forms = forms or {}
     context = {
@@ -280,6 +277,7 @@ def _page(request, service_request, *, forms=None, status=200):
         "tracking_url": tracking_url(service_request),
         "follower_emails": selectors.request_follower_emails(service_request=service_request),
         "can_work": can_work,
+        "no_areas": work_refusal if work_refusal == selectors.NO_AREAS else "",
         "allowed": allowed if can_work else allowed & {"citizen_reply"},
         "note_form": forms.get("note") or NoteForm(),
         "evidence_form": forms.get("evidence") or EvidenceForm(),
@@ -339,14 +337,23 @@ def request_detail(request, pk):
 @require_POST
 @permission_required("requests_tracking.view_request", raise_exception=True)
 def request_action(request, pk, action):
+    """Every transition from the request page goes through `services.transition_run`, with
+    the stage, status and version the page showed (hidden fields)."""
     service_request = _get(pk)
-    if action not in ACTION_DONE:
+    if action not in services.TRANSITION_TABLE:
         raise Http404("No such action")
-    if action == "citizen_reply":
-        if not request.user.has_perm("requests_tracking.add_requestnote"):
-            raise PermissionDenied
-    elif not selectors.request_can_work(staff=request.user, service_request=service_request):
-        raise PermissionDenied
+    refusal = services.transition_forbidden(
+        staff=request.user, service_request=service_request, name=action
+    )
+    if refusal:
+        return render(request, "403.html", {"reason": refusal}, status=403)
+    try:
+        expected = services.expected_state_from(request.POST)
+    except ValidationError:
+        messages.error(
+            request, "This page was out of date. Nothing was changed: check the request again."
+        )
+        return redirect(service_request)
     form = None
     if action in ACTION_FORMS:
         form = ACTION_FORMS[action](request.POST, prefix=action)
@@ -354,53 +361,17 @@ def request_action(request, pk, action):
         form = AssignForm(request.POST, service_request=service_request)
     if form is not None and not form.is_valid():
         return _page(request, service_request, forms={action: form})
-    data = form.cleaned_data if form is not None else {}
-    calls = {
-        "advance": lambda: services.request_advance(
-            actor=request.user, service_request=service_request
-        ),
-        "back": lambda: services.request_move_back(
-            actor=request.user, service_request=service_request
-        ),
-        "hold": lambda: services.request_hold(
-            actor=request.user, service_request=service_request, reason=data["reason"]
-        ),
-        "resume": lambda: services.request_resume(
-            actor=request.user, service_request=service_request
-        ),
-        "request_information": lambda: services.request_information_request(
-            actor=request.user, service_request=service_request, question=data["question"]
-        ),
-        "citizen_reply": lambda: services.request_citizen_reply(
-            actor=request.user, service_request=service_request, text=data["text"]
-        ),
-        "resolve": lambda: services.request_resolve(
-            actor=request.user, service_request=service_request, resolution=data["resolution"]
-        ),
-        "close": lambda: services.request_close(
-            actor=request.user, service_request=service_request
-        ),
-        "reopen": lambda: services.request_reopen(
-            actor=request.user, service_request=service_request, reason=data["reason"]
-        ),
-        "cancel": lambda: services.request_cancel(
-            actor=request.user, service_request=service_request, reason=data["reason"]
-        ),
-        "change_due": lambda: services.request_due_change(
-            actor=request.user,
-            service_request=service_request,
-            due_at=form.due_at(),
-            reason=data["reason"],
-        ),
-        "assign": lambda: services.request_assign(
-            actor=request.user,
-            service_request=service_request,
-            team=data["team"],
-            assigned_to=data["assigned_to"],
-        ),
-    }
+    data = dict(form.cleaned_data) if form is not None else {}
+    if action == "change_due":
+        data["due_at"] = form.due_at()
     try:
-        calls[action]()
+        services.transition_run(
+            actor=request.user,
+            service_request=service_request,
+            name=action,
+            data=data,
+            expected=expected,
+        )
     except services.TransitionRefused as exc:
         messages.error(request, str(exc))
     except ValidationError as exc:

@@ -62,11 +62,9 @@ def verification_attempt(
     A pass counts for `contact` only (the caller's open contact) or, with no contact, for
     settings.VERIFICATION_VALID_MINUTES. Answers are compared as hashes and never stored.
     """
-    account = (
-        ServiceAccount.objects.select_for_update(of=("self",))
-        .select_related("citizen")
-        .get(pk=service_account.pk)
-    )
+    # The account's row alone; its citizen is read after the lock (a joined row could be
+    # older than the locked one under READ COMMITTED).
+    account = ServiceAccount.objects.select_for_update().get(pk=service_account.pk)
     now = timezone.now()
     failed = []
     valid_until = None

@@ -185,9 +185,9 @@ def _check(row, now):
 @transaction.atomic
 def resume_link_use(*, token: str, now=None) -> Submission:
     now = now or timezone.now()
+    # The token's row alone; its submission is read after the lock.
     row = (
-        ResumeToken.objects.select_for_update()
-        .select_related("submission")
+        ResumeToken.objects.select_for_update(of=("self",))
         .filter(token_hash=token_hash(token), kind=ResumeToken.Kind.LINK)
         .first()
     )
@@ -211,9 +211,9 @@ def resume_link_use(*, token: str, now=None) -> Submission:
 @transaction.atomic
 def resume_code_use(*, form, mobile: str, code: str, now=None) -> Submission:
     now = now or timezone.now()
+    # The token's row alone; its submission is read after the lock.
     row = (
-        ResumeToken.objects.select_for_update()
-        .select_related("submission")
+        ResumeToken.objects.select_for_update(of=("self",))
         .filter(
             token_hash=token_hash(code_normalise(code)),
             kind=ResumeToken.Kind.CODE,

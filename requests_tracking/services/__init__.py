@@ -3,12 +3,13 @@
 Every transition checks its guard (see `transition_refusal`) and raises TransitionRefused with a
 plain message when the request's state does not allow it; views show it, the API answers 409.
 
-The modules: `guards` (what a state allows, row locks), `lifecycle` (create, stages, hold,
-resolve, close, reopen, cancel, assign), `casework` (notes, information requests and replies,
-evidence), `followers` (the one way to follow a request: confirmation, limits, stop
-links, moving on merge), `actions` (stage actions and their messages), `dates` (due dates,
-estimates, the stopped clock), `sweep` (SLA sweep, auto-close) and `records` (saving and
-auditing). Callers import from `requests_tracking.services`.
+The modules: `guards` (what a state allows, row locks, the state a caller expects),
+`transitions` (the one dispatcher the pages and the API run transitions through),
+`lifecycle` (create, stages, hold, resolve, close, reopen, cancel, assign), `casework` (notes,
+information requests and replies, evidence), `followers` (the one way to follow a request:
+confirmation, limits, stop links, moving on merge), `actions` (stage actions and their
+messages), `dates` (due dates, estimates, the stopped clock), `sweep` (SLA sweep, auto-close)
+and `records` (saving and auditing). Callers import from `requests_tracking.services`.
 """
 
 from requests_tracking.services.actions import (
@@ -52,6 +53,8 @@ from requests_tracking.services.followers import (
 )
 from requests_tracking.services.guards import (
     TRANSITIONS,
+    ExpectedState,
+    RequestMovedOn,
     TransitionRefused,
     transition_refusal,
     transitions_allowed,
@@ -77,6 +80,13 @@ from requests_tracking.services.merging import (
     undo_refusal,
 )
 from requests_tracking.services.sweep import requests_auto_close, requests_sla_sweep
+from requests_tracking.services.transitions import (
+    TRANSITION_TABLE,
+    Transition,
+    expected_state_from,
+    transition_forbidden,
+    transition_run,
+)
 
 __all__ = [
     "CONFIRM_WITHIN",
@@ -99,7 +109,14 @@ __all__ = [
     "INFO_REQUEST_BODY",
     "INFO_REQUEST_SUBJECT",
     "TRANSITIONS",
+    "TRANSITION_TABLE",
+    "ExpectedState",
+    "RequestMovedOn",
+    "Transition",
     "TransitionRefused",
+    "expected_state_from",
+    "transition_forbidden",
+    "transition_run",
     "request_advance",
     "request_assign",
     "request_cancel",

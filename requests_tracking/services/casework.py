@@ -19,7 +19,7 @@ from requests_tracking.services.dates import (
     request_next_check_refresh,
     request_pause_end,
 )
-from requests_tracking.services.guards import S, request_locked, transition_guard
+from requests_tracking.services.guards import ExpectedState, S, request_locked, transition_guard
 from requests_tracking.services.records import request_audit, request_save
 from requests_tracking.signals import (
     request_citizen_replied,
@@ -48,14 +48,19 @@ def request_note_add(
 
 @transaction.atomic
 def request_information_request(
-    *, actor, service_request: Request, question: str, now=None
+    *,
+    actor,
+    service_request: Request,
+    question: str,
+    expected: ExpectedState | None = None,
+    now=None,
 ) -> RequestNote:
     """Ask the citizen for information: they are told, and the clock stops if the stage says."""
     now = now or timezone.now()
     question = (question or "").strip()
     if not question:
         raise ValidationError({"question": "Enter what you need from the citizen."})
-    service_request = request_locked(service_request)
+    service_request = request_locked(service_request, expected)
     transition_guard(service_request, "request_information")
     note = RequestNote.objects.create(
         request=service_request,
@@ -90,14 +95,19 @@ def request_information_request(
 
 @transaction.atomic
 def request_citizen_reply(
-    *, actor=None, service_request: Request, text: str, now=None
+    *,
+    actor=None,
+    service_request: Request,
+    text: str,
+    expected: ExpectedState | None = None,
+    now=None,
 ) -> RequestNote:
     """The citizen's answer (online, or taken by staff on the phone): the clock restarts."""
     now = now or timezone.now()
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": "Enter the citizen's reply."})
-    service_request = request_locked(service_request)
+    service_request = request_locked(service_request, expected)
     transition_guard(service_request, "citizen_reply")
     note = RequestNote.objects.create(
         request=service_request,
@@ -163,11 +173,14 @@ def request_citizen_answer(
     stored_name: str = "",
     original_name: str = "",
     content_type: str = "",
+    expected: ExpectedState | None = None,
     now=None,
 ) -> RequestNote:
     """The citizen answers online: their reply (the clock restarts) and the file they sent, if
     any, together or not at all. The file was checked by the form (size and content)."""
-    note = request_citizen_reply(actor=actor, service_request=service_request, text=text, now=now)
+    note = request_citizen_reply(
+        actor=actor, service_request=service_request, text=text, expected=expected, now=now
+    )
     if upload is not None:
         request_evidence_add(
             actor=actor,

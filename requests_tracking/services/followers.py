@@ -158,9 +158,8 @@ def follower_email_confirm(*, follower_id: int, now=None) -> RequestFollowerEmai
     Raises FollowerLinkInvalid, after recording an expiry, when the link cannot be used."""
     now = now or timezone.now()
     with transaction.atomic():
-        follower = (
-            F.objects.select_for_update().select_related("request").filter(pk=follower_id).first()
-        )
+        # The follower's row alone: joining the request would lock its row as well.
+        follower = F.objects.select_for_update().filter(pk=follower_id).first()
         problem = _confirm_problem(follower, now)
         if problem is None and follower.status == F.Status.PENDING:
             follower.status = F.Status.CONFIRMED

@@ -1,5 +1,7 @@
 """Which transitions a request's state allows (in plain words), and taking its row lock."""
 
+from dataclasses import dataclass
+
 from requests_tracking.models import (
     Request,
     Stage,
@@ -10,6 +12,37 @@ S = Request.Status
 
 class TransitionRefused(Exception):
     """The request's state does not allow this change; the message says why in plain words."""
+
+
+class RequestMovedOn(TransitionRefused):
+    """The request changed since the page (or API client) read it; nothing was changed."""
+
+
+@dataclass(frozen=True)
+class ExpectedState:
+    """What the caller saw when it offered the transition: the stage, status and version
+    (`Request.version`) it showed. Each is checked when given, under the row lock, so a second
+    click or a second officer acting on the same old page changes nothing."""
+
+    stage_id: int | None = None
+    status: str | None = None
+    version: int | None = None
+
+    def refusal(self, service_request) -> str | None:
+        stale = (
+            (self.stage_id is not None and self.stage_id != service_request.current_stage_id)
+            or (self.status is not None and self.status != service_request.status)
+            or (self.version is not None and self.version != service_request.version)
+        )
+        return moved_on_message(service_request) if stale else None
+
+
+def moved_on_message(service_request) -> str:
+    stage = service_request.current_stage.name if service_request.current_stage_id else "no stage"
+    return (
+        f"This request has moved on since you opened it: it is now at {stage} "
+        f"({service_request.get_status_display().lower()}). Nothing was changed."
+    )
 
 
 # --- Guards ---------------------------------------------------------------------------------
@@ -115,11 +148,29 @@ def transition_guard(service_request, action):
         raise TransitionRefused(refusal)
 
 
-def request_locked(service_request) -> Request:
-    """Re-read the request under a row lock so concurrent changes queue up, not clash."""
-    fresh = (
-        Request.objects.select_for_update(of=("self",))
-        .select_related("process", "current_stage", "current_visit", "citizen", "team")
-        .get(pk=service_request.pk)
+def request_locked(service_request, expected: ExpectedState | None = None) -> Request:
+    """Lock the request's row, then re-read it with what it points at, so concurrent changes
+    queue up instead of clashing; with `expected`, refuse (RequestMovedOn) if it has moved on.
+
+    The locking query joins nothing. Under PostgreSQL's READ COMMITTED a locking query that
+    waited for another transaction re-checks only the locked row: rows joined in the same
+    query stay as they were before the wait (or come back empty), so a second "advance" saw
+    the new stage with no current visit. The read after the lock is a new statement and sees
+    everything the other transaction committed.
+    """
+    locked = list(
+        Request.objects.select_for_update()
+        .filter(pk=service_request.pk)
+        .order_by()
+        .values_list("pk")
     )
+    if not locked:
+        raise Request.DoesNotExist(f"No request {service_request.pk}")
+    fresh = Request.objects.select_related(
+        "process", "current_stage", "current_visit", "citizen", "team"
+    ).get(pk=service_request.pk)
+    if expected is not None:
+        refusal = expected.refusal(fresh)
+        if refusal:
+            raise RequestMovedOn(refusal)
     return fresh

@@ -35,7 +35,13 @@ from requests_tracking.services.dates import (
     request_overall_breach_check,
     request_pause_end,
 )
-from requests_tracking.services.guards import S, neighbour_stage, request_locked, transition_guard
+from requests_tracking.services.guards import (
+    ExpectedState,
+    S,
+    neighbour_stage,
+    request_locked,
+    transition_guard,
+)
 from requests_tracking.services.records import request_audit, request_save
 from requests_tracking.signals import (
     request_assigned,
@@ -201,8 +207,8 @@ def _place_checked(*, process, address_line_1, uprn, usrn, latitude, longitude):
 # --- Case work ------------------------------------------------------------------------------
 
 
-def _move(*, actor, service_request, step, now):
-    service_request = request_locked(service_request)
+def _move(*, actor, service_request, step, now, expected):
+    service_request = request_locked(service_request, expected)
     transition_guard(service_request, "advance" if step > 0 else "back")
     target = neighbour_stage(service_request, step)
     from_stage = service_request.current_stage
@@ -227,15 +233,31 @@ def _move(*, actor, service_request, step, now):
 
 
 @transaction.atomic
-def request_advance(*, actor, service_request: Request, now=None) -> Request:
+def request_advance(
+    *, actor, service_request: Request, expected: ExpectedState | None = None, now=None
+) -> Request:
     """Move to the next stage."""
-    return _move(actor=actor, service_request=service_request, step=1, now=now or timezone.now())
+    return _move(
+        actor=actor,
+        service_request=service_request,
+        step=1,
+        now=now or timezone.now(),
+        expected=expected,
+    )
 
 
 @transaction.atomic
-def request_move_back(*, actor, service_request: Request, now=None) -> Request:
+def request_move_back(
+    *, actor, service_request: Request, expected: ExpectedState | None = None, now=None
+) -> Request:
     """Move back to the previous stage (a fresh stay, with a fresh SLA)."""
-    return _move(actor=actor, service_request=service_request, step=-1, now=now or timezone.now())
+    return _move(
+        actor=actor,
+        service_request=service_request,
+        step=-1,
+        now=now or timezone.now(),
+        expected=expected,
+    )
 
 
 def _status_changed(actor, service_request, change, reason=""):
@@ -253,10 +275,17 @@ def _reason_required(reason: str, what: str) -> str:
 
 
 @transaction.atomic
-def request_hold(*, actor, service_request: Request, reason: str, now=None) -> Request:
+def request_hold(
+    *,
+    actor,
+    service_request: Request,
+    reason: str,
+    expected: ExpectedState | None = None,
+    now=None,
+) -> Request:
     now = now or timezone.now()
     reason = _reason_required(reason, "for putting the request on hold")
-    service_request = request_locked(service_request)
+    service_request = request_locked(service_request, expected)
     transition_guard(service_request, "hold")
     request_pause_end(
         service_request, now
@@ -270,8 +299,10 @@ def request_hold(*, actor, service_request: Request, reason: str, now=None) -> R
 
 
 @transaction.atomic
-def request_resume(*, actor, service_request: Request, now=None) -> Request:
-    service_request = request_locked(service_request)
+def request_resume(
+    *, actor, service_request: Request, expected: ExpectedState | None = None, now=None
+) -> Request:
+    service_request = request_locked(service_request, expected)
     transition_guard(service_request, "resume")
     service_request.status = S.OPEN
     service_request.status_reason = ""
@@ -282,12 +313,19 @@ def request_resume(*, actor, service_request: Request, now=None) -> Request:
 
 
 @transaction.atomic
-def request_resolve(*, actor, service_request: Request, resolution: str, now=None) -> Request:
+def request_resolve(
+    *,
+    actor,
+    service_request: Request,
+    resolution: str,
+    expected: ExpectedState | None = None,
+    now=None,
+) -> Request:
     now = now or timezone.now()
     resolution = (resolution or "").strip()
     if not resolution:
         raise ValidationError({"resolution": "Enter what was done to resolve the request."})
-    service_request = request_locked(service_request)
+    service_request = request_locked(service_request, expected)
     transition_guard(service_request, "resolve")
     visit = _leave_stage(
         actor=actor, service_request=service_request, now=now, exit=StageVisit.Exit.RESOLVED
@@ -311,10 +349,15 @@ def request_resolve(*, actor, service_request: Request, resolution: str, now=Non
 
 @transaction.atomic
 def request_close(
-    *, actor, service_request: Request, automatic: bool = False, now=None
+    *,
+    actor,
+    service_request: Request,
+    automatic: bool = False,
+    expected: ExpectedState | None = None,
+    now=None,
 ) -> Request:
     now = now or timezone.now()
-    service_request = request_locked(service_request)
+    service_request = request_locked(service_request, expected)
     transition_guard(service_request, "close")
     service_request.status = S.CLOSED
     service_request.closed_at = now
@@ -337,10 +380,17 @@ def request_close(
 
 
 @transaction.atomic
-def request_reopen(*, actor, service_request: Request, reason: str, now=None) -> Request:
+def request_reopen(
+    *,
+    actor,
+    service_request: Request,
+    reason: str,
+    expected: ExpectedState | None = None,
+    now=None,
+) -> Request:
     now = now or timezone.now()
     reason = _reason_required(reason, "for reopening the request")
-    service_request = request_locked(service_request)
+    service_request = request_locked(service_request, expected)
     transition_guard(service_request, "reopen")
     service_request.status = S.OPEN
     service_request.resolved_at = None
@@ -355,10 +405,17 @@ def request_reopen(*, actor, service_request: Request, reason: str, now=None) ->
 
 
 @transaction.atomic
-def request_cancel(*, actor, service_request: Request, reason: str, now=None) -> Request:
+def request_cancel(
+    *,
+    actor,
+    service_request: Request,
+    reason: str,
+    expected: ExpectedState | None = None,
+    now=None,
+) -> Request:
     now = now or timezone.now()
     reason = _reason_required(reason, "for cancelling the request")
-    service_request = request_locked(service_request)
+    service_request = request_locked(service_request, expected)
     transition_guard(service_request, "cancel")
     _leave_stage(
         actor=actor, service_request=service_request, now=now, exit=StageVisit.Exit.CANCELLED
@@ -373,14 +430,22 @@ def request_cancel(*, actor, service_request: Request, reason: str, now=None) ->
 
 
 @transaction.atomic
-def request_assign(*, actor, service_request: Request, team=None, assigned_to=None) -> Request:
-    service_request = request_locked(service_request)
+def request_assign(
+    *,
+    actor,
+    service_request: Request,
+    team=None,
+    assigned_to=None,
+    expected: ExpectedState | None = None,
+) -> Request:
+    service_request = request_locked(service_request, expected)
     transition_guard(service_request, "assign")
     if team is not None and team.service_area_id != service_request.service_area_id:
         raise ValidationError({"team": "Choose a team of this request's service area."})
     service_request.team = team
     service_request.assigned_to = assigned_to
-    service_request.save(update_fields=["team", "assigned_to", "updated_at"])
+    service_request.version += 1
+    service_request.save(update_fields=["team", "assigned_to", "version", "updated_at"])
     request_assigned.send(
         sender=Request, instance=service_request, actor=actor, team=team, assigned_to=assigned_to
     )
@@ -396,13 +461,19 @@ def request_assign(*, actor, service_request: Request, team=None, assigned_to=No
 
 @transaction.atomic
 def request_due_change(
-    *, actor, service_request: Request, due_at, reason: str, now=None
+    *,
+    actor,
+    service_request: Request,
+    due_at,
+    reason: str,
+    expected: ExpectedState | None = None,
+    now=None,
 ) -> Request:
     """Agree a new overall target, with the reason (audited). A breach that already happened
     stays recorded (`breached_at`); the request is breached again if the new date has passed."""
     now = now or timezone.now()
     reason = _reason_required(reason, "for changing the due date")
-    service_request = request_locked(service_request)
+    service_request = request_locked(service_request, expected)
     transition_guard(service_request, "change_due")
     if due_at is None:
         raise ValidationError({"due_at": "Enter the new due date."})

@@ -4,7 +4,10 @@ from audit.services import audit_record
 
 
 def request_save(service_request, *extra):
+    """Save a transition's changes; the caller holds the row lock, so the version can count."""
+    service_request.version += 1
     fields = [
+        "version",
         "current_stage",
         "current_visit",
         "status",

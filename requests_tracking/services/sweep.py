@@ -40,11 +40,18 @@ def requests_sla_sweep(*, now=None, batch_size: int = 500) -> int:
     total = 0
     while True:
         with transaction.atomic():
-            batch = list(
+            # Claim the rows alone, then read what they point at: a locking query's joined
+            # rows can be older than the row it locked (READ COMMITTED re-checks that row only).
+            claimed = list(
                 Request.objects.filter(next_check_at__lte=now, status__in=Request.LIVE_STATUSES)
-                .select_for_update(skip_locked=True, of=("self",))
+                .select_for_update(skip_locked=True)
+                .order_by("next_check_at")
+                .values_list("pk", flat=True)[:batch_size]
+            )
+            batch = list(
+                Request.objects.filter(pk__in=claimed)
                 .select_related("current_visit")
-                .order_by("next_check_at")[:batch_size]
+                .order_by("next_check_at")
             )
             if not batch:
                 return total

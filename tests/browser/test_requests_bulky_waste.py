@@ -28,6 +28,7 @@ def test_agent_raises_bulky_waste_request_and_officer_works_it_to_resolution(pag
     officer = StaffFactory(
         username="browser-officer", first_name="Omar", role=Role.SERVICE_OFFICER
     )
+    officer.service_areas.add(waste)  # officers work their own areas' requests
     person = CitizenFactory(first_name="Pat", middle_names="", last_name="Bulky")
     AddressFactory(citizen=person, line_1="7 Mill Lane", postcode="SW1A 2AA")
     contact = ContactFactory(agent=agent, citizen=person)  # the agent is on the phone with Pat

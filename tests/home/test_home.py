@@ -39,6 +39,7 @@ def test_home_shows_the_officers_request_workload(officer_client, officer):
     from tests.factories import ProcessFactory
 
     process = ProcessFactory()
+    officer.service_areas.add(process.service_area)  # officers work their own areas' requests
     for _ in range(2):
         request_create(actor=officer, process=process, description="Sofa", assigned_to=officer)
     Request.objects.filter(pk=Request.objects.first().pk).update(sla_state="breached")

@@ -27,6 +27,9 @@ def raise_request(process, officer, citizen):
     """raise_request(**kwargs) raises a request on Monday 2 March 2026 09:00 by default."""
     from requests_tracking.services import request_create
 
+    # Officers work their own service areas' requests only (none without an area).
+    officer.service_areas.add(process.service_area)
+
     def make(**kwargs):
         kwargs.setdefault("actor", officer)
         kwargs.setdefault("process", process)
