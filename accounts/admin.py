@@ -1,7 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 
-from accounts.models import Staff
+from accounts.models import ApiToken, Staff
+from accounts.tokens import api_token_revoke
 
 
 @admin.register(Staff)
@@ -33,3 +34,64 @@ class StaffAdmin(UserAdmin):
     @admin.display(description="Role")
     def role(self, obj):
         return obj.role_label
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are made by `create_api_token` or a client system's page (the key is shown once
+    there); here they can be listed and revoked. The hash is never shown."""
+
+    list_display = [
+        "name",
+        "prefix",
+        "owner",
+        "read_only",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "status_label",
+    ]
+    list_filter = ["read_only", ("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "prefix", "owner__username"]
+    list_select_related = ["owner"]
+    fields = [
+        "name",
+        "owner",
+        "prefix",
+        "read_only",
+        "scopes",
+        "created_at",
+        "created_by",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+        "revoked_by",
+    ]
+    readonly_fields = fields
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # Viewing the list and detail needs view permission; revoking needs change (the action).
+        return request.user.has_perm("accounts.change_apitoken") and obj is None
+
+    @admin.display(description="Status")
+    def status_label(self, obj):
+        return obj.status
+
+    @admin.action(
+        description="Revoke the selected tokens (they stop working at once)",
+        permissions=["change"],
+    )
+    def revoke(self, request, queryset):
+        count = 0
+        for token in queryset:
+            if token.revoked_at is None:
+                api_token_revoke(actor=request.user, token=token)
+                count += 1
+        self.message_user(request, f"{count} token(s) revoked.", messages.SUCCESS)

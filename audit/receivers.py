@@ -1,8 +1,9 @@
 """Audit rows for Django's own sign-in and sign-out signals (audit owns this coupling)."""
 
-from django.contrib.auth.signals import user_logged_in, user_logged_out
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from accounts.signals import api_token_created, api_token_revoked
 from audit.models import AuditEvent
 from audit.services import audit_record
 
@@ -16,3 +17,37 @@ def audit_sign_in(sender, request, user, **kwargs):
 def audit_sign_out(sender, request, user, **kwargs):
     if user is not None:
         audit_record(actor=user, action=AuditEvent.Action.SIGN_OUT, request=request)
+
+
+@receiver(user_login_failed, dispatch_uid="audit.audit_sign_in_failed")
+def audit_sign_in_failed(sender, credentials, request=None, **kwargs):
+    """A wrong password, an unknown username or a locked account: no actor, the name tried."""
+    username = str((credentials or {}).get("username", ""))[:150]
+    audit_record(
+        actor=None,
+        action=AuditEvent.Action.SIGN_IN_FAILED,
+        detail={"username": username},
+        request=request if request is not None and hasattr(request, "session") else None,
+    )
+
+
+@receiver(api_token_created, dispatch_uid="audit.audit_api_token_created")
+def audit_api_token_created(sender, instance, actor, **kwargs):
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=instance,
+        detail={
+            "owner": instance.owner.username,
+            "read_only": instance.read_only,
+            "expires_at": instance.expires_at.isoformat() if instance.expires_at else None,
+            "scopes": instance.scopes,
+        },
+    )
+
+
+@receiver(api_token_revoked, dispatch_uid="audit.audit_api_token_revoked")
+def audit_api_token_revoked(sender, instance, actor, **kwargs):
+    audit_record(
+        actor=actor, action=AuditEvent.Action.CHANGE, obj=instance, detail={"revoked": True}
+    )

@@ -40,7 +40,6 @@ INSTALLED_APPS = [
     "template_partials",
     "django_filters",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
@@ -156,7 +155,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+# How many trusted proxies add themselves to X-Forwarded-For (the client address is the entry
+# before them); used by the lockout and by every rate limit (core.ratelimit.client_ip).
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
 
 # Optional single sign-on with any OpenID Connect provider (e.g. Microsoft Entra ID).
 OIDC_ENABLED = bool(env("OIDC_RP_CLIENT_ID", default=""))
@@ -334,11 +336,14 @@ MATCH_REVIEW_EVERY_HOURS = env.int("MATCH_REVIEW_EVERY_HOURS", default=24)
 # --- API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        # API tokens, plus the scopes of client systems' tokens (integration.access).
+        # Hashed API tokens (accounts.tokens), plus client systems' own refusals
+        # (integration.access: switched off, address allow-list, requests a minute).
         "integration.access.ClientSystemTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.IsStaffMember"],
+    # API_RATE_LIMIT_PER_MINUTE per token (core.ratelimit): 429 with Retry-After above it.
+    "DEFAULT_THROTTLE_CLASSES": ["accounts.tokens.ApiRateThrottle"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_SCHEMA_CLASS": "core.api.schema.ContractSchema",
@@ -351,6 +356,13 @@ REST_FRAMEWORK = {
 # Imports link a row to an existing citizen on the matcher's "certain" band alone only when this
 # is on: switch it on once that band's measured precision is at least 0.999.
 IMPORT_AUTO_LINK_CERTAIN = env.bool("IMPORT_AUTO_LINK_CERTAIN", default=False)
+
+# API tokens (accounts.ApiToken): requests a minute per token, how often its last-used time is
+# written (seconds), and the expiry `create_api_token` gives when no --expires is given (days;
+# 0 = never).
+API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=600)
+API_TOKEN_LAST_USED_INTERVAL = env.int("API_TOKEN_LAST_USED_INTERVAL", default=60)
+API_TOKEN_DEFAULT_EXPIRY_DAYS = env.int("API_TOKEN_DEFAULT_EXPIRY_DAYS", default=365)
 
 # How long an API write's Idempotency-Key is remembered.
 IDEMPOTENCY_KEY_HOURS = env.int("IDEMPOTENCY_KEY_HOURS", default=24)

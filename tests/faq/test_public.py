@@ -111,10 +111,10 @@ def test_help_page_is_phone_sized_and_not_cached_publicly(client, articles):
 
 @pytest.fixture
 def token_for():
-    from rest_framework.authtoken.models import Token
+    from tests.factories.accounts import api_token_for
 
     def make(user):
-        return {"HTTP_AUTHORIZATION": f"Token {Token.objects.get_or_create(user=user)[0].key}"}
+        return {"HTTP_AUTHORIZATION": f"Token {api_token_for(user)}"}
 
     return make
 

@@ -85,10 +85,10 @@ def test_rate_limit_per_system_across_its_tokens_gives_429_with_retry_after(make
 
 
 def test_staff_tokens_are_not_limited_by_client_system_rules(administrator):
-    from rest_framework.authtoken.models import Token
+    from tests.factories.accounts import api_token_for
 
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=administrator).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(administrator)}")
     assert client.post("/api/v1/citizens/", NEW_CITIZEN, format="json").status_code == 201
 
 

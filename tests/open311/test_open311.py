@@ -6,7 +6,6 @@ from xml.etree import ElementTree
 
 import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from open311.models import Open311Attribute, Open311Service, Open311Submission
 from requests_tracking import services
@@ -18,6 +17,7 @@ from tests.factories import (
     ProcessFactory,
     StaffFactory,
 )
+from tests.factories.accounts import api_token_for
 from tests.requests_tracking.places_helpers import offset
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +92,7 @@ def fly_tipping(db, reference_data):
 @pytest.fixture
 def api_key(db):
     app = StaffFactory(username="fixmystreet", first_name="FixMyStreet", last_name="")
-    return Token.objects.create(user=app).key
+    return api_token_for(app)
 
 
 @pytest.fixture
