@@ -324,6 +324,19 @@ REQUEST_AUTO_CLOSE_DAYS = env.int("REQUEST_AUTO_CLOSE_DAYS", default=14)
 FORMS_RATE_LIMIT_PAGES = env.int("FORMS_RATE_LIMIT_PAGES", default=120)
 FORMS_RATE_LIMIT_POSTS = env.int("FORMS_RATE_LIMIT_POSTS", default=60)
 FORMS_RATE_LIMIT_UPLOADS = env.int("FORMS_RATE_LIMIT_UPLOADS", default=60)
+# The other public pages' limits, per client address (core.ratelimit; 0 switches one off).
+# Tracking links: pages a minute, posts (answers, "get updates") a minute, and links that lead
+# nowhere an hour (guessing) — past that every tracking page answers 429 until the hour is up.
+TRACKING_RATE_LIMIT_PAGES = env.int("TRACKING_RATE_LIMIT_PAGES", default=60)
+TRACKING_RATE_LIMIT_POSTS = env.int("TRACKING_RATE_LIMIT_POSTS", default=10)
+TRACKING_RATE_LIMIT_GUESSES = env.int("TRACKING_RATE_LIMIT_GUESSES", default=20)
+# "Already reported?" follow requests an hour (each sends an email), public help pages a
+# minute, public address searches a minute, Open311 reports a minute (per key, and per address
+# for posts without a valid key).
+REPORTED_RATE_LIMIT_FOLLOWS = env.int("REPORTED_RATE_LIMIT_FOLLOWS", default=10)
+HELP_RATE_LIMIT_PER_MINUTE = env.int("HELP_RATE_LIMIT_PER_MINUTE", default=120)
+ADDRESS_SEARCH_RATE_LIMIT_PER_MINUTE = env.int("ADDRESS_SEARCH_RATE_LIMIT_PER_MINUTE", default=60)
+OPEN311_RATE_LIMIT_POSTS = env.int("OPEN311_RATE_LIMIT_POSTS", default=60)
 # Person matching (citizens.matching): match weights (log2 odds of one person) at which a pair
 # is "almost certainly", "probably" (blocks creating a record until the agent decides) and
 # "possibly" (shown, not blocking) the same person. Measured in docs/performance.md.

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.shortcuts import render
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,10 @@ def ip_in_networks(address: str, networks) -> bool:
     return False
 
 
+def _now() -> float:
+    return time.time()
+
+
 def _key(scope: str, key: str, start: int) -> str:
     return f"rl:{scope}:{key}:{start}"
 
@@ -84,7 +89,7 @@ def rate_limit_hit(*, scope: str, key: str, limit: int, window: int) -> Decision
     """Count one hit for `key`; refuse it (uncounted) when the limit is reached. limit 0: off."""
     if limit <= 0:
         return ALLOWED
-    now = time.time()
+    now = _now()
     try:
         previous, _start, elapsed, current_key = _counts(scope, key, window, now)
         if cache.add(current_key, 1, timeout=2 * window + 5):
@@ -115,7 +120,7 @@ def rate_limit_peek(*, scope: str, key: str, limit: int, window: int) -> Decisio
     """Whether one more hit would be allowed, without counting it."""
     if limit <= 0:
         return ALLOWED
-    now = time.time()
+    now = _now()
     try:
         previous, _start, elapsed, current_key = _counts(scope, key, window, now)
         current = int(cache.get(current_key) or 0)
@@ -135,5 +140,41 @@ def rate_limit_peek(*, scope: str, key: str, limit: int, window: int) -> Decisio
 
 def rate_limit_reset(*, scope: str, key: str, window: int) -> None:
     """Forget `key`'s hits (for example after a successful sign-in)."""
-    start = int(time.time() // window) * window
+    start = int(_now() // window) * window
     cache.delete_many([_key(scope, key, start), _key(scope, key, start - window)])
+
+
+def once_per(*, scope: str, key: str, window: int) -> bool:
+    """True the first time `key` is seen in this fixed window of `window` seconds (for work done
+    at most once a window, like auditing a public page per link per hour). True if the cache is
+    broken: doing the work twice is better than never."""
+    start = int(_now() // window) * window
+    try:
+        return bool(cache.add(_key(scope, key, start), 1, timeout=window + 5))
+    except Exception:  # noqa: BLE001
+        return True
+
+
+def wait_words(seconds: int) -> str:
+    """'45 seconds', '1 minute', 'about 3 minutes', 'about 2 hours'."""
+    if seconds < 60:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = math.ceil(seconds / 60)
+    if minutes < 90:
+        return f"{'about ' if seconds % 60 else ''}{minutes} minute{'s' if minutes != 1 else ''}"
+    return f"about {round(minutes / 60)} hours"
+
+
+def too_many_page(request, *, decision: Decision, template: str, context=None):
+    """The 429 page in plain words, with `Retry-After` (`wait`, `wait_words` in the context)."""
+    wait = max(1, decision.retry_after)
+    page = {
+        "council_name": settings.COUNCIL_NAME,
+        "wait": wait,
+        "wait_words": wait_words(wait),
+        **(context or {}),
+    }
+    response = render(request, template, page, status=429)
+    response["Retry-After"] = str(wait)
+    response["Cache-Control"] = "no-store"
+    return response
