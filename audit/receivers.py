@@ -3,7 +3,7 @@
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from accounts.signals import api_token_created, api_token_revoked
+from accounts.signals import api_token_created, api_token_revoked, sign_in_refused
 from audit.models import AuditEvent
 from audit.services import audit_record
 
@@ -28,6 +28,16 @@ def audit_sign_in_failed(sender, credentials, request=None, **kwargs):
         action=AuditEvent.Action.SIGN_IN_FAILED,
         detail={"username": username},
         request=request if request is not None and hasattr(request, "session") else None,
+    )
+
+
+@receiver(sign_in_refused, dispatch_uid="audit.audit_sign_in_refused")
+def audit_sign_in_refused(sender, request, username, reason, **kwargs):
+    audit_record(
+        actor=None,
+        action=AuditEvent.Action.SIGN_IN_FAILED,
+        detail={"username": username, "refused": reason},
+        request=request,
     )
 
 

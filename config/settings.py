@@ -3,7 +3,6 @@
 `DEBUG=0` alone switches on the production-safe defaults; see README.md for every variable.
 """
 
-from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -147,13 +146,24 @@ SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=10 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-# Lockout: at most AXES_FAILURE_LIMIT failures inside the cool-off window, then even the right
-# password is refused until AXES_COOLOFF_MINUTES have passed (never a permanent lock).
+# Lockout: at most AXES_FAILURE_LIMIT failures for a username, then even the right password is
+# refused for a while (never a permanent lock; accounts.lockout): SIGN_IN_COOLOFF_MINUTES for
+# the address that made the failures, SIGN_IN_USERNAME_COOLOFF_MINUTES for everyone else, so a
+# stranger cannot keep a named member of staff out for long.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
-AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+SIGN_IN_COOLOFF_MINUTES = env.int("AXES_COOLOFF_MINUTES", default=15)
+SIGN_IN_USERNAME_COOLOFF_MINUTES = env.int("SIGN_IN_USERNAME_COOLOFF_MINUTES", default=3)
+AXES_COOLOFF_TIME = "accounts.lockout.cool_off"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+# Password spraying: failed sign-ins per client address across all usernames; past
+# SIGN_IN_IP_FAILURE_LIMIT in SIGN_IN_IP_WINDOW_MINUTES the address gets 429 (0 = off). The
+# council's own egress addresses (CIDRs, comma-separated) are exempt: a contact centre behind
+# one NAT address is never locked out together.
+SIGN_IN_IP_FAILURE_LIMIT = env.int("SIGN_IN_IP_FAILURE_LIMIT", default=50)
+SIGN_IN_IP_WINDOW_MINUTES = env.int("SIGN_IN_IP_WINDOW_MINUTES", default=15)
+SIGN_IN_TRUSTED_NETWORKS = env.list("SIGN_IN_TRUSTED_NETWORKS", default=[])
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 # How many trusted proxies add themselves to X-Forwarded-For (the client address is the entry
 # before them); used by the lockout and by every rate limit (core.ratelimit.client_ip).

@@ -117,7 +117,7 @@ def test_requests_per_token_are_limited_with_429_retry_after_and_the_error_shape
         assert client.get(READ).status_code == 200
     limited = client.get(READ)
     assert limited.status_code == 429
-    assert 1 <= int(limited["Retry-After"]) <= 60
+    assert 1 <= int(limited["Retry-After"]) <= 120  # a sliding window: up to two
     assert set(limited.json()) == {"detail"}
     # Another token of the same member of staff has its own count.
     assert _client(api_token_for(administrator)).get(READ).status_code == 200
