@@ -319,6 +319,12 @@ COUNCIL_NAME = env("COUNCIL_NAME", default="Demo Borough Council")
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 # Open contacts older than this are closed by the periodic job with outcome "not recorded".
 CONTACT_ABANDON_AFTER_MINUTES = env.int("CONTACT_ABANDON_AFTER_MINUTES", default=120)
+# Contacts recorded through the API (contacts.api): refused (400) when they start or end more
+# than CONTACT_FUTURE_TOLERANCE_MINUTES in the future (clock differences), more than
+# CONTACT_MAX_AGE_DAYS ago, or last longer than CONTACT_MAX_DURATION_MINUTES.
+CONTACT_MAX_AGE_DAYS = env.int("CONTACT_MAX_AGE_DAYS", default=365)
+CONTACT_MAX_DURATION_MINUTES = env.int("CONTACT_MAX_DURATION_MINUTES", default=480)
+CONTACT_FUTURE_TOLERANCE_MINUTES = env.int("CONTACT_FUTURE_TOLERANCE_MINUTES", default=5)
 # A verification pass made outside any contact holds for this long.
 VERIFICATION_VALID_MINUTES = env.int("VERIFICATION_VALID_MINUTES", default=15)
 # Security-question verification: failures allowed before it locks, and for how long.
