@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
@@ -52,3 +53,81 @@ class Staff(AbstractUser):
 
     def has_role(self, *roles):
         return self.is_superuser or any(r in self.role_names for r in roles)
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def usable(self, now=None):
+        """Not revoked and not expired (at `now`)."""
+        from django.utils import timezone
+
+        now = now or timezone.now()
+        return self.filter(revoked_at__isnull=True).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
+        )
+
+
+class ApiToken(models.Model):
+    """A key for the API, kept only as a SHA-256 hash of a high-entropy secret.
+
+    The key (`crm_<prefix>_<secret>`) is shown once, when it is made (`accounts.tokens.
+    api_token_create`); `prefix` is not secret and finds the row, the hash proves the rest.
+    Keys carried over from the old plain-text tokens are found by their first 12 characters.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100, help_text="What or who uses it, e.g. FixMyStreet.")
+    prefix = models.CharField(max_length=12, unique=True, editable=False)
+    secret_hash = models.CharField(max_length=64, editable=False)
+    read_only = models.BooleanField(
+        default=False, help_text="Reads only: any write (POST, PUT, PATCH, DELETE) gets 403."
+    )
+    scopes = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Extra limits for client systems' tokens (e.g. service_account:council_tax).",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty: never expires.")
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "API token"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def status(self) -> str:
+        from django.utils import timezone
+
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at and self.expires_at <= timezone.now():
+            return "expired"
+        return "active"
+
+    def has_scope(self, scope: str) -> bool:
+        """Tokens without scopes may do what their owner may do; scoped ones only their scopes."""
+        return not self.scopes or scope in self.scopes

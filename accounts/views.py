@@ -3,12 +3,44 @@ from django.contrib.auth import views as auth_views
 from django.urls import reverse_lazy
 
 from accounts.forms import SignInForm
+from accounts.lockout import (
+    locked_by_this_address,
+    lockout_response,
+    sign_in_address_refusal,
+    sign_in_failure_count,
+)
+from accounts.signals import sign_in_refused
+from core.ratelimit import too_many_page
 
 
 class SignInView(auth_views.LoginView):
     template_name = "accounts/sign_in.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        # Password spraying: an address with too many failures across usernames waits.
+        username = str(request.POST.get("username", ""))[:150]
+        refusal = sign_in_address_refusal(request)
+        if refusal is not None:
+            sign_in_refused.send(
+                sender=SignInView, request=request, username=username, reason="address"
+            )
+            return too_many_page(
+                request, decision=refusal, template="accounts/sign_in_too_many.html"
+            )
+        # The address that locked this username keeps waiting without refreshing the lock
+        # (axes would count the try and restart everyone's cool-off).
+        if locked_by_this_address(request):
+            sign_in_refused.send(
+                sender=SignInView, request=request, username=username, reason="locked"
+            )
+            return lockout_response(request)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        sign_in_failure_count(self.request)
+        return super().form_invalid(form)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

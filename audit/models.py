@@ -44,6 +44,7 @@ class AuditEvent(models.Model):
         DOWNLOAD = "download", "Downloaded a file"
         SIGN_IN = "sign_in", "Signed in"
         SIGN_OUT = "sign_out", "Signed out"
+        SIGN_IN_FAILED = "sign_fail", "Sign-in failed"
 
     occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

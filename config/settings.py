@@ -3,7 +3,6 @@
 `DEBUG=0` alone switches on the production-safe defaults; see README.md for every variable.
 """
 
-from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -40,7 +39,6 @@ INSTALLED_APPS = [
     "template_partials",
     "django_filters",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
@@ -148,15 +146,29 @@ SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=10 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-# Lockout: at most AXES_FAILURE_LIMIT failures inside the cool-off window, then even the right
-# password is refused until AXES_COOLOFF_MINUTES have passed (never a permanent lock).
+# Lockout: at most AXES_FAILURE_LIMIT failures for a username, then even the right password is
+# refused for a while (never a permanent lock; accounts.lockout): SIGN_IN_COOLOFF_MINUTES for
+# the address that made the failures, SIGN_IN_USERNAME_COOLOFF_MINUTES for everyone else, so a
+# stranger cannot keep a named member of staff out for long.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
-AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+SIGN_IN_COOLOFF_MINUTES = env.int("AXES_COOLOFF_MINUTES", default=15)
+SIGN_IN_USERNAME_COOLOFF_MINUTES = env.int("SIGN_IN_USERNAME_COOLOFF_MINUTES", default=3)
+AXES_COOLOFF_TIME = "accounts.lockout.cool_off"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+# Password spraying: failed sign-ins per client address across all usernames; past
+# SIGN_IN_IP_FAILURE_LIMIT in SIGN_IN_IP_WINDOW_MINUTES the address gets 429 (0 = off). The
+# council's own egress addresses (CIDRs, comma-separated) are exempt: a contact centre behind
+# one NAT address is never locked out together.
+SIGN_IN_IP_FAILURE_LIMIT = env.int("SIGN_IN_IP_FAILURE_LIMIT", default=50)
+SIGN_IN_IP_WINDOW_MINUTES = env.int("SIGN_IN_IP_WINDOW_MINUTES", default=15)
+SIGN_IN_TRUSTED_NETWORKS = env.list("SIGN_IN_TRUSTED_NETWORKS", default=[])
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+# How many trusted proxies add themselves to X-Forwarded-For (the client address is the entry
+# before them); used by the lockout and by every rate limit (core.ratelimit.client_ip).
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
 
 # Optional single sign-on with any OpenID Connect provider (e.g. Microsoft Entra ID).
 OIDC_ENABLED = bool(env("OIDC_RP_CLIENT_ID", default=""))
@@ -314,6 +326,12 @@ MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", default="")
 MAP_CENTRE = env("MAP_CENTRE", default="53.6458,-1.7850")
 # Open contacts older than this are closed by the periodic job with outcome "not recorded".
 CONTACT_ABANDON_AFTER_MINUTES = env.int("CONTACT_ABANDON_AFTER_MINUTES", default=120)
+# Contacts recorded through the API (contacts.api): refused (400) when they start or end more
+# than CONTACT_FUTURE_TOLERANCE_MINUTES in the future (clock differences), more than
+# CONTACT_MAX_AGE_DAYS ago, or last longer than CONTACT_MAX_DURATION_MINUTES.
+CONTACT_MAX_AGE_DAYS = env.int("CONTACT_MAX_AGE_DAYS", default=365)
+CONTACT_MAX_DURATION_MINUTES = env.int("CONTACT_MAX_DURATION_MINUTES", default=480)
+CONTACT_FUTURE_TOLERANCE_MINUTES = env.int("CONTACT_FUTURE_TOLERANCE_MINUTES", default=5)
 # A verification pass made outside any contact holds for this long.
 VERIFICATION_VALID_MINUTES = env.int("VERIFICATION_VALID_MINUTES", default=15)
 # Security-question verification: failures allowed before it locks, and for how long.
@@ -329,6 +347,19 @@ REQUEST_AUTO_CLOSE_DAYS = env.int("REQUEST_AUTO_CLOSE_DAYS", default=14)
 FORMS_RATE_LIMIT_PAGES = env.int("FORMS_RATE_LIMIT_PAGES", default=120)
 FORMS_RATE_LIMIT_POSTS = env.int("FORMS_RATE_LIMIT_POSTS", default=60)
 FORMS_RATE_LIMIT_UPLOADS = env.int("FORMS_RATE_LIMIT_UPLOADS", default=60)
+# The other public pages' limits, per client address (core.ratelimit; 0 switches one off).
+# Tracking links: pages a minute, posts (answers, "get updates") a minute, and links that lead
+# nowhere an hour (guessing) — past that every tracking page answers 429 until the hour is up.
+TRACKING_RATE_LIMIT_PAGES = env.int("TRACKING_RATE_LIMIT_PAGES", default=60)
+TRACKING_RATE_LIMIT_POSTS = env.int("TRACKING_RATE_LIMIT_POSTS", default=10)
+TRACKING_RATE_LIMIT_GUESSES = env.int("TRACKING_RATE_LIMIT_GUESSES", default=20)
+# "Already reported?" follow requests an hour (each sends an email), public help pages a
+# minute, public address searches a minute, Open311 reports a minute (per key, and per address
+# for posts without a valid key).
+REPORTED_RATE_LIMIT_FOLLOWS = env.int("REPORTED_RATE_LIMIT_FOLLOWS", default=10)
+HELP_RATE_LIMIT_PER_MINUTE = env.int("HELP_RATE_LIMIT_PER_MINUTE", default=120)
+ADDRESS_SEARCH_RATE_LIMIT_PER_MINUTE = env.int("ADDRESS_SEARCH_RATE_LIMIT_PER_MINUTE", default=60)
+OPEN311_RATE_LIMIT_POSTS = env.int("OPEN311_RATE_LIMIT_POSTS", default=60)
 # Person matching (citizens.matching): match weights (log2 odds of one person) at which a pair
 # is "almost certainly", "probably" (blocks creating a record until the agent decides) and
 # "possibly" (shown, not blocking) the same person. Measured in docs/performance.md.
@@ -341,11 +372,14 @@ MATCH_REVIEW_EVERY_HOURS = env.int("MATCH_REVIEW_EVERY_HOURS", default=24)
 # --- API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        # API tokens, plus the scopes of client systems' tokens (integration.access).
+        # Hashed API tokens (accounts.tokens), plus client systems' own refusals
+        # (integration.access: switched off, address allow-list, requests a minute).
         "integration.access.ClientSystemTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.IsStaffMember"],
+    # API_RATE_LIMIT_PER_MINUTE per token (core.ratelimit): 429 with Retry-After above it.
+    "DEFAULT_THROTTLE_CLASSES": ["accounts.tokens.ApiRateThrottle"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_SCHEMA_CLASS": "core.api.schema.ContractSchema",
@@ -358,6 +392,13 @@ REST_FRAMEWORK = {
 # Imports link a row to an existing citizen on the matcher's "certain" band alone only when this
 # is on: switch it on once that band's measured precision is at least 0.999.
 IMPORT_AUTO_LINK_CERTAIN = env.bool("IMPORT_AUTO_LINK_CERTAIN", default=False)
+
+# API tokens (accounts.ApiToken): requests a minute per token, how often its last-used time is
+# written (seconds), and the expiry `create_api_token` gives when no --expires is given (days;
+# 0 = never).
+API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=600)
+API_TOKEN_LAST_USED_INTERVAL = env.int("API_TOKEN_LAST_USED_INTERVAL", default=60)
+API_TOKEN_DEFAULT_EXPIRY_DAYS = env.int("API_TOKEN_DEFAULT_EXPIRY_DAYS", default=365)
 
 # How long an API write's Idempotency-Key is remembered.
 IDEMPOTENCY_KEY_HOURS = env.int("IDEMPOTENCY_KEY_HOURS", default=24)

@@ -5,8 +5,12 @@ locations, channels. `POST /api/v1/contacts/` records a whole contact; `GET` lis
 the same filters as the history screen.
 """
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 
@@ -119,6 +123,32 @@ def _required(what):
     }
 
 
+def _implausible_times(start, end) -> dict[str, list[str]]:
+    """Times another system cannot mean: in the future, too long ago, or a contact too long."""
+    now = timezone.now()
+    latest = now + timedelta(minutes=settings.CONTACT_FUTURE_TOLERANCE_MINUTES)
+    oldest = now - timedelta(days=settings.CONTACT_MAX_AGE_DAYS)
+    errors = {}
+    for name, when in (("started_at", start), ("ended_at", end)):
+        if when is None:
+            continue
+        if when > latest:
+            errors[name] = [f"{name} is in the future: give the time the contact happened."]
+        elif when < oldest:
+            errors[name] = [
+                f"{name} is more than {settings.CONTACT_MAX_AGE_DAYS} days ago: contacts that "
+                "old cannot be recorded."
+            ]
+    longest = timedelta(minutes=settings.CONTACT_MAX_DURATION_MINUTES)
+    first, last = start or end or now, end or now
+    if not errors and last - first > longest:
+        errors["ended_at"] = [
+            f"A contact cannot last more than {settings.CONTACT_MAX_DURATION_MINUTES} minutes: "
+            "check started_at and ended_at."
+        ]
+    return errors
+
+
 class ContactSerializer(serializers.ModelSerializer):
     citizen = serializers.PrimaryKeyRelatedField(
         queryset=Citizen.objects.all(),
@@ -204,11 +234,16 @@ class ContactSerializer(serializers.ModelSerializer):
     started_at = serializers.DateTimeField(
         required=False,
         error_messages={"invalid": "Give started_at as an ISO 8601 date and time."},
+        help_text="When the contact started (default: ended_at). Not in the future and not more "
+        f"than {settings.CONTACT_MAX_AGE_DAYS} days ago (CONTACT_MAX_AGE_DAYS).",
     )
     ended_at = null_when_read(
         serializers.DateTimeField(
             required=False,
             error_messages={"invalid": "Give ended_at as an ISO 8601 date and time."},
+            help_text="When it ended (default: now). Not in the future, not before started_at, "
+            f"and at most {settings.CONTACT_MAX_DURATION_MINUTES} minutes after it "
+            "(CONTACT_MAX_DURATION_MINUTES).",
         )
     )
     agent = serializers.CharField(source="agent.username", read_only=True)
@@ -253,6 +288,7 @@ class ContactSerializer(serializers.ModelSerializer):
         start, end = attrs.get("started_at"), attrs.get("ended_at")
         if start and end and end < start:
             errors["ended_at"] = ["ended_at must be the same as or after started_at."]
+        errors |= _implausible_times(start, end)
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
@@ -279,8 +315,10 @@ class ContactSerializer(serializers.ModelSerializer):
     post=extend_schema(
         summary="Record a contact",
         description="Records a whole contact (it is ended at once). 400 with a message per "
-        "field when something required is missing, a code is unknown or the contact type "
-        "is not in the service area.",
+        "field when something required is missing, a code is unknown, the contact type "
+        "is not in the service area, or the times are implausible: `started_at` or `ended_at` "
+        "in the future or more than CONTACT_MAX_AGE_DAYS days ago, or a contact longer than "
+        "CONTACT_MAX_DURATION_MINUTES minutes.",
         tags=["contacts"],
     ),
 )

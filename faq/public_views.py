@@ -10,27 +10,25 @@ from django.conf import settings
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 
+from core.ratelimit import client_ip, rate_limit_hit, too_many_page
 from faq import selectors
 from faq.models import Article, SearchLog
 from faq.search import article_search
 from faq.services import public_open_record, search_record
-from faq.throttle import HELP_REQUESTS_PER_MINUTE, limit_exceeded
 from organisation.models import ServiceArea
 
 
 def _limited(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        wait = limit_exceeded(request, scope="help", limit=HELP_REQUESTS_PER_MINUTE)
-        if wait:
-            response = render(
-                request,
-                "faq/public_429.html",
-                {"council_name": settings.COUNCIL_NAME, "wait": wait},
-                status=429,
-            )
-            response["Retry-After"] = str(wait)
-            return response
+        decision = rate_limit_hit(
+            scope="help",
+            key=client_ip(request),
+            limit=settings.HELP_RATE_LIMIT_PER_MINUTE,
+            window=60,
+        )
+        if not decision.allowed:
+            return too_many_page(request, decision=decision, template="faq/public_429.html")
         response = view(request, *args, **kwargs)
         patch_cache_control(response, private=True, max_age=0)
         return response

@@ -6,6 +6,8 @@ public portal (staff-only, partner or unpublished) answers 404 whatever the addr
 attempt is audited.
 """
 
+from functools import wraps
+
 from django import forms
 from django.conf import settings
 from django.shortcuts import redirect, render
@@ -14,14 +16,51 @@ from django.views.decorators.cache import never_cache
 
 from audit.services import audit_record
 from citizens.normalise import phone_is_mobile, phone_normalise
+from core.ratelimit import client_ip, rate_limit_hit, too_many_page
 from forms_engine import already_reported, page_views, services
 from forms_engine.definition import definition_for
 from forms_engine.models import Submission
-from forms_engine.ratelimit import public_rate_limit
 from forms_engine.selectors import form_public_get
 from forms_engine.services.resume import draft_keep_until
 
 SESSION_DRAFTS = "forms_drafts"
+
+# (scope, setting, window in seconds, which requests count) — per client address.
+PUBLIC_LIMITS = [
+    ("forms-page", "FORMS_RATE_LIMIT_PAGES", 60, lambda request: True),
+    ("forms-post", "FORMS_RATE_LIMIT_POSTS", 60, lambda request: request.method == "POST"),
+    (
+        "forms-upload",
+        "FORMS_RATE_LIMIT_UPLOADS",
+        3600,
+        lambda request: request.method == "POST" and bool(request.FILES),
+    ),
+]
+
+
+def public_rate_limit(view):
+    """FORMS_RATE_LIMIT_PAGES pages a minute, FORMS_RATE_LIMIT_POSTS posts a minute and
+    FORMS_RATE_LIMIT_UPLOADS posts with files an hour, per client address (core.ratelimit);
+    429 with Retry-After above them."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        who = client_ip(request)
+        for scope, setting, window, counts in PUBLIC_LIMITS:
+            if not counts(request):
+                continue
+            decision = rate_limit_hit(
+                scope=scope, key=who, limit=getattr(settings, setting), window=window
+            )
+            if not decision.allowed:
+                return too_many_page(
+                    request, decision=decision, template="forms_engine/public/too_many.html"
+                )
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 SESSION_DONE = "forms_done"
 
 

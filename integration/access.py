@@ -1,60 +1,48 @@
 """What a client system's token may do: checked when the token authenticates, before any view.
 
+Client systems' tokens are API tokens (`accounts.ApiToken`) of the system's own user, issued
+with scopes (`client_system_scopes`: read or write, and the service-account types it may write)
+and read-only when the system is. On top of the token's own checks (hash, expiry, revocation,
+read-only), live from the system's row:
+
 - a system switched off: 401 (its tokens stop working at once);
 - a request from outside its IP allow-list: 403;
 - a write from a read-only system: 403;
-- more requests per minute than its limit, across all its tokens: 429 with `Retry-After`.
+- more requests per minute than its limit, across all its tokens: 429 with `Retry-After`
+  (`core.ratelimit`, the project's one limiter).
 Which service-account types it may write is checked by the service-account sync itself.
 """
 
-import ipaddress
-import time
-
-from django.conf import settings
-from django.core.cache import cache
 from rest_framework import exceptions
-from rest_framework.authentication import TokenAuthentication
 
-SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+from accounts.tokens import SAFE_METHODS, ApiTokenAuthentication
+from core.ratelimit import client_ip, ip_in_networks, rate_limit_hit
+
+READ_SCOPE = "read"
+WRITE_SCOPE = "write"
 
 
-def client_ip(request) -> str:
-    """The caller's address, counting PROXY_COUNT trusted proxies in X-Forwarded-For."""
-    proxies = getattr(settings, "PROXY_COUNT", 0)
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if proxies and forwarded:
-        hops = [h.strip() for h in forwarded.split(",") if h.strip()]
-        if len(hops) >= proxies:
-            return hops[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
+def service_account_scope(kind: str) -> str:
+    return f"service_account:{kind}"
+
+
+def client_system_scopes(system) -> list[str]:
+    """The scopes a new token of the system gets."""
+    if system.read_only:
+        return [READ_SCOPE]
+    return [
+        READ_SCOPE,
+        WRITE_SCOPE,
+        *(service_account_scope(kind) for kind in system.service_account_kinds),
+    ]
 
 
 def ip_allowed(system, address: str) -> bool:
     networks = [line.strip() for line in system.ip_allow_list.splitlines() if line.strip()]
-    if not networks:
-        return True
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    return any(ip in ipaddress.ip_network(net, strict=False) for net in networks)
+    return not networks or ip_in_networks(address, networks)
 
 
-def rate_limit_hit(system) -> int:
-    """Count one request for the system; 0 if allowed, else seconds until it may try again."""
-    window = int(time.time() // 60)
-    key = f"client-system-rate:{system.pk}:{window}"
-    try:
-        cache.add(key, 0, timeout=120)
-        count = cache.incr(key)
-    except Exception:  # a broken cache must not stop the API
-        return 0
-    if count > system.rate_limit_per_minute:
-        return 60 - int(time.time()) % 60
-    return 0
-
-
-def client_system_check(request, user) -> None:
+def client_system_check(request, user, token=None) -> None:
     system = getattr(user, "client_system", None)
     if system is None:
         return
@@ -64,21 +52,25 @@ def client_system_check(request, user) -> None:
         raise exceptions.PermissionDenied(
             f"Requests for {system.name} are not accepted from this address."
         )
-    if system.read_only and request.method not in SAFE_METHODS:
+    writing = request.method not in SAFE_METHODS
+    if writing and (system.read_only or (token is not None and not token.has_scope(WRITE_SCOPE))):
         raise exceptions.PermissionDenied(f"{system.name} has read-only access.")
-    wait = rate_limit_hit(system)
-    if wait:
+    decision = rate_limit_hit(
+        scope="client-system",
+        key=str(system.pk),
+        limit=system.rate_limit_per_minute,
+        window=60,
+    )
+    if not decision.allowed:
         raise exceptions.Throttled(
-            wait=wait,
+            wait=decision.retry_after,
             detail=f"{system.name} may send {system.rate_limit_per_minute} requests a minute.",
         )
 
 
-class ClientSystemTokenAuthentication(TokenAuthentication):
+class ClientSystemTokenAuthentication(ApiTokenAuthentication):
     """The API token authentication, plus the client system's scopes for its tokens."""
 
-    def authenticate(self, request):
-        result = super().authenticate(request)
-        if result is not None:
-            client_system_check(request, result[0])
-        return result
+    def check(self, request, token) -> None:
+        client_system_check(request, token.owner, token)
+        super().check(request, token)

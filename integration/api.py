@@ -9,10 +9,12 @@ from rest_framework.decorators import api_view
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from accounts.models import ApiToken
 from citizens.normalise import reference_compact
 from core.api.fields import StrictBooleanField, StrictCharField
 from core.api.schema import ErrorSerializer
 from integration import changes
+from integration.access import service_account_scope
 from integration.matching import person_matches
 from integration.models import Change, ClientSystem, EventType, ServiceAccountSync
 from integration.signals import service_account_synced
@@ -254,7 +256,10 @@ def service_account_put(request, system, reference):
     body.is_valid(raise_exception=True)
     values = body.validated_data
     kind = values["kind"]
-    if kind not in client.service_account_kinds:
+    token = request.auth if isinstance(request.auth, ApiToken) else None
+    if kind not in client.service_account_kinds or (
+        token is not None and not token.has_scope(service_account_scope(kind))
+    ):
         raise PermissionDenied(f"{client.name} may not write {kind} accounts.")
     errors = {}
     snapshot = None

@@ -5,8 +5,10 @@ from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.db.models import Q
 
+from accounts.tokens import api_token_create, api_tokens_access_set, api_tokens_revoke_for
 from audit.models import AuditEvent
 from audit.services import audit_record
+from integration.access import client_system_scopes
 from integration.models import ClientSystem
 
 READ_PERMISSIONS = [
@@ -48,6 +50,10 @@ def _user_sync(system: ClientSystem) -> None:
     user.save(update_fields=["first_name", "last_name", "is_active"])
     codes = READ_PERMISSIONS if system.read_only else WRITE_PERMISSIONS
     user.user_permissions.set(_permissions(codes))
+    # Its tokens' scopes follow its access too (no token keeps a write it no longer has).
+    api_tokens_access_set(
+        owner=user, read_only=system.read_only, scopes=client_system_scopes(system)
+    )
 
 
 @transaction.atomic
@@ -71,16 +77,22 @@ def client_system_save(*, actor, system: ClientSystem) -> ClientSystem:
 
 
 @transaction.atomic
-def client_system_token_issue(*, actor, system: ClientSystem) -> str:
-    """A new API token for the system; the key is returned once and never shown again."""
-    from rest_framework.authtoken.models import Token
-
-    Token.objects.filter(user=system.user).delete()
-    token = Token.objects.create(user=system.user)
+def client_system_token_issue(*, actor, system: ClientSystem, expires_at=None) -> str:
+    """A new API token for the system (its earlier ones are revoked), with the system's scopes;
+    the key is returned once and never shown again (only its hash is kept)."""
+    api_tokens_revoke_for(actor=actor, owner=system.user)
+    _token, key = api_token_create(
+        actor=actor,
+        owner=system.user,
+        name=f"{system.name} (client system)",
+        expires_at=expires_at,
+        read_only=system.read_only,
+        scopes=client_system_scopes(system),
+    )
     audit_record(
         actor=actor, action=AuditEvent.Action.CHANGE, obj=system, detail={"token": "issued"}
     )
-    return token.key
+    return key
 
 
 # --- bulk import ------------------------------------------------------------------------------

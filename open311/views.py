@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.ratelimit import client_ip, rate_limit_hit, wait_words
 from open311 import selectors
 from open311.formats import error, respond
 from open311.keys import open311_caller
@@ -169,6 +170,23 @@ def token_item(request, token, fmt):
 
 def _submit(request, fmt):
     caller = open311_caller(request.POST.get("api_key", ""))
+    # OPEN311_RATE_LIMIT_POSTS reports a minute per key; posts without a valid key count
+    # against the client address, so keys cannot be guessed at speed either.
+    decision = rate_limit_hit(
+        scope="open311-post",
+        key=f"token:{caller.token_id}" if caller else f"ip:{client_ip(request)}",
+        limit=settings.OPEN311_RATE_LIMIT_POSTS,
+        window=60,
+    )
+    if not decision.allowed:
+        response = error(
+            fmt,
+            429,
+            f"Too many reports in a short time: wait {wait_words(decision.retry_after)} and "
+            "send it again.",
+        )
+        response["Retry-After"] = str(decision.retry_after)
+        return response
     if caller is None:
         missing = not request.POST.get("api_key", "").strip()
         return error(fmt, 403, "api_key is missing." if missing else "api_key is not valid.")

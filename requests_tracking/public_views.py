@@ -6,6 +6,8 @@ anyone else's details. Citizens answer information requests (with a checked file
 updates by email; every post redirects to the page with a banner so nothing is sent twice.
 """
 
+from functools import wraps
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -15,6 +17,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from audit.services import audit_record
+from core.ratelimit import (
+    client_ip,
+    once_per,
+    rate_limit_hit,
+    rate_limit_peek,
+    too_many_page,
+)
 from requests_tracking import publishing, selectors, services
 from requests_tracking.forms import FollowForm, PublicReplyForm
 from requests_tracking.public_links import (
@@ -27,6 +36,46 @@ from requests_tracking.public_links import (
 )
 
 NOT_FOUND_TEMPLATE = "requests_tracking/public_not_found.html"
+TOO_MANY_TEMPLATE = "requests_tracking/public_too_many.html"
+GUESS_WINDOW = 3600
+AUDIT_VIEW_WINDOW = 3600
+
+
+def tracking_rate_limit(view):
+    """Per client address (core.ratelimit): TRACKING_RATE_LIMIT_PAGES requests a minute,
+    TRACKING_RATE_LIMIT_POSTS posts a minute, and TRACKING_RATE_LIMIT_GUESSES links that lead
+    nowhere (404) an hour — past that every tracking page answers 429 until the hour is up, so
+    signed links cannot be guessed at speed. 429 pages say how long to wait."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        who = client_ip(request)
+        guesses = settings.TRACKING_RATE_LIMIT_GUESSES
+        decision = rate_limit_peek(
+            scope="tracking-guess", key=who, limit=guesses, window=GUESS_WINDOW
+        )
+        if decision.allowed:
+            decision = rate_limit_hit(
+                scope="tracking-page",
+                key=who,
+                limit=settings.TRACKING_RATE_LIMIT_PAGES,
+                window=60,
+            )
+        if decision.allowed and request.method == "POST":
+            decision = rate_limit_hit(
+                scope="tracking-post",
+                key=who,
+                limit=settings.TRACKING_RATE_LIMIT_POSTS,
+                window=60,
+            )
+        if not decision.allowed:
+            return too_many_page(request, decision=decision, template=TOO_MANY_TEMPLATE)
+        response = view(request, *args, **kwargs)
+        if response.status_code == 404:
+            rate_limit_hit(scope="tracking-guess", key=who, limit=guesses, window=GUESS_WINDOW)
+        return response
+
+    return wrapper
 
 
 def _request_or_none(token):
@@ -56,21 +105,26 @@ def _page(request, service_request, *, reply_form=None, follow_form=None, status
     return render(request, "requests_tracking/public_track.html", context, status=status)
 
 
+@tracking_rate_limit
 @never_cache
 def track(request, token):
     service_request = _request_or_none(token)
     if service_request is None:
         return _not_found(request)
-    audit_record(
-        actor=None,
-        action="view",
-        obj=service_request,
-        citizen=service_request.citizen,
-        detail={"via": "tracking link"},
-    )
+    # One audit row per link per hour, not one per hit (a citizen reloading the page, a mail
+    # scanner, a shared link): enough to say who could see it when, without flooding the trail.
+    if once_per(scope="tracking-audited", key=str(service_request.pk), window=AUDIT_VIEW_WINDOW):
+        audit_record(
+            actor=None,
+            action="view",
+            obj=service_request,
+            citizen=service_request.citizen,
+            detail={"via": "tracking link"},
+        )
     return _page(request, service_request)
 
 
+@tracking_rate_limit
 @never_cache
 @require_POST
 def track_reply(request, token):
@@ -108,6 +162,7 @@ def track_reply(request, token):
     return redirect(tracking_path(service_request) + "#updates")
 
 
+@tracking_rate_limit
 @never_cache
 @require_POST
 def track_follow(request, token):
@@ -169,6 +224,7 @@ def _follower_page(request, *, title, lines, service_request=None, status=200, f
     return render(request, "requests_tracking/public_follower.html", context, status=status)
 
 
+@tracking_rate_limit
 @never_cache
 def follower_confirm(request, token):
     """The link in the first email. Opening it shows one button: mail scanners that open every
@@ -210,6 +266,7 @@ def follower_confirm(request, token):
     )
 
 
+@tracking_rate_limit
 @never_cache
 def follower_stop(request, token):
     """One click from any message to a follower: updates stop at once, no sign-in, no form."""

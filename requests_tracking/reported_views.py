@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from citizens.normalise import looks_like_postcode
+from core.ratelimit import client_ip, rate_limit_hit, too_many_page
 from places.selectors import address_get, address_search
 from requests_tracking import publishing, services
 from requests_tracking.forms import AlreadyReportedForm, FollowForm
@@ -73,6 +74,17 @@ def already_reported(request):
 @never_cache
 @require_POST
 def already_reported_follow(request):
+    # Each follow sends an email: REPORTED_RATE_LIMIT_FOLLOWS an hour per client address.
+    decision = rate_limit_hit(
+        scope="reported-follow",
+        key=client_ip(request),
+        limit=settings.REPORTED_RATE_LIMIT_FOLLOWS,
+        window=3600,
+    )
+    if not decision.allowed:
+        return too_many_page(
+            request, decision=decision, template="requests_tracking/public_too_many.html"
+        )
     back = request.POST.get("back", "")
     if not back.startswith(reverse("already_reported:page")):
         back = reverse("already_reported:page")

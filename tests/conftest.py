@@ -29,6 +29,29 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def _forget_rate_limits():
+    """Delete core.ratelimit's counters only: on Redis the cache shares its database with the
+    Celery broker, whose keys a real worker in another test needs."""
+    from django.core.cache import cache
+
+    client = getattr(cache, "_cache", None)
+    if client is not None and hasattr(client, "get_client"):
+        redis = client.get_client(write=True)
+        keys = list(redis.scan_iter(match=cache.make_key("rl:*")))
+        if keys:
+            redis.delete(*keys)
+    else:
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate-limit counts (core.ratelimit) live in the cache: every test starts with none."""
+    _forget_rate_limits()
+    yield
+    _forget_rate_limits()
+
+
 @pytest.fixture(autouse=True)
 def _celery_eager():
     """Run tasks in-process even when REDIS_URL is set for the whole suite (CI's Redis run).

@@ -1,13 +1,13 @@
 from datetime import UTC, datetime
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import Role
 from contacts.models import Contact
 from tests.contacts.conftest import new_citizen
 from tests.factories import StaffFactory
+from tests.factories.accounts import api_token_for
 from tests.factories.contacts import ContactFactory
 
 pytestmark = pytest.mark.django_db
@@ -16,8 +16,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def api(agent):
     client = APIClient()
-    token = Token.objects.create(user=agent)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(agent)}")
     return client
 
 

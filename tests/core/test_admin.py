@@ -61,14 +61,16 @@ CONFIGURATION = {
     "requests_tracking.stage",
 }
 
-# Other libraries' own admin pages, holding no case data: sign-in lockouts (django-axes)
-# and DRF's API tokens (their own admin; tokens are reworked by the API-token issue).
+# Other libraries' own admin pages, holding no case data: sign-in lockouts (django-axes).
 THIRD_PARTY = {
     "axes.accessattempt",
     "axes.accessfailurelog",
     "axes.accesslog",
-    "authtoken.tokenproxy",
 }
+
+# API tokens: listed and revoked in admin (revoking is audited by its service), never added
+# or edited there — keys are made by `create_api_token` or a client system's page.
+TOKENS = {"accounts.apitoken"}
 
 REGISTERED = {
     model._meta.label_lower: model_admin for model, model_admin in admin.site._registry.items()
@@ -77,10 +79,21 @@ REGISTERED = {
 
 def test_every_model_in_admin_is_classified_once():
     assert not READ_ONLY & CONFIGURATION
-    assert not (READ_ONLY | CONFIGURATION) & THIRD_PARTY
-    unclassified = set(REGISTERED) - READ_ONLY - CONFIGURATION - THIRD_PARTY
+    assert not (READ_ONLY | CONFIGURATION) & (THIRD_PARTY | TOKENS)
+    unclassified = set(REGISTERED) - READ_ONLY - CONFIGURATION - THIRD_PARTY - TOKENS
     assert not unclassified, f"Say whether these hold case data: {sorted(unclassified)}"
-    assert not (READ_ONLY | CONFIGURATION | THIRD_PARTY) - set(REGISTERED)
+    assert not (READ_ONLY | CONFIGURATION | THIRD_PARTY | TOKENS) - set(REGISTERED)
+
+
+def test_api_tokens_are_listed_and_revoked_in_admin_never_made_or_edited(administrator):
+    request = RequestFactory().get("/admin/")
+    request.user = administrator
+    model_admin = REGISTERED["accounts.apitoken"]
+    assert model_admin.has_view_permission(request) is True
+    assert model_admin.has_add_permission(request) is False
+    assert model_admin.has_delete_permission(request) is False
+    assert "revoke" in model_admin.get_actions(request)
+    assert "secret_hash" not in model_admin.get_fields(request)
 
 
 @pytest.mark.parametrize("label", sorted(READ_ONLY))

@@ -26,3 +26,11 @@ class StaffFactory(factory.django.DjangoModelFactory):
                 self.is_staff = True
         if create:
             self.save()
+
+
+def api_token_for(user, *, name="test token", **kwargs) -> str:
+    """A new API token's key for `user` (the one helper every API test uses)."""
+    from accounts.tokens import api_token_create
+
+    _token, key = api_token_create(actor=None, owner=user, name=name, **kwargs)
+    return key

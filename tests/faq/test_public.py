@@ -89,8 +89,8 @@ def test_public_open_after_search_marks_the_search(client, articles):
     assert log.opened_article == articles["public"]
 
 
-def test_help_pages_are_rate_limited_per_client(client, articles, monkeypatch):
-    monkeypatch.setattr("faq.public_views.HELP_REQUESTS_PER_MINUTE", 3)
+def test_help_pages_are_rate_limited_per_client(client, articles, settings):
+    settings.HELP_RATE_LIMIT_PER_MINUTE = 3
     statuses = [client.get("/help/").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
     limited = client.get("/help/bulky-waste/")
@@ -111,10 +111,10 @@ def test_help_page_is_phone_sized_and_not_cached_publicly(client, articles):
 
 @pytest.fixture
 def token_for():
-    from rest_framework.authtoken.models import Token
+    from tests.factories.accounts import api_token_for
 
     def make(user):
-        return {"HTTP_AUTHORIZATION": f"Token {Token.objects.get_or_create(user=user)[0].key}"}
+        return {"HTTP_AUTHORIZATION": f"Token {api_token_for(user)}"}
 
     return make
 

@@ -6,7 +6,6 @@ from xml.etree import ElementTree
 
 import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from open311.models import Open311Attribute, Open311Service, Open311Submission
 from requests_tracking import services
@@ -18,6 +17,7 @@ from tests.factories import (
     ProcessFactory,
     StaffFactory,
 )
+from tests.factories.accounts import api_token_for
 from tests.requests_tracking.places_helpers import offset
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +92,7 @@ def fly_tipping(db, reference_data):
 @pytest.fixture
 def api_key(db):
     app = StaffFactory(username="fixmystreet", first_name="FixMyStreet", last_name="")
-    return Token.objects.create(user=app).key
+    return api_token_for(app)
 
 
 @pytest.fixture
@@ -414,3 +414,35 @@ def test_a_duplicate_shows_its_original_in_status_notes(client, fly_tipping, exi
     services.request_duplicate_mark(actor=officer, duplicate=second, original=existing)
     row = client.get(f"{BASE}requests/{second.reference}.json").json()[0]
     assert (row["status"], row["status_notes"]) == ("closed", f"Duplicate of {existing.reference}")
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_posts_are_rate_limited_per_key_with_retry_after_in_the_spec_format(
+    client, fly_tipping, api_key, settings, fmt
+):
+    settings.OPEN311_RATE_LIMIT_POSTS = 2
+    for _ in range(2):
+        assert _post(client, fmt, api_key=api_key).status_code == 400  # no service_code
+    refused = _post(client, fmt, api_key=api_key, service_code="flytip")
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) >= 1
+    if fmt == "json":
+        assert [e["code"] for e in refused.json()] == [429]
+        assert refused.json()[0]["description"].startswith("Too many reports")
+    else:
+        assert _xml(refused).find("error/code").text == "429"
+    # Posts without a valid key count against the address, apart from the key's own count.
+    assert _post(client, fmt, api_key="guess").status_code == 403
+
+
+def test_posts_with_bad_keys_are_limited_per_address(client, fly_tipping, settings):
+    settings.OPEN311_RATE_LIMIT_POSTS = 3
+    statuses = [_post(client, api_key=f"guess-{n}").status_code for n in range(4)]
+    assert statuses == [403, 403, 403, 429]
+
+
+def test_a_read_only_token_is_not_an_open311_key(client, fly_tipping):
+    app = StaffFactory(username="readonly-app")
+    response = _post(client, api_key=api_token_for(app, read_only=True), service_code="flytip")
+    assert response.status_code == 403
+    assert response.json()[0]["description"] == "api_key is not valid."

@@ -2,12 +2,12 @@ import datetime
 
 import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import Role
 from audit.models import AuditEvent
 from tests.factories import EntryFactory, ServiceAreaFactory, StaffFactory
+from tests.factories.accounts import api_token_for
 from tests.timeline import builders as make
 from timeline.models import Kind
 
@@ -22,7 +22,7 @@ def at(day):
 def api(db):
     user = StaffFactory(role=Role.AGENT)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(user)}")
     client.user = user
     return client
 
@@ -117,7 +117,7 @@ def test_needs_a_token_and_the_permission(db):
     assert APIClient().get(url(person)).status_code in (401, 403)
     nobody = StaffFactory()
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=nobody).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(nobody)}")
     assert client.get(url(person)).status_code == 403
 
 
