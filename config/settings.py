@@ -237,6 +237,30 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web request that queues a task must never be held by a broker that accepts connections and
+# then says nothing (issue 11): short connect and socket timeouts and at most one quick publish
+# retry. A publish that still fails is logged; the message waits in the outbox for the sweep.
+# The socket timeout must stay above the worker's 1-second BRPOP wait.
+BROKER_CONNECT_TIMEOUT = env.float("BROKER_CONNECT_TIMEOUT", default=2.0)
+BROKER_SOCKET_TIMEOUT = env.float("BROKER_SOCKET_TIMEOUT", default=3.0)
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_CONNECT_TIMEOUT
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": BROKER_CONNECT_TIMEOUT,
+    "socket_timeout": BROKER_SOCKET_TIMEOUT,
+    "retry_on_timeout": False,
+    # (Re)connecting for a publish: one quick retry, not kombu's default of retrying forever.
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_TIMEZONE = TIME_ZONE
 # Apps add their periodic jobs here: {name: {"task": dotted name, "schedule": seconds}}.
 CELERY_BEAT_SCHEDULE = {
@@ -297,6 +321,10 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="council-crm@localhost")
 # Which notification channel implementation sends citizen/staff messages: console | smtp | notify
 NOTIFICATIONS_BACKEND = env("NOTIFICATIONS_BACKEND", default="console")
 NOTIFY_API_KEY = env("NOTIFY_API_KEY", default="")
+# How long a worker may take to hand one message to the provider before another worker may try
+# it again (the "send lease"). Before trying again, the GOV.UK Notify backend asks Notify whether
+# it already has the message (by its reference), so a killed worker never doubles a message.
+NOTIFICATIONS_SEND_LEASE_SECONDS = env.int("NOTIFICATIONS_SEND_LEASE_SECONDS", default=300)
 NOTIFY_BASE_URL = env("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
 NOTIFY_EMAIL_TEMPLATE_ID = env("NOTIFY_EMAIL_TEMPLATE_ID", default="")
 NOTIFY_SMS_TEMPLATE_ID = env("NOTIFY_SMS_TEMPLATE_ID", default="")
