@@ -143,7 +143,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Sessions end after this many seconds without a request (and always when the browser closes).
+# Sessions end after this many seconds without a request (and always when the browser closes),
+# and SESSION_COOKIE_AGE seconds after signing in however busy the member of staff is (an
+# absolute lifetime enforced by core's SessionIdleTimeoutMiddleware: requests never extend it).
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=10 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
