@@ -342,6 +342,10 @@ VERIFICATION_VALID_MINUTES = env.int("VERIFICATION_VALID_MINUTES", default=15)
 # Security-question verification: failures allowed before it locks, and for how long.
 VERIFICATION_MAX_FAILURES = env.int("VERIFICATION_MAX_FAILURES", default=3)
 VERIFICATION_LOCK_MINUTES = env.int("VERIFICATION_LOCK_MINUTES", default=30)
+# Off (the default): the agent is told pass or fail only, and which answers were wrong is neither
+# shown, nor put in the activity feed, nor stored (saying it lets a caller guess one answer at a
+# time). On: the verify page names them, the feed counts them and the attempt keeps their names.
+VERIFICATION_REVEAL_WRONG_ANSWERS = env.bool("VERIFICATION_REVEAL_WRONG_ANSWERS", default=False)
 # Key (pepper) for the salted HMAC of citizens' security answers; keep it out of the database
 # and never rotate it without re-capturing answers.
 SECURITY_ANSWER_KEY = env("SECURITY_ANSWER_KEY", default=SECRET_KEY)
