@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.urls import reverse_lazy
@@ -45,6 +46,8 @@ class SignInView(auth_views.LoginView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["signed_out_idle"] = self.request.session.pop("signed_out_idle", False)
+        ctx["signed_out_expired"] = self.request.session.pop("signed_out_expired", False)
+        ctx["session_hours"] = round(settings.SESSION_COOKIE_AGE / 3600, 1)
         return ctx
 
 

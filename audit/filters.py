@@ -42,7 +42,13 @@ class AuditEventFilter(DayRangeFilterSet):
         )
 
     def filter_citizen(self, queryset, name, value):
-        return queryset.filter(citizen__reference__iexact=value.strip())
+        # The record and those merged into it (their rows still name them).
+        reference = value.strip()
+        return queryset.filter(
+            Q(citizen__reference__iexact=reference)
+            | Q(citizen__merged_into__reference__iexact=reference)
+            | Q(citizen__merged_into__merged_into__reference__iexact=reference)
+        )
 
     def filter_text(self, queryset, name, value):
         for word in value.split()[:10]:

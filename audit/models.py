@@ -18,6 +18,22 @@ def object_type_names(label: str) -> set[str]:
 
 
 class AuditEventQuerySet(models.QuerySet):
+    def about_citizen(self, citizen):
+        """Rows naming this citizen or any record merged into it: a merge never repoints audit
+        rows (each names the record actually viewed), so readers follow the merge pointers."""
+        model = self.model._meta.get_field("citizen").related_model
+        ids, frontier = {citizen.pk}, [citizen.pk]
+        while frontier:
+            frontier = [
+                pk
+                for pk in model.objects.filter(merged_into_id__in=frontier).values_list(
+                    "pk", flat=True
+                )
+                if pk not in ids
+            ]
+            ids.update(frontier)
+        return self.filter(citizen_id__in=ids)
+
     def for_object_type(self, label: str):
         """Rows about objects of this type ("verification.serviceaccount"), old names too."""
         return self.filter(object_type__in=object_type_names(label))

@@ -141,7 +141,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Sessions end after this many seconds without a request (and always when the browser closes).
+# Sessions end after this many seconds without a request (and always when the browser closes),
+# and SESSION_COOKIE_AGE seconds after signing in however busy the member of staff is (an
+# absolute lifetime enforced by core's SessionIdleTimeoutMiddleware: requests never extend it).
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=10 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -250,6 +252,30 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web request that queues a task must never be held by a broker that accepts connections and
+# then says nothing (issue 11): short connect and socket timeouts and at most one quick publish
+# retry. A publish that still fails is logged; the message waits in the outbox for the sweep.
+# The socket timeout must stay above the worker's 1-second BRPOP wait.
+BROKER_CONNECT_TIMEOUT = env.float("BROKER_CONNECT_TIMEOUT", default=2.0)
+BROKER_SOCKET_TIMEOUT = env.float("BROKER_SOCKET_TIMEOUT", default=3.0)
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_CONNECT_TIMEOUT
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": BROKER_CONNECT_TIMEOUT,
+    "socket_timeout": BROKER_SOCKET_TIMEOUT,
+    "retry_on_timeout": False,
+    # (Re)connecting for a publish: one quick retry, not kombu's default of retrying forever.
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_TIMEZONE = TIME_ZONE
 # Apps add their periodic jobs here: {name: {"task": dotted name, "schedule": seconds}}.
 CELERY_BEAT_SCHEDULE = {
@@ -310,6 +336,10 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="council-crm@localhost")
 # Which notification channel implementation sends citizen/staff messages: console | smtp | notify
 NOTIFICATIONS_BACKEND = env("NOTIFICATIONS_BACKEND", default="console")
 NOTIFY_API_KEY = env("NOTIFY_API_KEY", default="")
+# How long a worker may take to hand one message to the provider before another worker may try
+# it again (the "send lease"). Before trying again, the GOV.UK Notify backend asks Notify whether
+# it already has the message (by its reference), so a killed worker never doubles a message.
+NOTIFICATIONS_SEND_LEASE_SECONDS = env.int("NOTIFICATIONS_SEND_LEASE_SECONDS", default=300)
 NOTIFY_BASE_URL = env("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
 NOTIFY_EMAIL_TEMPLATE_ID = env("NOTIFY_EMAIL_TEMPLATE_ID", default="")
 NOTIFY_SMS_TEMPLATE_ID = env("NOTIFY_SMS_TEMPLATE_ID", default="")
@@ -337,6 +367,10 @@ VERIFICATION_VALID_MINUTES = env.int("VERIFICATION_VALID_MINUTES", default=15)
 # Security-question verification: failures allowed before it locks, and for how long.
 VERIFICATION_MAX_FAILURES = env.int("VERIFICATION_MAX_FAILURES", default=3)
 VERIFICATION_LOCK_MINUTES = env.int("VERIFICATION_LOCK_MINUTES", default=30)
+# Off (the default): the agent is told pass or fail only, and which answers were wrong is neither
+# shown, nor put in the activity feed, nor stored (saying it lets a caller guess one answer at a
+# time). On: the verify page names them, the feed counts them and the attempt keeps their names.
+VERIFICATION_REVEAL_WRONG_ANSWERS = env.bool("VERIFICATION_REVEAL_WRONG_ANSWERS", default=False)
 # Key (pepper) for the salted HMAC of citizens' security answers; keep it out of the database
 # and never rotate it without re-capturing answers.
 SECURITY_ANSWER_KEY = env("SECURITY_ANSWER_KEY", default=SECRET_KEY)

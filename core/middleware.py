@@ -48,23 +48,47 @@ class LoginRequiredMiddleware:
 
 
 class SessionIdleTimeoutMiddleware:
-    """Sign staff out after SESSION_IDLE_TIMEOUT seconds without a request."""
+    """Sign staff out after SESSION_IDLE_TIMEOUT seconds without a request, and always
+    SESSION_COOKIE_AGE seconds after they signed in, however busy they were (an absolute
+    lifetime: the session does not slide).
+
+    The session is written only when something changes: the time of the last request is
+    refreshed at most once a minute, so a busy member of staff's session is not saved (nor
+    its cookie sent again) on every request."""
 
     key = "last_activity"
+    started_key = "signed_in_at"
+    refresh_every = 60
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         if request.user.is_authenticated:
-            now = int(time.time())
-            last = request.session.get(self.key)
-            if last is not None and now - last > settings.SESSION_IDLE_TIMEOUT:
-                logout(request)
-                request.session["signed_out_idle"] = True
-            else:
-                request.session[self.key] = now
+            self.check(request, int(time.time()))
         return self.get_response(request)
+
+    def check(self, request, now):
+        session = request.session
+        started, last = session.get(self.started_key), session.get(self.key)
+        if started is not None and now - started >= settings.SESSION_COOKIE_AGE:
+            logout(request)
+            request.session["signed_out_expired"] = True
+        elif last is not None and now - last > settings.SESSION_IDLE_TIMEOUT:
+            logout(request)
+            request.session["signed_out_idle"] = True
+        else:
+            if started is None:  # signed in before this rule existed: its lifetime starts now
+                session[self.started_key] = now
+            if last is None or now - last >= self.refresh_every:
+                session[self.key] = now
+
+
+def session_start(*, request) -> None:
+    """At sign-in: the session's absolute lifetime and its idle clock start now."""
+    now = int(time.time())
+    request.session[SessionIdleTimeoutMiddleware.started_key] = now
+    request.session[SessionIdleTimeoutMiddleware.key] = now
 
 
 class MethodNotAllowedPageMiddleware:

@@ -2,8 +2,15 @@
 
 A backend's `send(message)` returns the provider's id for the message, or raises
 `TemporaryFailure` (try again later) or `PermanentFailure` (never retry; the reason is shown).
+
+A backend whose provider can say whether it already holds a message also has
+`find_sent(message)`: the provider's id if it has it, else None. The outbox asks it before trying
+a message again (an expired lease or an earlier failure may hide a send that got through), so the
+message is not sent twice. Only GOV.UK Notify can (by the message's reference); SMTP cannot, and
+its delivery is at least once.
 """
 
+import hashlib
 import logging
 import sys
 import uuid
@@ -66,6 +73,20 @@ class SmtpBackend:
         return provider_id
 
 
+NOTIFY_REFERENCE_LENGTH = 100
+
+
+def provider_reference(message) -> str:
+    """The reference the provider keeps with the message: the idempotency key, or for a key
+    longer than Notify takes, its start and a hash of the whole (keys are unique; their first
+    100 characters need not be)."""
+    key = message.idempotency_key
+    if len(key) <= NOTIFY_REFERENCE_LENGTH:
+        return key
+    digest = hashlib.sha256(key.encode()).hexdigest()[:40]
+    return f"{key[: NOTIFY_REFERENCE_LENGTH - len(digest) - 1]}~{digest}"
+
+
 class NotifyBackend:
     """GOV.UK Notify through its official client, with one generic template per channel.
 
@@ -94,7 +115,7 @@ class NotifyBackend:
                     phone_number=message.recipient,
                     template_id=settings.NOTIFY_SMS_TEMPLATE_ID,
                     personalisation={"body": message.body},
-                    reference=message.idempotency_key[:100],
+                    reference=provider_reference(message),
                 )
             else:
                 if not settings.NOTIFY_EMAIL_TEMPLATE_ID:
@@ -103,7 +124,7 @@ class NotifyBackend:
                     email_address=message.recipient,
                     template_id=settings.NOTIFY_EMAIL_TEMPLATE_ID,
                     personalisation={"subject": message.subject, "body": message.body},
-                    reference=message.idempotency_key[:100],
+                    reference=provider_reference(message),
                 )
         except APIError as exc:
             reason = f"GOV.UK Notify answered {exc.status_code}: {_notify_reason(exc)}"
@@ -113,6 +134,26 @@ class NotifyBackend:
         except TokenError as exc:
             raise PermanentFailure(f"GOV.UK Notify API key problem: {exc.message}") from exc
         return str(response["id"])
+
+    def find_sent(self, message) -> str | None:
+        """Notify's id for this message if Notify already has it (looked up by reference)."""
+        from notifications_python_client.errors import APIError, TokenError
+
+        reference = provider_reference(message)
+        try:
+            response = self.client.get_all_notifications(reference=reference)
+        except APIError as exc:
+            # Not knowing is not "no": never send again on a guess. Try again later.
+            raise TemporaryFailure(
+                f"Could not ask GOV.UK Notify whether it already has the message "
+                f"(it answered {exc.status_code}: {_notify_reason(exc)})"
+            ) from exc
+        except TokenError as exc:
+            raise PermanentFailure(f"GOV.UK Notify API key problem: {exc.message}") from exc
+        for notification in (response or {}).get("notifications", []):
+            if notification.get("reference") == reference:
+                return str(notification["id"])
+        return None
 
 
 def _notify_reason(exc) -> str:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
 
+from django.conf import settings
 from django.db import transaction
 from django.template import Context, Engine, TemplateSyntaxError, Variable
 from django.template.base import VariableNode
@@ -23,8 +24,14 @@ from notifications.signals import (
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 10
-# While one worker sends a message no other may; a crashed sender's lease simply runs out.
-SEND_LEASE = timedelta(minutes=5)
+
+
+def send_lease() -> timedelta:
+    """While one worker sends a message no other may; a crashed sender's lease simply runs out
+    (NOTIFICATIONS_SEND_LEASE_SECONDS)."""
+    return timedelta(seconds=settings.NOTIFICATIONS_SEND_LEASE_SECONDS)
+
+
 KEY_LENGTH = Message._meta.get_field("idempotency_key").max_length
 _engine = Engine(autoescape=False)
 
@@ -147,21 +154,25 @@ def template_check(text: str) -> str | None:
 
 
 def _dispatch(message_ids):
-    """Hand new messages to the workers as one task. If the broker is down the outbox sweep
-    sends them later; with no broker (tasks run eagerly) they are sent here and now."""
-    from kombu.exceptions import OperationalError
+    """Hand new messages to the workers as one task. If the broker is down, or hangs (the
+    broker timeouts in settings bound the wait), the outbox sweep sends them later; with no
+    broker (tasks run eagerly) they are sent here and now.
 
+    Runs after commit: whatever goes wrong here, the change and its messages are saved, so
+    nothing may reach the caller (a page must still say the change was saved)."""
     from notifications.tasks import send_messages
 
     if not message_ids:
         return
     try:
         send_messages.delay(list(message_ids))
-    except (OperationalError, OSError) as exc:
+    except Exception as exc:  # noqa: BLE001 (kombu's OperationalError, socket errors, timeouts)
         log.warning(
-            "Broker unavailable (%s); the outbox sweep will send %s message(s)",
+            "Broker unavailable (%s: %s); the outbox sweep will send %s message(s): %s",
+            type(exc).__name__,
             exc,
             len(message_ids),
+            list(message_ids)[:20],
         )
 
 
@@ -314,9 +325,12 @@ def message_send(*, message_id: int, now=None) -> Message | None:
             message.next_attempt_at = max(ahead.next_attempt_at, now) + timedelta(seconds=1)
             message.save(update_fields=["next_attempt_at"])
             return None
+        # Tried before (a lease that ran out after a killed worker, or a failure such as a
+        # timeout after which the provider may still have taken it): ask before sending again.
+        tried_before = message.attempts > 0
         message.status = Message.Status.SENDING
         message.attempts += 1
-        message.next_attempt_at = now + SEND_LEASE
+        message.next_attempt_at = now + send_lease()
         message.save(update_fields=["status", "attempts", "next_attempt_at"])
 
     # The provider call happens outside any transaction: never hold locks across the network.
@@ -324,7 +338,12 @@ def message_send(*, message_id: int, now=None) -> Message | None:
     try:
         backend = backend_get(message.channel)
         message.backend = backend.name
-        provider_id = backend.send(message)
+        if tried_before and hasattr(backend, "find_sent"):
+            provider_id = backend.find_sent(message) or ""
+            if provider_id:
+                log.info("Message %s: the provider already has it; not sending again", message.pk)
+        if not provider_id:
+            provider_id = backend.send(message)
     except PermanentFailure as exc:
         error, permanent = str(exc), True
     except TemporaryFailure as exc:

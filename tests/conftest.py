@@ -149,16 +149,17 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 class CeleryWorker:
     """`celery worker` in a subprocess, on this test's database and the broker in REDIS_URL."""
 
-    def __init__(self, log_path):
-        self.broker = REDIS_URL
+    def __init__(self, log_path, broker=None):
+        self.broker = broker or REDIS_URL
         self.log_path = log_path
         self.process = None
 
-    def start(self, **env):
+    def start(self, flush=True, **env):
         import redis
         from django.db import connection
 
-        redis.Redis.from_url(self.broker).flushdb()  # no tasks left over from an earlier run
+        if flush:
+            redis.Redis.from_url(self.broker).flushdb()  # no tasks left over from an earlier run
         db = connection.settings_dict
         if db["ENGINE"].endswith("sqlite3"):
             database_url = f"sqlite:///{db['NAME']}"
@@ -194,10 +195,13 @@ class CeleryWorker:
         )
         return self
 
-    def send(self, task_name):
+    def send(self, task_name, args=None):
         from celery import Celery
 
-        Celery("test-client", broker=self.broker).send_task(task_name)
+        # Not made the current app: this process's tasks keep the project's app and settings.
+        client = Celery("test-client", broker=self.broker, set_as_current=False)
+        with client.connection_for_write() as connection:
+            client.send_task(task_name, args=args, connection=connection)
 
     def wait_for(self, done, timeout=60):
         """Poll `done()` until it is true or the time is up; returns its last value."""

@@ -96,7 +96,8 @@ class VerificationAttempt(models.Model):
         related_name="verification_attempts",
     )
     result = models.CharField(max_length=10, choices=Result.choices)
-    # Which questions were answered wrongly (names only, never the answers).
+    # Which questions were answered wrongly (names only, never the answers); always empty
+    # unless settings.VERIFICATION_REVEAL_WRONG_ANSWERS is on.
     failed_questions = models.JSONField(default=list, blank=True)
     # For a pass made outside any contact: when it stops counting.
     valid_until = models.DateTimeField(null=True, blank=True)

@@ -60,7 +60,8 @@ def verification_attempt(
     """Check the citizen's answers; pass, fail or (after too many failures) locked.
 
     A pass counts for `contact` only (the caller's open contact) or, with no contact, for
-    settings.VERIFICATION_VALID_MINUTES. Answers are compared as hashes and never stored.
+    settings.VERIFICATION_VALID_MINUTES. Answers are compared as hashes and never stored;
+    which of them were wrong is stored only with VERIFICATION_REVEAL_WRONG_ANSWERS.
     """
     # The account's row alone; its citizen is read after the lock (a joined row could be
     # older than the locked one under READ COMMITTED).
@@ -97,7 +98,8 @@ def verification_attempt(
         staff=actor if actor is not None and actor.is_authenticated else None,
         contact=contact,
         result=result,
-        failed_questions=failed,
+        # Which answers were wrong is kept only where the council chose to reveal it.
+        failed_questions=failed if settings.VERIFICATION_REVEAL_WRONG_ANSWERS else [],
         valid_until=valid_until,
     )
     audit_record(

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from contacts.active import active_contact_for_request
 from verification import selectors, services
+from verification.answers import questions_for
 from verification.forms import VerificationForm
 from verification.models import ServiceAccount
 
@@ -29,7 +30,11 @@ def verify(request, pk, account_pk):
             return redirect(account.citizen)
         account.refresh_from_db()
         # The answers typed stay in the form so the agent can correct one and try again; which
-        # answer was wrong is never said (that would let a caller guess one answer at a time).
+        # answer was wrong is not said (that would let a caller guess one answer at a time)
+        # unless the council turned VERIFICATION_REVEAL_WRONG_ANSWERS on.
+    wrong = []
+    if attempt is not None and settings.VERIFICATION_REVEAL_WRONG_ANSWERS:
+        wrong = [q.label for q in questions_for(account.kind) if q.key in attempt.failed_questions]
     current = selectors.verification_current_pass(
         service_account=account, staff=request.user, contact=contact
     )
@@ -41,6 +46,7 @@ def verify(request, pk, account_pk):
             "citizen": account.citizen,
             "form": form,
             "attempt": attempt,
+            "wrong_answers": wrong,
             "current": current,
             "contact": contact,
             "tries_left": max(settings.VERIFICATION_MAX_FAILURES - account.failed_attempts, 0),

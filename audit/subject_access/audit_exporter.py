@@ -5,7 +5,7 @@ from audit.subject_access.registry import Exporter, Section, record, register
 
 
 def export_audit(citizen) -> Section:
-    events = AuditEvent.objects.filter(citizen=citizen).select_related("actor")
+    events = AuditEvent.objects.about_citizen(citizen).select_related("actor")
     return Section(
         title="Who looked at or changed the record",
         tables={

@@ -3,11 +3,14 @@
 import json
 import threading
 import uuid
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
 from notifications import services
+from notifications.backends import provider_reference
 from notifications.models import Message
 
 pytestmark = pytest.mark.django_db
@@ -21,6 +24,9 @@ class FakeNotify(BaseHTTPRequestHandler):
 
     responses: list = []
     received: list = []
+    held: list = []  # the notifications Notify has, found by GET /v2/notifications?reference=
+    lookups: list = []
+    lookup_responses: list = []
 
     def do_POST(self):  # noqa: N802
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
@@ -31,6 +37,21 @@ class FakeNotify(BaseHTTPRequestHandler):
             status, payload = self.responses.pop(0)
         else:
             status, payload = 201, {"id": str(uuid.uuid4()), "reference": body.get("reference")}
+            self.held.append(payload)
+        self._answer(status, payload)
+
+    def do_GET(self):  # noqa: N802
+        url = urlparse(self.path)
+        reference = parse_qs(url.query).get("reference", [None])[0]
+        self.lookups.append(reference)
+        if self.lookup_responses:
+            status, payload = self.lookup_responses.pop(0)
+        else:
+            found = [n for n in self.held if n["reference"] == reference]
+            status, payload = 200, {"notifications": found, "links": {}}
+        self._answer(status, payload)
+
+    def _answer(self, status, payload):
         data = json.dumps(payload).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
@@ -46,6 +67,9 @@ class FakeNotify(BaseHTTPRequestHandler):
 def fake_notify(settings):
     FakeNotify.responses = []
     FakeNotify.received = []
+    FakeNotify.held = []
+    FakeNotify.lookups = []
+    FakeNotify.lookup_responses = []
     server = ThreadingHTTPServer(("127.0.0.1", 0), FakeNotify)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -157,3 +181,71 @@ def test_missing_api_key_fails_with_a_clear_reason(settings):
     message.refresh_from_db()
     assert message.status == Message.Status.FAILED
     assert message.last_error == "NOTIFY_API_KEY is not set."
+
+
+def lease_ran_out(message):
+    """What a worker killed mid-send leaves: SENDING, one attempt, its lease over."""
+    Message.objects.filter(pk=message.pk).update(
+        status=Message.Status.SENDING,
+        attempts=1,
+        next_attempt_at=message.created_at - timedelta(seconds=1),
+        provider_id="",
+    )
+
+
+def test_first_send_does_not_ask_notify(fake_notify):
+    message = enqueue()
+    services.message_send(message_id=message.pk)
+    assert fake_notify.lookups == []
+    assert len(fake_notify.received) == 1
+
+
+def test_after_a_killed_send_notify_is_asked_and_the_message_not_sent_again(fake_notify):
+    message = enqueue()
+    services.message_send(message_id=message.pk)  # Notify takes it …
+    first_id = fake_notify.held[0]["id"]
+    lease_ran_out(message)  # … but the worker died before writing that down
+
+    assert services.outbox_sweep() == 1
+    message.refresh_from_db()
+    assert message.status == Message.Status.SENT
+    assert message.provider_id == first_id
+    assert message.attempts == 2
+    assert fake_notify.lookups == [message.idempotency_key]
+    assert len(fake_notify.received) == 1  # sent once
+
+
+def test_after_a_killed_send_that_never_reached_notify_it_is_sent(fake_notify):
+    message = enqueue()
+    lease_ran_out(message)
+    services.outbox_sweep()
+    message.refresh_from_db()
+    assert message.status == Message.Status.SENT
+    assert fake_notify.lookups == [message.idempotency_key]
+    assert len(fake_notify.received) == 1
+
+
+def test_when_notify_cannot_say_whether_it_has_the_message_nothing_is_sent(fake_notify):
+    fake_notify.lookup_responses = [
+        (500, {"status_code": 500, "errors": [{"error": "E", "message": "Internal error"}]})
+    ]
+    message = enqueue()
+    lease_ran_out(message)
+    services.outbox_sweep()
+    message.refresh_from_db()
+    assert message.status == Message.Status.PENDING  # asked again later, never guessed
+    assert "Could not ask GOV.UK Notify" in message.last_error
+    assert fake_notify.received == []
+
+
+def test_long_idempotency_keys_get_distinct_references_within_notifys_limit():
+    common = "request:1:" + "x" * 120
+    first, second = Message(idempotency_key=common + ":a"), Message(idempotency_key=common + ":b")
+    assert len(provider_reference(first)) == 100
+    assert provider_reference(first) != provider_reference(second)
+    assert provider_reference(Message(idempotency_key="short:key")) == "short:key"
+
+
+def test_send_lease_is_a_setting(settings):
+    settings.NOTIFICATIONS_SEND_LEASE_SECONDS = 2
+    assert services.send_lease() == timedelta(seconds=2)

@@ -128,7 +128,8 @@ def test_sensitive_note_text_never_reaches_the_feed():
         ),
     ],
 )
-def test_verification_attempts_say_pass_fail_or_locked(result, kind, summary):
+def test_verification_attempts_say_pass_fail_or_locked(result, kind, summary, settings):
+    settings.VERIFICATION_REVEAL_WRONG_ANSWERS = True
     agent = make.staff()
     person = make.citizen()
     account = make.service_account(citizen=person)

@@ -54,7 +54,8 @@ def test_verification_passes_with_answers_in_any_format(agent):
     assert verification_current_pass(service_account=account, staff=agent) == attempt
 
 
-def test_verification_fails_and_locks_after_three_failures(agent):
+def test_verification_fails_and_locks_after_three_failures(agent, settings):
+    settings.VERIFICATION_REVEAL_WRONG_ANSWERS = True
     account = ServiceAccountFactory(answers=RIGHT)
     wrong = RIGHT | {"last_payment": "12.00"}
     results = [

@@ -1,5 +1,7 @@
 """Timeline entries for verification attempts against linked service accounts."""
 
+from django.conf import settings
+
 from timeline.models import Kind
 from timeline.services import EntryData, entry_write
 from timeline.sources import Source, link_to, register
@@ -25,7 +27,8 @@ def verification_attempted_entry(
         Kind.VERIFICATION_LOCKED: f"Verification against {account_label} refused: locked",
     }[kind]
     failed = len(attempt.failed_questions or [])
-    if kind == Kind.VERIFICATION_FAILED and failed:
+    # Pass or fail only, unless the council chose to reveal which answers were wrong.
+    if kind == Kind.VERIFICATION_FAILED and failed and settings.VERIFICATION_REVEAL_WRONG_ANSWERS:
         summary += f" ({failed} answer{'s' if failed != 1 else ''} wrong)"
     return EntryData(
         key=f"{ATTEMPT}:{attempt.pk}",
