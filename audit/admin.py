@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from audit.models import AuditEvent, SubjectAccessRequest
+from core.admin import ViewAuditedAdmin
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ViewAuditedAdmin):
     """Read-only: administrators can filter the trail but nobody can change it."""
 
     list_display = ["occurred_at", "actor", "action", "citizen", "object_repr", "contact_id"]
@@ -26,7 +27,7 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(SubjectAccessRequest)
-class SubjectAccessRequestAdmin(admin.ModelAdmin):
+class SubjectAccessRequestAdmin(ViewAuditedAdmin):
     """Logged and exported through the Subject access pages so that each step is audited."""
 
     list_display = ["pk", "citizen", "received_on", "due_on", "status", "exported_at"]

@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from core.admin import ViewAuditedAdmin
 from faq.forms import ArticleAdminForm, DynamicBlockAdminForm
 from faq.models import (
     Article,
@@ -264,7 +265,7 @@ class ServiceConnectorAdmin(admin.ModelAdmin):
 
 
 @admin.register(SearchLog)
-class SearchLogAdmin(admin.ModelAdmin):
+class SearchLogAdmin(ViewAuditedAdmin):
     list_display = [
         "query",
         "where",
@@ -289,7 +290,7 @@ class SearchLogAdmin(admin.ModelAdmin):
 
 
 @admin.register(ArticleSend)
-class ArticleSendAdmin(admin.ModelAdmin):
+class ArticleSendAdmin(ViewAuditedAdmin):
     list_display = ["article", "channel", "citizen", "staff", "sent_at"]
     list_filter = ["channel"]
     list_select_related = ["article", "citizen", "staff"]

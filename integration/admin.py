@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
+from core.admin import ViewAuditedAdmin
 from integration.models import ClientSystem, EventType, WebhookAttempt, WebhookSubscription
 from integration.services import client_system_save, client_system_token_issue
 from integration.webhooks import UnsafeUrl, secret_new, url_addresses
@@ -145,7 +146,7 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
 
 
 @admin.register(WebhookAttempt)
-class WebhookAttemptAdmin(admin.ModelAdmin):
+class WebhookAttemptAdmin(ViewAuditedAdmin):
     """The delivery log: every try, its answer and how long it took."""
 
     list_display = ["attempted_at", "subscription", "event", "message", "status_code", "error"]

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 
+from core.admin import ViewAuditedAdmin
 from notifications import placeholders
 from notifications.models import Message, MessageTemplate
 from notifications.services import message_retry, template_check
@@ -37,7 +38,7 @@ class MessageTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(ViewAuditedAdmin):
     list_display = ["created_at", "channel", "recipient", "event", "status", "attempts", "sent_at"]
     list_filter = ["status", "channel", "backend"]
     search_fields = ["recipient", "idempotency_key", "provider_id", "object_id"]

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 
+from core.admin import ViewAuditedAdmin
 from open311.models import Open311Attribute, Open311Service, Open311Submission
 from requests_tracking.models import Process
 
@@ -57,7 +58,7 @@ class Open311ServiceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Open311Submission)
-class Open311SubmissionAdmin(admin.ModelAdmin):
+class Open311SubmissionAdmin(ViewAuditedAdmin):
     """What reporting apps sent: read only (it is evidence of what was reported)."""
 
     list_display = ["token", "service_request", "outcome", "service_code", "client", "created_at"]

@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils.html import format_html
 
+from core.admin import ViewAuditedAdmin
 from requests_tracking.models import Evidence, Process, Request, RequestNote, Stage, StageAction
 from requests_tracking.versioning import process_new_version
 
@@ -92,7 +93,7 @@ class StageAdmin(admin.ModelAdmin):
 
 
 @admin.register(Request)
-class RequestAdmin(admin.ModelAdmin):
+class RequestAdmin(ViewAuditedAdmin):
     list_display = ["reference", "process", "current_stage", "status", "sla_state", "due_at"]
     list_filter = ["status", "sla_state", "service_area"]
     search_fields = ["reference", "postcode", "uprn"]
@@ -103,5 +104,5 @@ class RequestAdmin(admin.ModelAdmin):
         return False  # raised through the staff screens or the API, so SLAs and actions apply
 
 
-admin.site.register(RequestNote)
-admin.site.register(Evidence)
+admin.site.register(RequestNote, ViewAuditedAdmin)
+admin.site.register(Evidence, ViewAuditedAdmin)
