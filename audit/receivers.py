@@ -9,7 +9,8 @@ from django.dispatch import receiver
 from accounts.signals import api_token_created, api_token_revoked, sign_in_refused
 from audit.models import AuditEvent
 from audit.services import audit_record
-from core.signals import admin_changed
+from audit.subjects import citizen_of
+from core.signals import admin_changed, admin_viewed
 
 
 @receiver(user_logged_in, dispatch_uid="audit.audit_sign_in")
@@ -80,4 +81,18 @@ def audit_api_token_created(sender, instance, actor, **kwargs):
 def audit_api_token_revoked(sender, instance, actor, **kwargs):
     audit_record(
         actor=actor, action=AuditEvent.Action.CHANGE, obj=instance, detail={"revoked": True}
+    )
+
+
+@receiver(admin_viewed, dispatch_uid="audit.audit_admin_view")
+def audit_admin_view(sender, request, obj, **kwargs):
+    """Django admin showed citizens' records: one row per record opened, one per list shown."""
+    label = sender._meta.label_lower
+    audit_record(
+        actor=request.user,
+        action=AuditEvent.Action.VIEW,
+        obj=obj,
+        citizen=citizen_of(obj),
+        detail={"admin": "change" if obj is not None else "changelist", "model": label},
+        request=request,
     )

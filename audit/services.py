@@ -3,6 +3,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from audit.models import AuditEvent, SubjectAccessRequest, one_calendar_month_after
+from audit.subjects import citizen_of
 
 # Set by contacts when a member of staff has an open contact, so audit rows can say which one.
 ACTIVE_CONTACT_SESSION_KEY = "active_contact_id"
@@ -38,6 +39,21 @@ def audit_record(
         contact_id=contact_id,
         detail=detail or {},
         ip_address=request.META.get("REMOTE_ADDR") if request is not None else None,
+    )
+
+
+def audit_view(*, request, obj, citizen=None, detail: dict | None = None) -> AuditEvent | None:
+    """A member of staff was shown `obj`, something of a citizen's (the citizen found from the
+    object when not given). Reads only: a POST's change is audited by the service it calls."""
+    if request.method not in ("GET", "HEAD"):
+        return None
+    return audit_record(
+        actor=request.user,
+        action=AuditEvent.Action.VIEW,
+        obj=obj,
+        citizen=citizen if citizen is not None else citizen_of(obj),
+        detail=detail,
+        request=request,
     )
 
 

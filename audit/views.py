@@ -10,6 +10,7 @@ from audit.forms import SubjectAccessRequestForm
 from audit.models import SubjectAccessRequest
 from audit.selectors import audit_event_list, subject_access_request_list
 from audit.services import (
+    audit_view,
     subject_access_export,
     subject_access_request_close,
     subject_access_request_log,
@@ -60,6 +61,7 @@ def sar_detail(request, pk):
     sar = get_object_or_404(
         SubjectAccessRequest.objects.select_related("citizen", "logged_by", "exported_by"), pk=pk
     )
+    audit_view(request=request, obj=sar, citizen=sar.citizen)
     return render(request, "audit/sar_detail.html", {"sar": sar, "today": timezone.localdate()})
 
 

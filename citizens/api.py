@@ -307,6 +307,13 @@ def citizen_duplicates(request, pk):
     candidates = selectors.citizen_duplicates(citizen=citizen)
     paginator = PageNumberPagination()
     page = paginator.paginate_queryset(candidates, request)
+    audit_record(
+        actor=request.user,
+        action=AuditEvent.Action.VIEW,
+        obj=citizen,
+        detail={"where": "duplicates API", "candidates": [c.pk for c in page or []]},
+        request=request,
+    )
     return paginator.get_paginated_response(CandidateSerializer(page, many=True).data)
 
 
@@ -330,6 +337,15 @@ def citizen_notes(request, pk):
         page = paginator.paginate_queryset(
             selectors.citizen_notes(citizen=citizen, user=request.user), request
         )
+        for note in page:
+            audit_record(
+                actor=request.user,
+                action=AuditEvent.Action.VIEW,
+                obj=note,
+                citizen=citizen,
+                detail={"where": "notes API", "sensitive": note.sensitive},
+                request=request,
+            )
         return paginator.get_paginated_response(NoteSerializer(page, many=True).data)
     _perm(request, "citizens.add_note")
     data, errors = _body(request, ["text", "service_area", "sensitive"])

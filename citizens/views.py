@@ -10,7 +10,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from audit.models import AuditEvent
-from audit.services import audit_record
+from audit.services import audit_record, audit_view
 from citizens import selectors, services
 from citizens.filters import CitizenFilter
 from citizens.forms import (
@@ -188,6 +188,7 @@ def edit(request, pk):
     citizen, response = _citizen_or_redirect(request, pk)
     if response:
         return response
+    audit_view(request=request, obj=citizen, detail={"page": "edit"})
     values = {k: getattr(citizen, k) for k in services.PERSON_FIELDS}
     values |= services.citizen_contact_values(citizen)
     values["version"] = citizen.version
@@ -250,6 +251,7 @@ def flag_add(request, pk):
         services.assistance_flag_add(actor=request.user, citizen=citizen, **form.cleaned_data)
         messages.success(request, "Assistance need added.")
         return redirect(citizen)
+    audit_view(request=request, obj=citizen, detail={"page": "add an assistance need"})
     return render(request, "citizens/flag_form.html", {"citizen": citizen, "form": form})
 
 
@@ -268,6 +270,7 @@ def history(request, pk):
     changes = Paginator(
         selectors.CitizenChange.objects.filter(citizen=citizen).select_related("changed_by"), 50
     ).get_page(request.GET.get("page"))
+    audit_view(request=request, obj=citizen, detail={"page": "change history"})
     return render(request, "citizens/history.html", {"citizen": citizen, "page": changes})
 
 
@@ -287,6 +290,7 @@ def note_add(request, pk):
             messages.success(request, "Note added.")
         services.note_add(actor=request.user, citizen=citizen, **data)
         return _redirect(request, citizen.get_absolute_url() + "?tab=notes#notes")
+    audit_view(request=request, obj=citizen, detail={"page": "add a note"})
     return render(request, "citizens/note_form.html", {"citizen": citizen, "form": form})
 
 
@@ -307,6 +311,7 @@ def note_correct(request, pk, note_pk):
         )
         messages.success(request, "Correction added; the original note is kept.")
         return redirect(citizen.get_absolute_url() + "#notes")
+    audit_view(request=request, obj=original, citizen=citizen, detail={"page": "correct a note"})
     return render(
         request,
         "citizens/note_form.html",
@@ -321,6 +326,11 @@ def note_correct(request, pk, note_pk):
 def duplicates(request, pk):
     citizen = get_object_or_404(Citizen, pk=pk, status=Citizen.Status.ACTIVE)
     candidates = selectors.citizen_duplicates(citizen=citizen)
+    audit_view(
+        request=request,
+        obj=citizen,
+        detail={"page": "duplicates", "candidates": [c.pk for c in candidates][:50]},
+    )
     return render(
         request, "citizens/duplicates.html", {"citizen": citizen, "candidates": candidates}
     )
@@ -370,6 +380,8 @@ def merge(request, pk, other_pk):
     form = MergeForm(request.POST or None, pair=pair, initial={"survivor": str(min(a.pk, b.pk))})
     not_dup = NotDuplicateForm()
     match = selectors.citizen_pair_match(a=a, b=b)
+    for shown, beside in ((a, b), (b, a)):
+        audit_view(request=request, obj=shown, detail={"page": "merge", "beside": beside.pk})
     if request.method == "POST" and form.is_valid():
         survivor = a if str(a.pk) == form.cleaned_data["survivor"] else b
         other = b if survivor is a else a
@@ -426,6 +438,7 @@ def unmerge(request, merge_pk):
     )
     form = UnmergeForm(request.POST or None)
     refusal = services.unmerge_refusal(record)
+    audit_view(request=request, obj=record, citizen=record.survivor, detail={"page": "undo merge"})
     if request.method == "POST" and form.is_valid() and not refusal:
         try:
             restored = services.citizens_unmerge(

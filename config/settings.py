@@ -3,6 +3,7 @@
 `DEBUG=0` alone switches on the production-safe defaults; see README.md for every variable.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "core.assets.FrontendAssetsMiddleware",  # WhiteNoise, plus GOV.UK/MOJ /assets/ fonts
+    "core.security_headers.SecurityHeadersMiddleware",  # CSP on pages, no-store on answers
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -71,6 +73,7 @@ MIDDLEWARE = [
     "core.middleware.SessionIdleTimeoutMiddleware",
     "core.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.middleware.NulCharacterGuard",
     "core.middleware.MethodNotAllowedPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -228,6 +231,21 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = (MAX_UPLOAD_MB + 1) * 1024 * 1024
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Every HTML page: scripts and styles from this site only (no inline script anywhere; see
+# core.security_headers). Override the whole policy with CONTENT_SECURITY_POLICY.
+CONTENT_SECURITY_POLICY = env(
+    "CONTENT_SECURITY_POLICY",
+    default="default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'self'; object-src 'none'",
+)
+# The API docs page (Redoc) builds its styles at run time and reads fonts from Google.
+API_DOCS_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline' "
+    "https://fonts.googleapis.com; font-src 'self' https://fonts.gstatic.com data:; "
+    "img-src 'self' data:; worker-src 'self' blob:; connect-src 'self'; "
+    "frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
+)
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
@@ -354,6 +372,16 @@ PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 MAP_TILE_URL = env("MAP_TILE_URL", default="")
 MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", default="")
 MAP_CENTRE = env("MAP_CENTRE", default="53.6458,-1.7850")
+if MAP_TILE_URL and "CONTENT_SECURITY_POLICY" not in os.environ:
+    # The map's tiles are images from the tile server: allow its host (a "{s}" subdomain
+    # placeholder becomes a wildcard) in the policy's img-src.
+    from urllib.parse import urlsplit
+
+    _tiles = urlsplit(MAP_TILE_URL.replace("{s}", "tiles-subdomain"))
+    _tile_source = f"{_tiles.scheme}://{_tiles.netloc.replace('tiles-subdomain', '*')}"
+    CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+        "img-src 'self' data:", f"img-src 'self' data: {_tile_source}", 1
+    )
 # Open contacts older than this are closed by the periodic job with outcome "not recorded".
 CONTACT_ABANDON_AFTER_MINUTES = env.int("CONTACT_ABANDON_AFTER_MINUTES", default=120)
 # Contacts recorded through the API (contacts.api): refused (400) when they start or end more
@@ -423,6 +451,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "core.api.exceptions.plain_exception_handler",
 }
+# API bodies may nest arrays and objects at most this deep (deeper bodies get a plain 400).
+API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=32)
 # Imports link a row to an existing citizen on the matcher's "certain" band alone only when this
 # is on: switch it on once that band's measured precision is at least 0.999.
 IMPORT_AUTO_LINK_CERTAIN = env.bool("IMPORT_AUTO_LINK_CERTAIN", default=False)

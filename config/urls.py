@@ -3,13 +3,21 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
+from core.security_headers import with_policy
+
 admin.site.site_header = f"{settings.COUNCIL_NAME} CRM administration"
 admin.site.site_title = "CRM administration"
 admin.site.index_title = "Configure service areas, contact types, forms and processes"
 
 api_urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularRedocView.as_view(url_name="api:schema"), name="docs"),
+    path(
+        "docs/",
+        with_policy(settings.API_DOCS_CONTENT_SECURITY_POLICY)(
+            SpectacularRedocView.as_view(url_name="api:schema")
+        ),
+        name="docs",
+    ),
     # Each app's API routes live in its own api_urls.py.
     path("", include("citizens.api_urls")),
     path("", include("contacts.api_urls")),

@@ -330,7 +330,7 @@ class ContactListCreate(generics.ListCreateAPIView):
 
     def get_queryset(self):
         return (
-            Contact.objects.select_related("channel", "agent")
+            Contact.objects.select_related("channel", "agent", "citizen")
             .prefetch_related(
                 Prefetch("partners", queryset=PartnerOrganisation.objects.only("id"))
             )
@@ -348,12 +348,19 @@ class ContactListCreate(generics.ListCreateAPIView):
         filterset = ContactFilter(self.request.query_params, queryset=queryset)
         if not filterset.is_valid():
             raise serializers.ValidationError(filterset.errors)
-        citizen = filterset.form.cleaned_data.get("citizen")
-        if citizen is not None:
-            audit_record(
-                actor=self.request.user,
-                action=AuditEvent.Action.VIEW,
-                detail={"where": "contacts API", "citizen_id": int(citizen)},
-                request=None,
-            )
         return filterset.qs
+
+    def paginate_queryset(self, queryset):
+        """Every contact answered is audited against its citizen (a page holds at most 25)."""
+        page = super().paginate_queryset(queryset)
+        for contact in page if page is not None else queryset:
+            if contact.citizen_id is not None:
+                audit_record(
+                    actor=self.request.user,
+                    action=AuditEvent.Action.VIEW,
+                    obj=contact,
+                    citizen=contact.citizen,
+                    detail={"where": "contacts API"},
+                    request=self.request,
+                )
+        return page

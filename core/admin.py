@@ -71,6 +71,8 @@ class AuditedAdmin(admin.ModelAdmin):
             self._announce(request, obj, "deleted")
         return entries
 
+from core.signals import admin_viewed
+
 
 @admin.action(description="Retire selected (untick active)")
 def retire(modeladmin, request, queryset):
@@ -116,7 +118,25 @@ class ReferenceDataAdmin(AuditedAdmin):
         return False
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ViewAuditedAdmin(admin.ModelAdmin):
+    """Admin for records of citizens' personal data: every list and record shown is audited
+    (through `core.signals.admin_viewed`, which the audit app records)."""
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            admin_viewed.send(sender=self.model, request=request, obj=None)
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            obj = self.get_object(request, admin.utils.unquote(object_id))
+            admin_viewed.send(sender=self.model, request=request, obj=obj)
+        return response
+
+
+class ReadOnlyAdmin(ViewAuditedAdmin):
     """Case records, written only through the app's services (which audit and send domain
     events): administrators can look and filter here, but not add, change or delete them
     around those rules. Every model holding case data uses it (tests/core/test_admin.py)."""

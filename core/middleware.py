@@ -113,3 +113,31 @@ class MethodNotAllowedPageMiddleware:
             page["Allow"] = response.get("Allow", "")
             return page
         return response
+
+
+class NulCharacterGuard:
+    """A page's query string or form body holding a NUL character gets a plain 400 page.
+
+    PostgreSQL text cannot hold NUL, so a search box or filter value carrying one would otherwise
+    fail deep inside a query or the audit row's insert (a 500). Django's form fields already
+    refuse NUL; this also covers what views read straight from `request.GET`/`request.POST`.
+    The API has its own guard with its own error shape (`core.api.middleware.ApiQueryGuard`).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith("/api/") and (
+            _holds_nul(request.GET) or (request.method == "POST" and _holds_nul(request.POST))
+        ):
+            from django.shortcuts import render
+
+            return render(request, "400.html", status=400)
+        return self.get_response(request)
+
+
+def _holds_nul(query_dict) -> bool:
+    return any(
+        "\x00" in key or any("\x00" in v for v in values) for key, values in query_dict.lists()
+    )

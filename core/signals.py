@@ -8,3 +8,7 @@ from django.dispatch import Signal
 # masked) and message (Django admin's own summary, naming changed fields and inline rows).
 # The audit app writes each one to the audit trail (audit/receivers.py).
 admin_changed = Signal()
+
+
+# sender=model class, request=HttpRequest, obj=the record shown (None for the list)
+admin_viewed = Signal()

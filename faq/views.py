@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from audit.models import AuditEvent
-from audit.services import audit_record
+from audit.services import audit_record, audit_view
 from citizens.models import Citizen, EmailAddress, PhoneNumber
 from citizens.services import VersionConflict, citizen_update
 from contacts.forms import EndContactForm
@@ -275,6 +275,7 @@ def citizen_content_view(request, citizen_id):
     panels = dynamic_content_for(
         actor=request.user, citizen=citizen, contact=contact, request=request
     )
+    audit_view(request=request, obj=citizen, detail={"page": "account information"})
     template = "faq/_dynamic_content.html" if request.htmx else "faq/dynamic_content.html"
     response = render(
         request, template, {"citizen": citizen, "panels": panels, "contact": contact}

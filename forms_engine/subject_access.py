@@ -4,6 +4,7 @@ the citizen, its answers as entered, and the files uploaded with them."""
 from django.core.files.storage import default_storage
 
 from audit.subject_access.registry import Exporter, Section, record, register
+from core.uploads import download_name
 
 
 def export_forms(citizen) -> Section:
@@ -30,7 +31,8 @@ def export_forms(citizen) -> Section:
     section.tables["Forms (drafts and sent)"] = rows
     files = []
     for item in SubmissionFile.objects.filter(submission__citizen=citizen).order_by("pk"):
-        path = f"forms/{item.submission_id}/{item.pk}-{item.stored_name}"
+        name = download_name(original_name=item.original_name, stored_name=item.stored_name)
+        path = f"forms/{item.submission_id}/{item.pk}-{name}"
         files.append(record(item, extra={"file_in_bundle": f"files/{path}"}))
 
         def read(name=item.file.name):

@@ -6,15 +6,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from audit.services import audit_record
+from audit.services import audit_record, audit_view
 from citizens.models import Citizen
 from contacts.selectors import contact_open_for
+from core.uploads import attachment_response
 from forms_engine import page_views, selectors, services
 from forms_engine.definition import definition_for
 from forms_engine.export import submissions_csv_response
@@ -199,6 +199,7 @@ def fill_page(request, pk, page_key):
     submission, done = _submission_for(request, pk, draft_only=True)
     if done:
         return done
+    audit_view(request=request, obj=submission, citizen=submission.citizen)
     return page_views.page_view(request, _flow(request, submission), page_key)
 
 
@@ -208,6 +209,7 @@ def fill_check(request, pk):
     submission, done = _submission_for(request, pk, draft_only=True)
     if done:
         return done
+    audit_view(request=request, obj=submission, citizen=submission.citizen)
     return page_views.check_view(request, _flow(request, submission))
 
 
@@ -224,6 +226,7 @@ def fill_done(request, pk):
     if not request.user.has_perm("forms_engine.view_submission"):
         raise PermissionDenied
     submission, _ = _submission_for(request, pk)
+    audit_view(request=request, obj=submission, citizen=submission.citizen)
     return page_views.done_view(request, _flow(request, submission))
 
 
@@ -234,16 +237,17 @@ def file_download(request, pk, file_pk):
     audit_record(
         actor=request.user,
         action="download",
-        obj=submission,
+        obj=row,
         citizen=submission.citizen,
         request=request,
-        detail={"file": row.original_name},
+        detail={"submission": str(submission), "file": row.original_name},
     )
-    response = FileResponse(row.file.open("rb"), content_type=row.content_type)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=row.original_name
+    return attachment_response(
+        row.file.open("rb"),
+        original_name=row.original_name,
+        stored_name=row.stored_name,
+        content_type=row.content_type,
     )
-    return response
 
 
 @permission_required("forms_engine.change_submission", raise_exception=True)

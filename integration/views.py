@@ -10,6 +10,8 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from audit.models import AuditEvent
+from audit.services import audit_record, audit_view
 from integration.forms import FIELD_LABELS, ImportMappingForm, ImportUploadForm
 from integration.imports import FIELDS, ImportFileError, file_header
 from integration.models import ImportRow, ImportRun
@@ -43,6 +45,8 @@ def _progress(run):
 @permission_required(PERM, raise_exception=True)
 def import_detail(request, pk):
     run = get_object_or_404(ImportRun, pk=pk)
+    # The report shows many people's rows from the file: one row for the run, no one citizen.
+    audit_view(request=request, obj=run, citizen=None, detail={"page": "import report"})
     context = {"run": run, "progress": _progress(run), "labels": FIELD_LABELS}
     running = run.status in (ImportRun.Status.PREVIEWING, ImportRun.Status.IMPORTING)
     if request.htmx and request.method == "GET":
@@ -99,6 +103,13 @@ def _safe(value: str) -> str:
 def import_rejected_csv(request, pk):
     """The rows not imported, with their row numbers and reasons, ready to fix and re-import."""
     run = get_object_or_404(ImportRun, pk=pk)
+    audit_record(
+        actor=request.user,
+        action=AuditEvent.Action.EXPORT,
+        obj=run,
+        detail={"what": "rows not imported (CSV)"},
+        request=request,
+    )
     writer = csv.writer(_Echo())
     columns = [f for f in FIELDS if f in run.mapping.values()]
 

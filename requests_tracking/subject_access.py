@@ -3,6 +3,7 @@
 from django.core.files.storage import default_storage
 
 from audit.subject_access.registry import Exporter, Section, record, register
+from core.uploads import download_name
 from requests_tracking.models import Request, RequestNote
 
 
@@ -26,7 +27,8 @@ def export_requests(citizen) -> Section:
     evidence_rows = []
     for request in requests:
         for item in request.evidence.all():
-            path = f"{request.reference}/{item.pk}-{item.original_name}"
+            name = download_name(original_name=item.original_name, stored_name=item.stored_name)
+            path = f"{request.reference}/{item.pk}-{name}"
             evidence_rows.append(record(item, extra={"file_in_bundle": f"files/{path}"}))
 
             def read(name=item.file.name):

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from audit.services import audit_record
 from citizens.models import Citizen
 from contacts.selectors import contact_open_for
+from core.uploads import attachment_response
 from requests_tracking import selectors, services
 from requests_tracking.filters import RequestFilter
 from requests_tracking.forms import (
@@ -441,14 +442,12 @@ def evidence_download(request, pk, evidence_pk):
         handle = evidence.file.open("rb")
     except FileNotFoundError:
         raise Http404("The file is missing from storage") from None
-    response = FileResponse(
+    response = attachment_response(
         handle,
-        as_attachment=True,
-        filename=evidence.original_name,
+        original_name=evidence.original_name,
+        stored_name=evidence.stored_name,
         content_type=evidence.content_type,
     )
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 
 

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from audit.services import audit_view
 from contacts.active import active_contact_for_request
 from verification import selectors, services
 from verification.answers import questions_for
@@ -38,6 +39,7 @@ def verify(request, pk, account_pk):
     current = selectors.verification_current_pass(
         service_account=account, staff=request.user, contact=contact
     )
+    audit_view(request=request, obj=account, citizen=account.citizen, detail={"page": "verify"})
     return render(
         request,
         "verification/verify.html",

@@ -26,3 +26,9 @@ document.addEventListener("keydown", (event) => {
   const home = document.querySelector("[data-home-url]");
   if (home) window.location.href = home.dataset.homeUrl;
 });
+
+// Report bars: their width comes from a data attribute (an inline style attribute would break
+// the Content-Security-Policy).
+document.querySelectorAll("[data-bar-width]").forEach((bar) => {
+  bar.style.width = `${bar.dataset.barWidth}%`;
+});

@@ -395,3 +395,49 @@ def test_page_reads_a_fixed_number_of_queries(
         )
     with django_assert_max_num_queries(8):  # 7 today: request, stages, notes, visits, files, audit
         assert public.get(tracking_path(waiting)).status_code == 200
+
+
+def test_png_with_html_named_like_a_path_downloads_and_exports_under_a_png_name(
+    public, waiting, administrator
+):
+    """A PNG with HTML appended, named `../../invoice.html`, sent from a tracking link: the name
+    shown is only text; the download and the subject access zip use `invoice.png`."""
+    import io
+    import zipfile
+
+    from audit.subject_access.bundle import bundle_build
+
+    disguised = PNG + b"<html><script>alert(document.cookie)</script></html>"
+    path = reverse("public:track_reply", kwargs={"token": tracking_token(waiting)})
+    upload = SimpleUploadedFile("../../invoice.html", disguised, content_type="text/html")
+    assert public.post(path, {"text": "Here it is", "file": upload}).status_code == 302
+    evidence = Evidence.objects.get(request=waiting)
+    assert evidence.content_type == "image/png"
+    assert evidence.stored_name.endswith(".png")
+    assert "/" not in evidence.original_name
+
+    staff = Client()
+    staff.force_login(administrator)
+    response = staff.get(
+        reverse("requests_tracking:evidence_download", args=[waiting.pk, evidence.pk])
+    )
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="invoice.png"'
+    assert response["Content-Type"] == "image/png"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cache-Control"] == "private, no-store"
+
+    content, _ = bundle_build(citizen=waiting.citizen, sar=None)
+    names = zipfile.ZipFile(io.BytesIO(content)).namelist()
+    files = [n for n in names if f"{evidence.pk}-" in n]
+    assert len(files) == 1
+    assert files[0].endswith(f"/{evidence.pk}-invoice.png")
+    assert not any(".html" in n and "summary" not in n for n in names)
+
+
+def test_the_tracking_page_shows_the_uploaders_name_escaped(public, waiting):
+    upload = SimpleUploadedFile('<b>x</b>".png', PNG, content_type="image/png")
+    path = reverse("public:track_reply", kwargs={"token": tracking_token(waiting)})
+    assert public.post(path, {"text": "Photo", "file": upload}).status_code == 302
+    text = public.get(tracking_path(waiting)).text
+    assert "<b>x</b>" not in text
