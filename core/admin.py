@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db import models
 
-from core.signals import admin_changed
+from core.signals import admin_changed, admin_viewed
 
 # Values never copied into the audit trail, only that they changed.
 SECRET_FIELD_WORDS = ("password", "token", "secret", "key", "answer")
@@ -70,8 +70,6 @@ class AuditedAdmin(admin.ModelAdmin):
         for obj in objects:
             self._announce(request, obj, "deleted")
         return entries
-
-from core.signals import admin_viewed
 
 
 @admin.action(description="Retire selected (untick active)")
