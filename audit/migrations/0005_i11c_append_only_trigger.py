@@ -41,6 +41,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("audit", "0003_unmerge_action")]
+    dependencies = [("audit", "0004_i11b_sign_in_failed_action")]
 
     operations = [migrations.RunPython(create, drop)]
