@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import HttpResponseClientRedirect
 
 from audit.models import AuditEvent
 from audit.services import audit_record
@@ -30,7 +29,7 @@ from citizens.search import citizen_search, parse_query, results_queryset
 
 
 def _redirect(request, url):
-    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    return redirect(url)
 
 
 @permission_required("citizens.view_citizen", raise_exception=True)

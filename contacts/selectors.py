@@ -1,6 +1,5 @@
 """Reads for contacts: the open contact, history lists, one contact, prompts and reports."""
 
-import importlib
 import math
 from dataclasses import dataclass
 from datetime import timedelta
@@ -10,6 +9,7 @@ from django.db import connection
 from django.db.models import Case, IntegerField, Q, Sum, Value, When, Window
 from django.db.models.functions import ExtractIsoWeekDay
 
+from citizens.selectors import citizen_contact_prompts
 from contacts import extensions
 from contacts import report_summary as summary
 from contacts.filters import ContactFilter
@@ -269,18 +269,8 @@ def contact_prompts(*, citizen, staff, include_citizen=True) -> list[extensions.
     if citizen is None:
         return []
     providers = []
-    try:
-        citizen_selectors = importlib.import_module("citizens.selectors")
-    except ModuleNotFoundError:
-        citizen_selectors = None
-    if (
-        include_citizen
-        and citizen_selectors is not None
-        and hasattr(citizen_selectors, "citizen_contact_prompts")
-    ):
-        providers.append(
-            lambda *, citizen, staff: citizen_selectors.citizen_contact_prompts(citizen=citizen)
-        )
+    if include_citizen:
+        providers.append(lambda *, citizen, staff: citizen_contact_prompts(citizen=citizen))
     providers.extend(extensions.prompt_providers())
     prompts = []
     for provider in providers:

@@ -1,23 +1,23 @@
 """Contact pages: start, the open contact, end, history, screen pop and reports."""
 
 import csv
-import importlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import HttpResponseClientRedirect
 
 from audit.models import AuditEvent
 from audit.services import audit_record
 from citizens.models import Citizen, PhoneNumber
 from citizens.normalise import phone_normalise
+from citizens.search import citizen_search
+from citizens.selectors import citizen_get
 from contacts import extensions
 from contacts.active import active_contact_for_request, contact_session_remember
 from contacts.forms import AttachCitizenForm, EndContactForm, ReportForm, StartContactForm
@@ -48,46 +48,17 @@ PAGE_SIZE = 25
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _citizens_selectors():
-    try:
-        return importlib.import_module("citizens.selectors")
-    except ModuleNotFoundError:
-        return None
-
-
 def _citizen_or_404(pk):
     """The citizen, following a merge pointer to the surviving record."""
     try:
-        pk = int(pk)
-    except (TypeError, ValueError):
+        return citizen_get(pk=int(pk))
+    except (TypeError, ValueError, Citizen.DoesNotExist):
         raise Http404("No such citizen") from None
-    selectors = _citizens_selectors()
-    if selectors is not None and hasattr(selectors, "citizen_get"):
-        try:
-            return selectors.citizen_get(pk=pk)
-        except Citizen.DoesNotExist:
-            raise Http404("No such citizen") from None
-    citizen = get_object_or_404(Citizen, pk=pk)
-    seen = set()
-    while citizen.merged_into_id and citizen.pk not in seen:
-        seen.add(citizen.pk)
-        citizen = citizen.merged_into
-    return citizen
 
 
 def citizen_url(citizen):
-    """The citizen's record page, or their contact history until the record page exists."""
-    try:
-        return citizen.get_absolute_url()
-    except NoReverseMatch:
-        return reverse("contacts:citizen_history", kwargs={"citizen_id": citizen.pk})
-
-
-def _url_or_empty(name, **kwargs):
-    try:
-        return reverse(name, kwargs=kwargs or None)
-    except NoReverseMatch:
-        return ""
+    """The citizen's record page."""
+    return citizen.get_absolute_url()
 
 
 def _page(request, queryset):
@@ -193,7 +164,7 @@ def contact_attach_view(request, pk):
     for prompt in prompts[:6]:
         messages.warning(request, prompt.text)
     target = citizen_url(citizen)
-    return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
+    return redirect(target)
 
 
 @vary_on_headers("HX-Request")
@@ -252,7 +223,7 @@ def _contact_page(request, contact, form, status=200):
         ]
         if contact.is_open and mine
         else [],
-        "search_url": _url_or_empty("citizens:search"),
+        "search_url": reverse("citizens:search"),
         "panels": extensions.contact_panels_render(request, contact)
         if mine and form is not None
         else [],
@@ -261,22 +232,13 @@ def _contact_page(request, contact, form, status=200):
 
 
 def _find_citizens(request, query):
-    selectors = _citizens_selectors()
     audit_record(
         actor=request.user,
         action=AuditEvent.Action.SEARCH,
         detail={"query": query[:100], "where": "identify caller"},
         request=request,
     )
-    if selectors is not None and hasattr(selectors, "citizen_search"):
-        return list(selectors.citizen_search(query=query, limit=10))
-    from citizens.normalise import name_normalise
-
-    return list(
-        Citizen.objects.active()
-        .filter(search_name__contains=name_normalise(query))
-        .order_by("last_name", "first_name")[:10]
-    )
+    return list(citizen_search(query=query, limit=10))
 
 
 @require_http_methods(["GET", "POST"])
@@ -301,7 +263,7 @@ def contact_end_view(request, pk):
             who = contact.citizen or "an anonymous caller"
             messages.success(request, f"Contact with {who} ended: {contact.outcome}.")
             target = citizen_url(contact.citizen) if contact.citizen_id else reverse("home:home")
-            return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
+            return redirect(target)
     contact = contact_get(pk=contact.pk)
     return _contact_page(request, contact, form)
 
@@ -431,8 +393,8 @@ def incoming_view(request):
         "number": number,
         "error": error,
         "matches": matches,
-        "search_url": _url_or_empty("citizens:search"),
-        "create_url": _url_or_empty("citizens:create"),
+        "search_url": reverse("citizens:search"),
+        "create_url": reverse("citizens:create"),
         "start_url": reverse("contacts:start"),
     }
     return render(request, "contacts/incoming.html", context)
