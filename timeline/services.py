@@ -89,9 +89,21 @@ def _upsert(batch: list[Entry]) -> int:
 
 
 @transaction.atomic
-def entries_move(*, from_citizen_id: int, to_citizen_id: int) -> int:
-    """After a merge the survivor's feed holds the merged record's history too."""
-    return Entry.objects.filter(citizen_id=from_citizen_id).update(citizen_id=to_citizen_id)
+def entries_move(*, survivor, merged) -> list[int]:
+    """After a merge the survivor's feed holds the merged record's history too.
+
+    The timeline's merge handler (`citizens.merge.register_merge_handler`): the only place
+    that moves entries on a merge. Returns the ids moved, which the merge keeps for an undo.
+    """
+    ids = list(Entry.objects.filter(citizen_id=merged.pk).values_list("pk", flat=True))
+    Entry.objects.filter(pk__in=ids).update(citizen_id=survivor.pk)
+    return ids
+
+
+@transaction.atomic
+def entries_move_back(*, survivor, merged, ids) -> int:
+    """Undoing a merge: the entries it moved go back to the record they came from."""
+    return Entry.objects.filter(pk__in=ids, citizen_id=survivor.pk).update(citizen_id=merged.pk)
 
 
 def _survivors() -> dict[int, int]:
