@@ -21,7 +21,6 @@ UPSERT_FIELDS = [
     "source_type",
     "source_id",
 ]
-_FK_FIELDS = ("citizen", "service_area", "actor")
 
 
 @dataclass(frozen=True)
@@ -54,14 +53,18 @@ class EntryData:
 
 
 def entry_write(*, data: EntryData) -> Entry:
-    """Store one event; an event already stored under the same key is updated, not duplicated."""
-    entry = data.to_entry()
-    values = {
-        **{name: getattr(entry, name) for name in UPSERT_FIELDS if name not in _FK_FIELDS},
-        **{f"{name}_id": getattr(entry, f"{name}_id") for name in _FK_FIELDS},
-    }
-    obj, _ = Entry.objects.update_or_create(key=data.key, defaults=values)
-    return obj
+    """Store one event; an event already stored under the same key is updated, not duplicated.
+
+    One INSERT … ON CONFLICT (key) DO UPDATE: a single round trip inside the sender's
+    transaction, whether the entry is new or re-sent.
+    """
+    (entry,) = Entry.objects.bulk_create(
+        [data.to_entry()],
+        update_conflicts=True,
+        unique_fields=["key"],
+        update_fields=UPSERT_FIELDS,
+    )
+    return entry
 
 
 @transaction.atomic
