@@ -125,25 +125,31 @@ def _initial_from_query(request):
     return initial
 
 
+def _merged_redirect(request, citizen):
+    survivor = selectors.citizen_get(pk=citizen.pk)
+    messages.info(
+        request,
+        f"Record {citizen.reference} was merged into {survivor.reference}: "
+        "you are seeing the record that was kept.",
+    )
+    return redirect(survivor)
+
+
 def _citizen_or_redirect(request, pk):
     citizen = get_object_or_404(Citizen, pk=pk)
     if citizen.is_merged:
-        survivor = selectors.citizen_get(pk=pk)
-        messages.info(
-            request,
-            f"Record {citizen.reference} was merged into {survivor.reference}: "
-            "you are seeing the record that was kept.",
-        )
-        return None, redirect(survivor)
+        return None, _merged_redirect(request, citizen)
     return citizen, None
 
 
 @permission_required("citizens.view_citizen", raise_exception=True)
 def detail(request, pk):
-    citizen, response = _citizen_or_redirect(request, pk)
-    if response:
-        return response
-    citizen = selectors.citizen_detail(pk=pk)
+    try:
+        citizen = selectors.citizen_detail(pk=pk)  # read once, with what the page shows
+    except Citizen.DoesNotExist:
+        raise Http404("No such citizen") from None
+    if citizen.is_merged:
+        return _merged_redirect(request, citizen)
     audit_record(actor=request.user, action=AuditEvent.Action.VIEW, obj=citizen, request=request)
     can_notes = request.user.has_perm("citizens.view_note")
     tabs = [("overview", "Overview"), *panel_tabs()]

@@ -6,7 +6,7 @@ from datetime import timedelta
 from functools import cached_property
 
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, Sum, Value, When, Window
+from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When, Window
 from django.db.models.functions import ExtractIsoWeekDay
 
 from citizens.selectors import citizen_contact_prompts
@@ -210,11 +210,17 @@ def _round_figures(number, figures=2):
 
 def citizen_contacts_recent(*, citizen, limit=5):
     """The citizen's latest contacts for their record page (one query)."""
-    return list(
-        _with_related(Contact.objects.filter(citizen=citizen)).order_by("-started_at", "-id")[
-            :limit
-        ]
+    return citizen_contacts_recent_and_total(citizen=citizen, limit=limit)[0]
+
+
+def citizen_contacts_recent_and_total(*, citizen, limit=5) -> tuple[list, int]:
+    """The citizen's latest contacts and how many they have in all, in one query."""
+    rows = list(
+        _with_related(Contact.objects.filter(citizen=citizen))
+        .annotate(all_count=Window(Count("id")))
+        .order_by("-started_at", "-id")[:limit]
     )
+    return rows, (rows[0].all_count if rows else 0)
 
 
 def contacts_needing_review(*, staff):

@@ -51,6 +51,7 @@ class SessionIdleTimeoutMiddleware:
     """Sign staff out after SESSION_IDLE_TIMEOUT seconds without a request."""
 
     key = "last_activity"
+    write_every = 60  # seconds
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -62,7 +63,8 @@ class SessionIdleTimeoutMiddleware:
             if last is not None and now - last > settings.SESSION_IDLE_TIMEOUT:
                 logout(request)
                 request.session["signed_out_idle"] = True
-            else:
+            elif last is None or now - last >= self.write_every:
+                # Written at most once a minute: the session is not saved on every page.
                 request.session[self.key] = now
         return self.get_response(request)
 
