@@ -1,11 +1,9 @@
 """Contact pages: start, the open contact, end, history, screen pop and reports."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -41,6 +39,7 @@ from contacts.services import (
     contact_end,
     contact_start,
 )
+from core.csv_export import csv_response
 
 PAGE_SIZE = 25
 
@@ -435,12 +434,20 @@ def reports_view(request):
 
 
 def _report_csv(report, date_from, date_to):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    name = f"contacts-{date_from:%Y%m%d}-{date_to:%Y%m%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    writer = csv.writer(response)
-    writer.writerow(
-        [
+    def line(section, row):
+        return [
+            section,
+            row.label,
+            row.total,
+            row.share,
+            row.avoidable,
+            "" if row.avoidable_rate is None else row.avoidable_rate,
+            row.resolved,
+            "" if row.fcr_rate is None else row.fcr_rate,
+        ]
+
+    def rows():
+        yield [
             "Breakdown",
             "Value",
             "Contacts",
@@ -450,26 +457,12 @@ def _report_csv(report, date_from, date_to):
             "Resolved at first contact",
             "First-contact resolution rate (%)",
         ]
-    )
+        overall = report["overall"]
+        overall.share = 100.0 if overall.total else 0.0
+        yield line("All", overall)
+        for section in report["sections"]:
+            for row in section.rows:
+                yield line(section.heading, row)
 
-    def line(section, row):
-        writer.writerow(
-            [
-                section,
-                row.label,
-                row.total,
-                row.share,
-                row.avoidable,
-                "" if row.avoidable_rate is None else row.avoidable_rate,
-                row.resolved,
-                "" if row.fcr_rate is None else row.fcr_rate,
-            ]
-        )
-
-    overall = report["overall"]
-    overall.share = 100.0 if overall.total else 0.0
-    line("All", overall)
-    for section in report["sections"]:
-        for row in section.rows:
-            line(section.heading, row)
-    return response
+    name = f"contacts-{date_from:%Y%m%d}-{date_to:%Y%m%d}.csv"
+    return csv_response(rows=rows(), filename=name)
