@@ -15,6 +15,8 @@ from django.core.cache import cache
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
+from core.actors import Actor
+
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
@@ -72,6 +74,8 @@ def client_system_check(request, user) -> None:
             wait=wait,
             detail=f"{system.name} may send {system.rate_limit_per_minute} requests a minute.",
         )
+    # Everything written with this user's token names the system (core.actors).
+    user.acting_as = Actor.client_system(name=system.name, user=user)
 
 
 class ClientSystemTokenAuthentication(TokenAuthentication):

@@ -14,7 +14,9 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from audit.models import AuditEvent
 from audit.services import audit_record
+from core.actors import Actor
 from requests_tracking import selectors, services
 from requests_tracking.forms import FollowForm, PublicReplyForm
 from requests_tracking.public_links import (
@@ -60,8 +62,8 @@ def track(request, token):
     if service_request is None:
         return _not_found(request)
     audit_record(
-        actor=None,
-        action="view",
+        actor=Actor.citizen("Citizen (tracking link)"),
+        action=AuditEvent.Action.VIEW,
         obj=service_request,
         citizen=service_request.citizen,
         detail={"via": "tracking link"},

@@ -394,3 +394,12 @@ def test_page_reads_a_fixed_number_of_queries(
         )
     with django_assert_max_num_queries(8):  # 7 today: request, stages, notes, visits, files, audit
         assert public.get(tracking_path(waiting)).status_code == 200
+
+
+def test_the_tracking_page_view_is_audited_as_the_citizen(public, waiting):
+    from audit.models import AuditEvent
+
+    assert public.get(tracking_path(waiting)).status_code == 200
+    event = AuditEvent.objects.get(detail__via="tracking link")
+    assert (event.actor, event.actor_kind) == (None, "citizen")
+    assert event.actor_display == "Citizen (tracking link)"
