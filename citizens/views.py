@@ -4,9 +4,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
-from django.views.decorators.vary import vary_on_headers
 
 from audit.models import AuditEvent
 from audit.services import audit_record
@@ -33,7 +31,6 @@ def _redirect(request, url):
 
 
 @permission_required("citizens.view_citizen", raise_exception=True)
-@vary_on_headers("HX-Request")
 def search(request):
     query = request.GET.get("q", "").strip()
     results = citizen_search(query=query, limit=25) if query else []
@@ -51,7 +48,6 @@ def search(request):
 
 
 @permission_required("citizens.view_citizen", raise_exception=True)
-@vary_on_headers("HX-Request")
 def advanced_search(request):
     searched = any(v for k, v in request.GET.items() if k not in ("page", "sort"))
     data = request.GET.copy()
@@ -184,7 +180,6 @@ def detail(request, pk):
     else:
         context["aside_panels"] = panels_render(request, citizen, slot="aside")
         response = render(request, "citizens/detail.html", context)
-    patch_vary_headers(response, ["HX-Request"])
     return response
 
 
@@ -332,7 +327,6 @@ def duplicates(request, pk):
 
 
 @permission_required("citizens.merge_citizen", raise_exception=True)
-@vary_on_headers("HX-Request")
 def review_duplicates(request):
     """The queue of pairs the register-wide review found, strongest first."""
     form = DuplicateQueueFilterForm(request.GET or None)

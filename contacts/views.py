@@ -8,7 +8,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django.views.decorators.vary import vary_on_headers
 
 from audit.models import AuditEvent
 from audit.services import audit_record
@@ -166,7 +165,6 @@ def contact_attach_view(request, pk):
     return redirect(target)
 
 
-@vary_on_headers("HX-Request")
 @permission_required("contacts.view_contact", raise_exception=True)
 def contact_detail_view(request, pk):
     try:
@@ -268,7 +266,6 @@ def contact_end_view(request, pk):
 
 
 @require_GET
-@vary_on_headers("HX-Request")
 @permission_required("contacts.view_contact", raise_exception=True)
 def contact_type_options_view(request):
     """The contact-type select for the chosen service area (htmx swaps it in).
@@ -300,7 +297,6 @@ def active_bar_view(request):
 # --- history ----------------------------------------------------------------------------------
 
 
-@vary_on_headers("HX-Request")
 @permission_required("contacts.view_contact", raise_exception=True)
 def contact_history_view(request):
     """Every contact, staff-wide, filtered."""
@@ -316,7 +312,6 @@ def contact_history_view(request):
     return _render(request, "contacts/history.html", context, partial="results")
 
 
-@vary_on_headers("HX-Request")
 @permission_required("contacts.view_contact", raise_exception=True)
 def citizen_history_view(request, citizen_id):
     """One citizen's contacts, filtered; the full list behind the record page's panel."""

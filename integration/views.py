@@ -52,7 +52,6 @@ def import_detail(request, pk):
         else:  # finished: show the whole report
             response = HttpResponse(status=204)
             response["HX-Refresh"] = "true"
-        response["Vary"] = "HX-Request"
         return response
     if run.status in (ImportRun.Status.UPLOADED, ImportRun.Status.PREVIEWED):
         try:
@@ -82,7 +81,6 @@ def import_detail(request, pk):
         (value, label, run.counts.get(value, 0)) for value, label in ImportRow.Outcome.choices
     ]
     response = render(request, "integration/import_detail.html", context)
-    response["Vary"] = "HX-Request"
     return response
 
 

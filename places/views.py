@@ -1,7 +1,6 @@
 """The address picker's search: staff (signed in) and residents (public, rate limited)."""
 
 from django.shortcuts import render
-from django.utils.cache import patch_vary_headers
 
 from places.selectors import address_search
 
@@ -13,7 +12,6 @@ def _results(request, *, public: bool):
         "places/_address_results.html",
         {"q": q.strip(), "results": address_search(q=q), "public": public},
     )
-    patch_vary_headers(response, ["HX-Request"])
     return response
 
 

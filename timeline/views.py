@@ -53,7 +53,6 @@ def citizen_feed(request, pk):
         else:
             template += "#results"
     response = render(request, template, context)
-    response["Vary"] = "HX-Request"
     return response
 
 
