@@ -3,7 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from core.models import ReferenceData
+from core.models import ReferenceData, TimestampedModel
 
 
 class Channel(ReferenceData):
@@ -66,7 +66,7 @@ class ContactQuerySet(models.QuerySet):
         return self.filter(status=Contact.Status.OPEN)
 
 
-class Contact(models.Model):
+class Contact(TimestampedModel):
     """One call, visit, email, webchat, social-media message or letter, from start to outcome."""
 
     class Status(models.TextChoices):
@@ -120,9 +120,6 @@ class Contact(models.Model):
     )
     # Set when the periodic job closed a contact nobody ended, so the agent can complete it.
     needs_review = models.BooleanField(default=False)
-
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = ContactQuerySet.as_manager()
 
