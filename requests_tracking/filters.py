@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Case, IntegerField, Q, Value, When
 
+from core.filters import DATE_FROM, DATE_TO, date_range_aliases
 from organisation.models import ServiceArea
 from requests_tracking.models import Process, Request, Stage
 
@@ -42,10 +43,11 @@ class RequestFilter(django_filters.FilterSet):
         label="Only my service areas",
         widget=forms.CheckboxInput(),
     )
-    created_from = django_filters.DateFilter(
+    # The project's date-range names (core.filters); created_from/created_to still accepted.
+    date_from = django_filters.DateFilter(
         field_name="created_at", lookup_expr="date__gte", label="Raised from"
     )
-    created_to = django_filters.DateFilter(
+    date_to = django_filters.DateFilter(
         field_name="created_at", lookup_expr="date__lte", label="Raised to"
     )
     citizen = django_filters.NumberFilter(field_name="citizen_id", widget=forms.HiddenInput())
@@ -62,6 +64,10 @@ class RequestFilter(django_filters.FilterSet):
     class Meta:
         model = Request
         fields = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        aliases = {"created_from": DATE_FROM, "created_to": DATE_TO}
+        super().__init__(date_range_aliases(data, aliases), *args, **kwargs)
 
     def filter_q(self, qs, name, value):
         value = value.strip()
