@@ -4,6 +4,7 @@ import datetime
 
 import django_filters
 from django import forms
+from django.forms.utils import ErrorDict
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -32,6 +33,30 @@ def date_range_aliases(data, aliases: dict[str, str]):
     return data
 
 
+class DateRangeNamesMixin:
+    """For a FilterSet: reads the former names in `old_names` ({old: new}) as the new ones, and
+    reports a mistake under the name the caller sent, so old links and API clients still work."""
+
+    old_names: dict[str, str] = {}
+
+    def __init__(self, data=None, *args, **kwargs):
+        sent = data if data is not None else {}
+        self._sent_as = {
+            new: old for old, new in self.old_names.items() if old in sent and new not in sent
+        }
+        super().__init__(date_range_aliases(data, self.old_names), *args, **kwargs)
+
+    @property
+    def errors(self):
+        errors = self.form.errors
+        if not self._sent_as:
+            return errors
+        return ErrorDict(
+            {self._sent_as.get(name, name): messages for name, messages in errors.items()},
+            renderer=errors.renderer,
+        )
+
+
 class DayRangeForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
@@ -41,7 +66,7 @@ class DayRangeForm(forms.Form):
         return cleaned
 
 
-class DayRangeFilterSet(django_filters.FilterSet):
+class DayRangeFilterSet(DateRangeNamesMixin, django_filters.FilterSet):
     """`date_from`/`date_to` as whole days on `date_field`, as a range on the column itself
     (not `__date`) so indexes on it serve the filter; a reversed range is a plain-words error.
     `since`/`until`, the names used before, are still accepted."""
@@ -65,8 +90,8 @@ class DayRangeFilterSet(django_filters.FilterSet):
     class Meta:
         form = DayRangeForm
 
-    def __init__(self, data=None, *args, **kwargs):
-        super().__init__(date_range_aliases(data, self.old_names), *args, **kwargs)
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         for name in (DATE_FROM, DATE_TO):
             self.form.fields[name].widget.attrs.update(
                 {"class": "govuk-input--width-10", "autocomplete": "off"}

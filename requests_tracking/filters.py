@@ -4,12 +4,14 @@ import django_filters
 from django import forms
 from django.db.models import Case, IntegerField, Q, Value, When
 
-from core.filters import DATE_FROM, DATE_TO, date_range_aliases
+from core.filters import DATE_FROM, DATE_TO, DateRangeNamesMixin
 from organisation.models import ServiceArea
 from requests_tracking.models import Process, Request, Stage
 
 
-class RequestFilter(django_filters.FilterSet):
+class RequestFilter(DateRangeNamesMixin, django_filters.FilterSet):
+    old_names = {"created_from": DATE_FROM, "created_to": DATE_TO}
+
     q = django_filters.CharFilter(
         method="filter_q", label="Reference, postcode or UPRN", widget=forms.TextInput()
     )
@@ -64,10 +66,6 @@ class RequestFilter(django_filters.FilterSet):
     class Meta:
         model = Request
         fields = []
-
-    def __init__(self, data=None, *args, **kwargs):
-        aliases = {"created_from": DATE_FROM, "created_to": DATE_TO}
-        super().__init__(date_range_aliases(data, aliases), *args, **kwargs)
 
     def filter_q(self, qs, name, value):
         value = value.strip()

@@ -39,3 +39,9 @@ def test_old_and_new_names_filter_the_same(filterset, old):
     assert former.form.is_valid()
     assert new.form.cleaned_data.get("date_from") == former.form.cleaned_data.get("date_from")
     assert str(new.qs.query) == str(former.qs.query)
+
+
+@pytest.mark.django_db
+def test_a_mistake_is_reported_under_the_name_that_was_sent():
+    assert set(RequestFilter(QueryDict("created_from=nonsense")).errors) == {"created_from"}
+    assert set(RequestFilter(QueryDict("date_from=nonsense")).errors) == {"date_from"}
