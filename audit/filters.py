@@ -28,7 +28,7 @@ class AuditEventFilter(DayRangeFilterSet):
 
     class Meta:
         model = AuditEvent
-        fields = ["actor", "citizen", "action", "since", "until", "q"]
+        fields = ["actor", "citizen", "action", "date_from", "date_to", "q"]
         form = DayRangeForm
 
     def __init__(self, *args, **kwargs):

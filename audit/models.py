@@ -4,6 +4,8 @@ import datetime
 from django.conf import settings
 from django.db import models
 
+from core.actors import ActorKind
+
 # Models that moved to another app. Audit rows are append-only, so rows written before a move
 # keep the object type they were written with; read through `for_object_type` and
 # `AuditEvent.current_object_type`, which understand both names.
@@ -48,6 +50,8 @@ class AuditEventQuerySet(models.QuerySet):
 class AuditEvent(models.Model):
     """Who looked at or changed what, when, and from which contact. Append-only."""
 
+    # The one list of audit actions (values are stored: never change one).
+
     class Action(models.TextChoices):
         VIEW = "view", "Viewed"
         SEARCH = "search", "Searched"
@@ -66,6 +70,11 @@ class AuditEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Who it was (core.actors): staff, citizen, client system or the system. Blank on rows
+    # written before kinds were recorded (append-only: never filled in later); read
+    # `actor_kind_effective`, which works them out from `actor`.
+    actor_kind = models.CharField(max_length=10, choices=ActorKind.choices, blank=True)
+    actor_label = models.CharField(max_length=200, blank=True)
     action = models.CharField(max_length=10, choices=Action.choices)
     citizen = models.ForeignKey(
         "citizens.Citizen", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -97,6 +106,18 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The audit trail is append-only.")
+
+    @property
+    def actor_kind_effective(self) -> str:
+        if self.actor_kind:
+            return self.actor_kind
+        return ActorKind.STAFF if self.actor_id else ActorKind.SYSTEM
+
+    @property
+    def actor_display(self) -> str:
+        if self.actor_kind_effective == ActorKind.STAFF:
+            return str(self.actor)
+        return self.actor_label or ActorKind(self.actor_kind_effective).label
 
     @property
     def current_object_type(self) -> str:
@@ -154,3 +175,7 @@ class SubjectAccessRequest(models.Model):
     @property
     def reference(self):
         return f"SAR-{self.pk:05d}"
+
+
+# The one enum of audit actions, by its own name for callers that do not need the model.
+AuditAction = AuditEvent.Action

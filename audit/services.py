@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent, SubjectAccessRequest, one_calendar_month_after
 from audit.subjects import citizen_of
+from core.actors import actor_of
 
 # Set by contacts when a member of staff has an open contact, so audit rows can say which one.
 ACTIVE_CONTACT_SESSION_KEY = "active_contact_id"
@@ -19,7 +20,14 @@ def audit_record(
     request=None,
     contact_id: int | None = None,
 ) -> AuditEvent:
-    """Append one row to the audit trail (inside the caller's transaction)."""
+    """Append one row to the audit trail (inside the caller's transaction).
+
+    `actor`: a member of staff (a `Staff`, as always), `None` for the system, or a
+    `core.actors.Actor` (the citizen, a client system…). `action`: an `AuditEvent.Action`
+    (a plain string of one of its values is accepted; anything else is refused).
+    """
+    who = actor_of(actor)
+    action = AuditEvent.Action(action)
     if request is not None and contact_id is None:
         contact_id = request.session.get(ACTIVE_CONTACT_SESSION_KEY)
     object_type = object_id = object_repr = ""
@@ -30,7 +38,9 @@ def audit_record(
     if citizen is None and obj is not None and obj._meta.label_lower == "citizens.citizen":
         citizen = obj
     return AuditEvent.objects.create(
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=who.user,
+        actor_kind=who.kind,
+        actor_label=who.label[:200],
         action=action,
         citizen=citizen,
         object_type=object_type,

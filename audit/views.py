@@ -23,7 +23,6 @@ def audit_list(request):
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
     template = "audit/audit_list.html#results" if request.htmx else "audit/audit_list.html"
     response = render(request, template, {"filter": filterset, "page": page})
-    response["Vary"] = "HX-Request"
     return response
 
 

@@ -3,13 +3,15 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from core.models import CreatedByModel, TimestampedModel
+
 
 class CitizenQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=Citizen.Status.ACTIVE)
 
 
-class Citizen(models.Model):
+class Citizen(TimestampedModel, CreatedByModel):
     """A resident or customer of the council: the centre of the single view."""
 
     class Status(models.TextChoices):
@@ -58,16 +60,6 @@ class Citizen(models.Model):
     search_keys = models.TextField(blank=True, editable=False)
     # Why the agent created this record although likely duplicates were shown.
     new_person_reason = models.CharField(max_length=255, blank=True)
-
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     objects = CitizenQuerySet.as_manager()
 

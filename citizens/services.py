@@ -1,7 +1,6 @@
 """Writes to the citizen register. Each service is atomic, records the change for audit and
 sends the app's domain signal (citizens.signals) inside the transaction."""
 
-from django.apps import apps
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -9,6 +8,14 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from audit.services import audit_record
 from citizens import signals
+from citizens.merge import (
+    HANDLER,
+    KEEP,
+    MERGE_RELATIONS,
+    handler_for,
+    merge_plan,
+    relations_to_citizen,
+)
 from citizens.models import (
     Address,
     AssistanceFlag,
@@ -398,31 +405,6 @@ def duplicate_review_start(*, actor):
     return run
 
 
-# Relations a merge must not move: the audit trail (it records what was actually viewed), the
-# merge pointer itself and the merge/decision records, which describe both records.
-MERGE_SKIP = {
-    ("audit", "auditevent", "citizen"),
-    ("citizens", "citizen", "merged_into"),
-    ("citizens", "mergerecord", "survivor"),
-    ("citizens", "mergerecord", "merged"),
-    ("citizens", "notduplicate", "citizen_a"),
-    ("citizens", "notduplicate", "citizen_b"),
-    ("citizens", "duplicatepair", "citizen_a"),
-    ("citizens", "duplicatepair", "citizen_b"),
-}
-
-
-def _relations_to_citizen():
-    """Every foreign key / one-to-one / many-to-many in any installed app pointing at Citizen."""
-    for model in apps.get_models():
-        for f in model._meta.get_fields():
-            if not f.is_relation or f.auto_created or f.related_model is not Citizen:
-                continue
-            key = (model._meta.app_label, model._meta.model_name, f.name)
-            if key not in MERGE_SKIP:
-                yield model, f
-
-
 def _place_key(address) -> tuple:
     if address.uprn:
         return ("uprn", address.uprn)
@@ -454,6 +436,7 @@ def citizens_merge(*, actor, survivor: Citizen, merged: Citizen, reason: str) ->
     merged = Citizen.objects.select_for_update().get(pk=merged.pk)
     if merged.is_merged or survivor.is_merged:
         raise ValueError("One of these records has already been merged.")
+    plan = merge_plan()  # refuses before anything is written when a relation is not listed
     undo = {"moved": {}, "m2m_dropped": {}, "addresses": [], "emails": [], "phones": []}
     # The survivor keeps its own current address and primary contact details; the merged
     # record's become previous/secondary so nothing is lost and the constraints hold.
@@ -490,9 +473,13 @@ def citizens_merge(*, actor, survivor: Citizen, merged: Citizen, reason: str) ->
         Q(citizen_a=merged) | Q(citizen_b=merged)
     ).delete()
     moved = {}
-    for model, f in _relations_to_citizen():
-        label = f"{model._meta.label}.{f.name}"
-        if f.many_to_many:
+    for label, rule, model, f in plan:
+        if rule == KEEP:
+            continue
+        if rule == HANDLER:
+            ids = list(handler_for(label).move(survivor=survivor, merged=merged))
+            count = len(ids)
+        elif f.many_to_many:
             through = f.remote_field.through
             target = f.m2m_reverse_field_name()
             source = f.m2m_field_name()
@@ -591,13 +578,15 @@ def citizens_unmerge(*, actor, record: MergeRecord, reason: str) -> Citizen:
     if refusal:
         raise UnmergeRefused(refusal)
     undo = record.undo
-    relations = {f"{m._meta.label}.{f.name}": (m, f) for m, f in _relations_to_citizen()}
+    relations = {label: (m, f) for label, m, f in relations_to_citizen()}
     returned = {}
     for label, ids in undo.get("moved", {}).items():
         if label not in relations:
             raise UnmergeRefused(f"Rows of {label} were moved but that relation no longer exists.")
         model, f = relations[label]
-        if f.many_to_many:
+        if MERGE_RELATIONS.get(label) == HANDLER:
+            count = handler_for(label).move_back(survivor=survivor, merged=merged, ids=ids)
+        elif f.many_to_many:
             through = f.remote_field.through
             target = f.m2m_reverse_field_name()
             count = through.objects.filter(pk__in=ids, **{target: survivor}).update(

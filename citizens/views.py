@@ -4,10 +4,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
-from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import HttpResponseClientRedirect
 
 from audit.models import AuditEvent
 from audit.services import audit_record, audit_view
@@ -30,11 +27,10 @@ from citizens.search import citizen_search, parse_query, results_queryset
 
 
 def _redirect(request, url):
-    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    return redirect(url)
 
 
 @permission_required("citizens.view_citizen", raise_exception=True)
-@vary_on_headers("HX-Request")
 def search(request):
     query = request.GET.get("q", "").strip()
     results = citizen_search(query=query, limit=25) if query else []
@@ -52,7 +48,6 @@ def search(request):
 
 
 @permission_required("citizens.view_citizen", raise_exception=True)
-@vary_on_headers("HX-Request")
 def advanced_search(request):
     searched = any(v for k, v in request.GET.items() if k not in ("page", "sort"))
     data = request.GET.copy()
@@ -126,25 +121,31 @@ def _initial_from_query(request):
     return initial
 
 
+def _merged_redirect(request, citizen):
+    survivor = selectors.citizen_get(pk=citizen.pk)
+    messages.info(
+        request,
+        f"Record {citizen.reference} was merged into {survivor.reference}: "
+        "you are seeing the record that was kept.",
+    )
+    return redirect(survivor)
+
+
 def _citizen_or_redirect(request, pk):
     citizen = get_object_or_404(Citizen, pk=pk)
     if citizen.is_merged:
-        survivor = selectors.citizen_get(pk=pk)
-        messages.info(
-            request,
-            f"Record {citizen.reference} was merged into {survivor.reference}: "
-            "you are seeing the record that was kept.",
-        )
-        return None, redirect(survivor)
+        return None, _merged_redirect(request, citizen)
     return citizen, None
 
 
 @permission_required("citizens.view_citizen", raise_exception=True)
 def detail(request, pk):
-    citizen, response = _citizen_or_redirect(request, pk)
-    if response:
-        return response
-    citizen = selectors.citizen_detail(pk=pk)
+    try:
+        citizen = selectors.citizen_detail(pk=pk)  # read once, with what the page shows
+    except Citizen.DoesNotExist:
+        raise Http404("No such citizen") from None
+    if citizen.is_merged:
+        return _merged_redirect(request, citizen)
     audit_record(actor=request.user, action=AuditEvent.Action.VIEW, obj=citizen, request=request)
     can_notes = request.user.has_perm("citizens.view_note")
     tabs = [("overview", "Overview"), *panel_tabs()]
@@ -179,7 +180,6 @@ def detail(request, pk):
     else:
         context["aside_panels"] = panels_render(request, citizen, slot="aside")
         response = render(request, "citizens/detail.html", context)
-    patch_vary_headers(response, ["HX-Request"])
     return response
 
 
@@ -337,7 +337,6 @@ def duplicates(request, pk):
 
 
 @permission_required("citizens.merge_citizen", raise_exception=True)
-@vary_on_headers("HX-Request")
 def review_duplicates(request):
     """The queue of pairs the register-wide review found, strongest first."""
     form = DuplicateQueueFilterForm(request.GET or None)

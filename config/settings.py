@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "core.middleware.MethodNotAllowedPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "core.middleware.HtmxVaryMiddleware",  # Vary: HX-Request on every HTML answer
     "axes.middleware.AxesMiddleware",
     "core.api.middleware.ApiQueryGuard",
     "integration.idempotency.IdempotencyMiddleware",

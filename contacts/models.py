@@ -3,7 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from core.models import ActiveQuerySet, ReferenceData
+from core.models import ActiveQuerySet, ReferenceData, TimestampedModel
 
 
 class ChannelQuerySet(ActiveQuerySet):
@@ -80,7 +80,7 @@ class ContactQuerySet(models.QuerySet):
         return self.filter(status=Contact.Status.OPEN)
 
 
-class Contact(models.Model):
+class Contact(TimestampedModel):
     """One call, visit, email, webchat, social-media message or letter, from start to outcome."""
 
     class Status(models.TextChoices):
@@ -134,9 +134,6 @@ class Contact(models.Model):
     )
     # Set when the periodic job closed a contact nobody ended, so the agent can complete it.
     needs_review = models.BooleanField(default=False)
-
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = ContactQuerySet.as_manager()
 

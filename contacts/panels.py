@@ -1,12 +1,9 @@
 """The contacts panel on the citizen record page (registered with citizens.panels in ready())."""
 
-from django.db.models import Count
-
 from contacts.active import active_contact_for_request
 from contacts.forms import StartContactForm
-from contacts.models import Contact
 from contacts.selectors import (
-    citizen_contacts_recent,
+    citizen_contacts_recent_and_total,
     contact_default_channel,
     contact_default_location,
     contact_prompts,
@@ -16,9 +13,9 @@ from contacts.selectors import (
 def contact_panel_context(request, citizen) -> dict:
     """Recent contacts, the total, and what the "start a contact" box should offer."""
     open_contact = active_contact_for_request(request).contact
-    total = Contact.objects.filter(citizen=citizen).aggregate(n=Count("id"))["n"]
+    recent, total = citizen_contacts_recent_and_total(citizen=citizen)
     context = {
-        "recent_contacts": citizen_contacts_recent(citizen=citizen),
+        "recent_contacts": recent,
         "contact_total": total,
         "open_contact": open_contact,
         "can_start": request.user.has_perm("contacts.add_contact"),

@@ -1,15 +1,15 @@
 """Reads for contacts: the open contact, history lists, one contact, prompts and reports."""
 
-import importlib
 import math
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cached_property
 
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, Sum, Value, When, Window
+from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When, Window
 from django.db.models.functions import ExtractIsoWeekDay
 
+from citizens.selectors import citizen_contact_prompts
 from contacts import extensions
 from contacts import report_summary as summary
 from contacts.filters import ContactFilter
@@ -210,11 +210,17 @@ def _round_figures(number, figures=2):
 
 def citizen_contacts_recent(*, citizen, limit=5):
     """The citizen's latest contacts for their record page (one query)."""
-    return list(
-        _with_related(Contact.objects.filter(citizen=citizen)).order_by("-started_at", "-id")[
-            :limit
-        ]
+    return citizen_contacts_recent_and_total(citizen=citizen, limit=limit)[0]
+
+
+def citizen_contacts_recent_and_total(*, citizen, limit=5) -> tuple[list, int]:
+    """The citizen's latest contacts and how many they have in all, in one query."""
+    rows = list(
+        _with_related(Contact.objects.filter(citizen=citizen))
+        .annotate(all_count=Window(Count("id")))
+        .order_by("-started_at", "-id")[:limit]
     )
+    return rows, (rows[0].all_count if rows else 0)
 
 
 def contacts_needing_review(*, staff):
@@ -269,18 +275,8 @@ def contact_prompts(*, citizen, staff, include_citizen=True) -> list[extensions.
     if citizen is None:
         return []
     providers = []
-    try:
-        citizen_selectors = importlib.import_module("citizens.selectors")
-    except ModuleNotFoundError:
-        citizen_selectors = None
-    if (
-        include_citizen
-        and citizen_selectors is not None
-        and hasattr(citizen_selectors, "citizen_contact_prompts")
-    ):
-        providers.append(
-            lambda *, citizen, staff: citizen_selectors.citizen_contact_prompts(citizen=citizen)
-        )
+    if include_citizen:
+        providers.append(lambda *, citizen, staff: citizen_contact_prompts(citizen=citizen))
     providers.extend(extensions.prompt_providers())
     prompts = []
     for provider in providers:

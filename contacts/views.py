@@ -1,23 +1,20 @@
 """Contact pages: start, the open contact, end, history, screen pop and reports."""
 
-import csv
-import importlib
-
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import HttpResponseClientRedirect
 
 from audit.models import AuditEvent
 from audit.services import audit_record
 from citizens.models import Citizen, PhoneNumber
 from citizens.normalise import phone_normalise
+from citizens.search import citizen_search
+from citizens.selectors import citizen_get
 from contacts import extensions
 from contacts.active import active_contact_for_request, contact_session_remember
 from contacts.forms import AttachCitizenForm, EndContactForm, ReportForm, StartContactForm
@@ -41,6 +38,7 @@ from contacts.services import (
     contact_end,
     contact_start,
 )
+from core.csv_export import csv_response
 
 PAGE_SIZE = 25
 
@@ -48,46 +46,17 @@ PAGE_SIZE = 25
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _citizens_selectors():
-    try:
-        return importlib.import_module("citizens.selectors")
-    except ModuleNotFoundError:
-        return None
-
-
 def _citizen_or_404(pk):
     """The citizen, following a merge pointer to the surviving record."""
     try:
-        pk = int(pk)
-    except (TypeError, ValueError):
+        return citizen_get(pk=int(pk))
+    except (TypeError, ValueError, Citizen.DoesNotExist):
         raise Http404("No such citizen") from None
-    selectors = _citizens_selectors()
-    if selectors is not None and hasattr(selectors, "citizen_get"):
-        try:
-            return selectors.citizen_get(pk=pk)
-        except Citizen.DoesNotExist:
-            raise Http404("No such citizen") from None
-    citizen = get_object_or_404(Citizen, pk=pk)
-    seen = set()
-    while citizen.merged_into_id and citizen.pk not in seen:
-        seen.add(citizen.pk)
-        citizen = citizen.merged_into
-    return citizen
 
 
 def citizen_url(citizen):
-    """The citizen's record page, or their contact history until the record page exists."""
-    try:
-        return citizen.get_absolute_url()
-    except NoReverseMatch:
-        return reverse("contacts:citizen_history", kwargs={"citizen_id": citizen.pk})
-
-
-def _url_or_empty(name, **kwargs):
-    try:
-        return reverse(name, kwargs=kwargs or None)
-    except NoReverseMatch:
-        return ""
+    """The citizen's record page."""
+    return citizen.get_absolute_url()
 
 
 def _page(request, queryset):
@@ -193,10 +162,9 @@ def contact_attach_view(request, pk):
     for prompt in prompts[:6]:
         messages.warning(request, prompt.text)
     target = citizen_url(citizen)
-    return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
+    return redirect(target)
 
 
-@vary_on_headers("HX-Request")
 @permission_required("contacts.view_contact", raise_exception=True)
 def contact_detail_view(request, pk):
     try:
@@ -252,7 +220,7 @@ def _contact_page(request, contact, form, status=200):
         ]
         if contact.is_open and mine
         else [],
-        "search_url": _url_or_empty("citizens:search"),
+        "search_url": reverse("citizens:search"),
         "panels": extensions.contact_panels_render(request, contact)
         if mine and form is not None
         else [],
@@ -261,22 +229,13 @@ def _contact_page(request, contact, form, status=200):
 
 
 def _find_citizens(request, query):
-    selectors = _citizens_selectors()
     audit_record(
         actor=request.user,
         action=AuditEvent.Action.SEARCH,
         detail={"query": query[:100], "where": "identify caller"},
         request=request,
     )
-    if selectors is not None and hasattr(selectors, "citizen_search"):
-        return list(selectors.citizen_search(query=query, limit=10))
-    from citizens.normalise import name_normalise
-
-    return list(
-        Citizen.objects.active()
-        .filter(search_name__contains=name_normalise(query))
-        .order_by("last_name", "first_name")[:10]
-    )
+    return list(citizen_search(query=query, limit=10))
 
 
 @require_http_methods(["GET", "POST"])
@@ -301,13 +260,12 @@ def contact_end_view(request, pk):
             who = contact.citizen or "an anonymous caller"
             messages.success(request, f"Contact with {who} ended: {contact.outcome}.")
             target = citizen_url(contact.citizen) if contact.citizen_id else reverse("home:home")
-            return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
+            return redirect(target)
     contact = contact_get(pk=contact.pk)
     return _contact_page(request, contact, form)
 
 
 @require_GET
-@vary_on_headers("HX-Request")
 @permission_required("contacts.view_contact", raise_exception=True)
 def contact_type_options_view(request):
     """The contact-type select for the chosen service area (htmx swaps it in).
@@ -339,7 +297,6 @@ def active_bar_view(request):
 # --- history ----------------------------------------------------------------------------------
 
 
-@vary_on_headers("HX-Request")
 @permission_required("contacts.view_contact", raise_exception=True)
 def contact_history_view(request):
     """Every contact, staff-wide, filtered."""
@@ -355,7 +312,6 @@ def contact_history_view(request):
     return _render(request, "contacts/history.html", context, partial="results")
 
 
-@vary_on_headers("HX-Request")
 @permission_required("contacts.view_contact", raise_exception=True)
 def citizen_history_view(request, citizen_id):
     """One citizen's contacts, filtered; the full list behind the record page's panel."""
@@ -431,8 +387,8 @@ def incoming_view(request):
         "number": number,
         "error": error,
         "matches": matches,
-        "search_url": _url_or_empty("citizens:search"),
-        "create_url": _url_or_empty("citizens:create"),
+        "search_url": reverse("citizens:search"),
+        "create_url": reverse("citizens:create"),
         "start_url": reverse("contacts:start"),
     }
     return render(request, "contacts/incoming.html", context)
@@ -473,12 +429,20 @@ def reports_view(request):
 
 
 def _report_csv(report, date_from, date_to):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    name = f"contacts-{date_from:%Y%m%d}-{date_to:%Y%m%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    writer = csv.writer(response)
-    writer.writerow(
-        [
+    def line(section, row):
+        return [
+            section,
+            row.label,
+            row.total,
+            row.share,
+            row.avoidable,
+            "" if row.avoidable_rate is None else row.avoidable_rate,
+            row.resolved,
+            "" if row.fcr_rate is None else row.fcr_rate,
+        ]
+
+    def rows():
+        yield [
             "Breakdown",
             "Value",
             "Contacts",
@@ -488,26 +452,12 @@ def _report_csv(report, date_from, date_to):
             "Resolved at first contact",
             "First-contact resolution rate (%)",
         ]
-    )
+        overall = report["overall"]
+        overall.share = 100.0 if overall.total else 0.0
+        yield line("All", overall)
+        for section in report["sections"]:
+            for row in section.rows:
+                yield line(section.heading, row)
 
-    def line(section, row):
-        writer.writerow(
-            [
-                section,
-                row.label,
-                row.total,
-                row.share,
-                row.avoidable,
-                "" if row.avoidable_rate is None else row.avoidable_rate,
-                row.resolved,
-                "" if row.fcr_rate is None else row.fcr_rate,
-            ]
-        )
-
-    overall = report["overall"]
-    overall.share = 100.0 if overall.total else 0.0
-    line("All", overall)
-    for section in report["sections"]:
-        for row in section.rows:
-            line(section.heading, row)
-    return response
+    name = f"contacts-{date_from:%Y%m%d}-{date_to:%Y%m%d}.csv"
+    return csv_response(rows=rows(), filename=name)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.urls import resolve
+from django.utils.cache import patch_vary_headers
 
 # URL names reachable without signing in (by namespace:name or whole namespace).
 PUBLIC_URL_NAMES = {
@@ -141,3 +142,20 @@ def _holds_nul(query_dict) -> bool:
     return any(
         "\x00" in key or any("\x00" in v for v in values) for key, values in query_dict.lists()
     )
+
+
+class HtmxVaryMiddleware:
+    """`Vary: HX-Request` on every HTML answer, set in this one place.
+
+    Pages answer an htmx request with a partial of themselves (`page.html#partial`), so a
+    cache must key HTML on that header; setting it here means no view can forget it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.get("Content-Type", "").startswith("text/html"):
+            patch_vary_headers(response, ["HX-Request"])
+        return response

@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import TimestampedModel, UpdatedByModel
 from verification.models import ServiceAccount
 
 
@@ -24,7 +25,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.published() if staff_guidance else self.public()
 
 
-class Article(models.Model):
+class Article(TimestampedModel, UpdatedByModel):
     """One answer: a public FAQ residents also see online, or guidance for staff only."""
 
     class Audience(models.TextChoices):
@@ -96,17 +97,6 @@ class Article(models.Model):
     title_vector = SearchVectorField(null=True, editable=False)
     use_count = models.PositiveIntegerField(default=0, editable=False)
     version = models.PositiveIntegerField(default=0, editable=False)
-
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
 
     objects = ArticleQuerySet.as_manager()
 

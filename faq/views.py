@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
-from django.views.decorators.vary import vary_on_headers
 
 from audit.models import AuditEvent
 from audit.services import audit_record, audit_view
@@ -54,7 +53,6 @@ def _int(value):
 # --- search --------------------------------------------------------------------------------------
 
 
-@vary_on_headers("HX-Request")
 @permission_required("faq.view_article", raise_exception=True)
 def article_list_view(request):
     """One box, as you type; browse by service area; most used this week."""
@@ -241,7 +239,6 @@ def article_send_view(request, pk):
 
 
 @require_GET
-@vary_on_headers("HX-Request")
 @permission_required("faq.view_article", raise_exception=True)
 def suggestions_view(request):
     """Articles for the service area and contact type picked (the contact page's end form or
@@ -281,7 +278,6 @@ def citizen_content_view(request, citizen_id):
         request, template, {"citizen": citizen, "panels": panels, "contact": contact}
     )
     response["Cache-Control"] = "no-store, private"
-    response["Vary"] = "HX-Request, Cookie"
     return response
 
 

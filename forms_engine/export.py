@@ -1,21 +1,12 @@
-"""A form's submissions as CSV: one column per field of the chosen version, streamed.
+"""A form's submissions as CSV: one column per field of the chosen version, streamed
+through the project's one CSV writer (`core.csv_export`, which neutralises formula cells)."""
 
-SEAM until the architecture issue's (#10) single CSV writer lands: `_safe` neutralises text
-cells a spreadsheet would run as a formula (starting with =, +, -, @, tab or carriage return)
-by prefixing an apostrophe; numbers are left alone. Switch to the shared writer when it lands.
-"""
-
-import csv
-import re
-
-from django.http import StreamingHttpResponse
 from django.utils import timezone
 
+from core.csv_export import csv_response
 from forms_engine.definition import definition_for
 from forms_engine.models import SubmissionFile
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-NUMBER_RE = re.compile(r"^-?\d+(\.\d+)?$")
 FIXED_COLUMNS = [
     "Reference",
     "Status",
@@ -26,18 +17,6 @@ FIXED_COLUMNS = [
     "Citizen reference",
     "Request reference",
 ]
-
-
-def _safe(value) -> str:
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_START) and not NUMBER_RE.match(text):
-        return "'" + text
-    return text
-
-
-class _Echo:
-    def write(self, value):
-        return value
 
 
 def _when(value):
@@ -82,17 +61,9 @@ def submissions_csv_rows(*, form, version, queryset):
 
 
 def submissions_csv_response(*, form, version, queryset):
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse(
-        (
-            writer.writerow([_safe(cell) for cell in row])
-            for row in submissions_csv_rows(form=form, version=version, queryset=queryset)
-        ),
-        content_type="text/csv; charset=utf-8",
-    )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     suffix = f"-v{version.number}" if version else ""
-    response["Content-Disposition"] = (
-        f'attachment; filename="{form.slug}{suffix}-submissions-{stamp}.csv"'
+    return csv_response(
+        rows=submissions_csv_rows(form=form, version=version, queryset=queryset),
+        filename=f"{form.slug}{suffix}-submissions-{stamp}.csv",
     )
-    return response

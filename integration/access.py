@@ -16,6 +16,7 @@ Which service-account types it may write is checked by the service-account sync 
 from rest_framework import exceptions
 
 from accounts.tokens import SAFE_METHODS, ApiTokenAuthentication
+from core.actors import Actor
 from core.ratelimit import client_ip, ip_in_networks, rate_limit_hit
 
 READ_SCOPE = "read"
@@ -66,6 +67,8 @@ def client_system_check(request, user, token=None) -> None:
             wait=decision.retry_after,
             detail=f"{system.name} may send {system.rate_limit_per_minute} requests a minute.",
         )
+    # Everything written with this user's token names the system (core.actors).
+    user.acting_as = Actor.client_system(name=system.name, user=user)
 
 
 class ClientSystemTokenAuthentication(ApiTokenAuthentication):

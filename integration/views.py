@@ -1,17 +1,16 @@
 """Staff pages for bulk imports: upload, map columns, preview, import with a progress bar,
 report (with a CSV of the rows not imported) and undo. Administrators only."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from audit.models import AuditEvent
 from audit.services import audit_record, audit_view
+from core.csv_export import csv_response
 from integration.forms import FIELD_LABELS, ImportMappingForm, ImportUploadForm
 from integration.imports import FIELDS, ImportFileError, file_header
 from integration.models import ImportRow, ImportRun
@@ -55,7 +54,6 @@ def import_detail(request, pk):
         else:  # finished: show the whole report
             response = HttpResponse(status=204)
             response["HX-Refresh"] = "true"
-        response["Vary"] = "HX-Request"
         return response
     if run.status in (ImportRun.Status.UPLOADED, ImportRun.Status.PREVIEWED):
         try:
@@ -85,45 +83,31 @@ def import_detail(request, pk):
         (value, label, run.counts.get(value, 0)) for value, label in ImportRow.Outcome.choices
     ]
     response = render(request, "integration/import_detail.html", context)
-    response["Vary"] = "HX-Request"
     return response
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _safe(value: str) -> str:
-    # A cell starting with =, +, -, @, tab or CR would be run as a formula by spreadsheets.
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 @permission_required(PERM, raise_exception=True)
 def import_rejected_csv(request, pk):
     """The rows not imported, with their row numbers and reasons, ready to fix and re-import."""
     run = get_object_or_404(ImportRun, pk=pk)
+    columns = [f for f in FIELDS if f in run.mapping.values()]
+    # The rows hold people's details: who downloaded them is on the audit trail.
     audit_record(
         actor=request.user,
         action=AuditEvent.Action.EXPORT,
         obj=run,
-        detail={"what": "rows not imported (CSV)"},
+        detail={"export": "import rows not imported"},
         request=request,
     )
-    writer = csv.writer(_Echo())
-    columns = [f for f in FIELDS if f in run.mapping.values()]
 
-    def lines():
-        yield writer.writerow(["row", "reasons", *columns])
+    def rows():
+        yield ["row", "reasons", *columns]
         for row in run.rows.filter(outcome="error").order_by("row_number").iterator():
-            yield writer.writerow(
-                [row.row_number, _safe("; ".join(row.errors))]
-                + [_safe(str(row.data.get(c, ""))) for c in columns]
-            )
+            yield [row.row_number, "; ".join(row.errors)] + [
+                str(row.data.get(c, "")) for c in columns
+            ]
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="import-{run.pk}-not-imported.csv"'
-    return response
+    return csv_response(rows=rows(), filename=f"import-{run.pk}-not-imported.csv")
 
 
 @require_POST

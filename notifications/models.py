@@ -1,6 +1,7 @@
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from core.models import CreatedByModel
 
 
 class MessageTemplate(models.Model):
@@ -40,7 +41,7 @@ class MessageQuerySet(models.QuerySet):
         )
 
 
-class Message(models.Model):
+class Message(CreatedByModel):
     """One email or text message in the outbox: written with the change that caused it."""
 
     class Channel(models.TextChoices):
@@ -82,13 +83,6 @@ class Message(models.Model):
     provider_id = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     objects = MessageQuerySet.as_manager()
 

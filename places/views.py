@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.shortcuts import render
-from django.utils.cache import patch_vary_headers
 
 from core.ratelimit import client_ip, rate_limit_hit, too_many_page
 from places.selectors import address_search
@@ -15,7 +14,6 @@ def _results(request, *, public: bool):
         "places/_address_results.html",
         {"q": q.strip(), "results": address_search(q=q), "public": public},
     )
-    patch_vary_headers(response, ["HX-Request"])
     return response
 
 
@@ -36,6 +34,5 @@ def address_search_public(request):
         response = too_many_page(
             request, decision=decision, template="places/_address_too_many.html"
         )
-        patch_vary_headers(response, ["HX-Request"])
         return response
     return _results(request, public=True)

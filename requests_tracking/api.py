@@ -36,8 +36,10 @@ FILTER_PARAMETERS = [
     ("sla_state", "on_track, at_risk or breached"),
     ("assigned", "me, my_team or nobody"),
     ("service_area", "Service area id"),
-    ("created_from", "Raised on or after (YYYY-MM-DD)"),
-    ("created_to", "Raised on or before (YYYY-MM-DD)"),
+    ("date_from", "Raised on or after (YYYY-MM-DD)"),
+    ("date_to", "Raised on or before (YYYY-MM-DD)"),
+    ("created_from", "Former name of date_from, still accepted"),
+    ("created_to", "Former name of date_to, still accepted"),
     ("citizen", "Citizen id"),
 ]
 

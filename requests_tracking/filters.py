@@ -4,11 +4,14 @@ import django_filters
 from django import forms
 from django.db.models import Case, IntegerField, Q, Value, When
 
+from core.filters import DATE_FROM, DATE_TO, DateRangeNamesMixin
 from organisation.models import ServiceArea
 from requests_tracking.models import Process, Request, Stage
 
 
-class RequestFilter(django_filters.FilterSet):
+class RequestFilter(DateRangeNamesMixin, django_filters.FilterSet):
+    old_names = {"created_from": DATE_FROM, "created_to": DATE_TO}
+
     q = django_filters.CharFilter(
         method="filter_q", label="Reference, postcode or UPRN", widget=forms.TextInput()
     )
@@ -42,10 +45,11 @@ class RequestFilter(django_filters.FilterSet):
         label="Only my service areas",
         widget=forms.CheckboxInput(),
     )
-    created_from = django_filters.DateFilter(
+    # The project's date-range names (core.filters); created_from/created_to still accepted.
+    date_from = django_filters.DateFilter(
         field_name="created_at", lookup_expr="date__gte", label="Raised from"
     )
-    created_to = django_filters.DateFilter(
+    date_to = django_filters.DateFilter(
         field_name="created_at", lookup_expr="date__lte", label="Raised to"
     )
     citizen = django_filters.NumberFilter(field_name="citizen_id", widget=forms.HiddenInput())

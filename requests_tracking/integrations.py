@@ -2,6 +2,7 @@
 
 import re
 
+from django.db.models import Count, Window
 from django.urls import reverse
 
 from requests_tracking.models import Request
@@ -11,19 +12,19 @@ REFERENCE_RE = re.compile(r"^REQ-?\d{4}-?\d{6}$", re.IGNORECASE)
 
 
 def citizen_panel_context(request, citizen) -> dict:
-    """Open requests first, then the most recent others (two queries)."""
+    """Open requests first, then the most recent others, and the total (one query)."""
     rows = list(
         Request.objects.filter(citizen=citizen)
         .select_related("process", "current_stage", "current_visit")
+        .annotate(all_count=Window(Count("id")))
         .order_by("-created_at")[: PANEL_ROWS + 1]
     )
+    total = rows[0].all_count if rows else 0
     rows.sort(key=lambda r: not r.is_live)  # stable: open ones first, newest first within
     return {
         "citizen_requests": rows[:PANEL_ROWS],
         "more_requests": len(rows) > PANEL_ROWS,
-        "request_total": Request.objects.filter(citizen=citizen).count()
-        if len(rows) > PANEL_ROWS
-        else len(rows),
+        "request_total": total,
     }
 
 

@@ -4,6 +4,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import CreatedByModel, TimestampedModel
+
 
 class Process(models.Model):
     """A kind of request and its ordered stages. Editing a process in use makes a new version."""
@@ -170,7 +172,7 @@ class RequestQuerySet(models.QuerySet):
         return self.filter(status__in=Request.LIVE_STATUSES)
 
 
-class Request(models.Model):
+class Request(TimestampedModel, CreatedByModel):
     class Status(models.TextChoices):
         OPEN = "open", "Open"
         WAITING = "waiting", "Waiting for citizen"
@@ -250,18 +252,9 @@ class Request(models.Model):
     resolution = models.TextField(blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
     # Counts the changes made through the transitions (services.guards.ExpectedState): a page
     # or client that read an older version is told the request has moved on.
     version = models.PositiveIntegerField(default=0, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     followers = models.ManyToManyField(
         "citizens.Citizen", blank=True, related_name="followed_requests"
     )

@@ -16,7 +16,9 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from audit.models import AuditEvent
 from audit.services import audit_record
+from core.actors import Actor
 from core.ratelimit import (
     client_ip,
     once_per,
@@ -115,8 +117,8 @@ def track(request, token):
     # scanner, a shared link): enough to say who could see it when, without flooding the trail.
     if once_per(scope="tracking-audited", key=str(service_request.pk), window=AUDIT_VIEW_WINDOW):
         audit_record(
-            actor=None,
-            action="view",
+            actor=Actor.citizen("Citizen (tracking link)"),
+            action=AuditEvent.Action.VIEW,
             obj=service_request,
             citizen=service_request.citizen,
             detail={"via": "tracking link"},

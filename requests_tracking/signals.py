@@ -8,8 +8,9 @@ from typing import NamedTuple
 
 from django.dispatch import Signal
 
-request_created = Signal()  # instance=Request
-request_stage_changed = Signal()  # instance=Request, from_stage, to_stage, direction
+request_created = Signal()  # instance=Request, stage (its first stage)
+# instance=Request (its current_visit is the new stay), from_stage, to_stage, direction
+request_stage_changed = Signal()
 request_note_added = Signal()  # sender=RequestNote, instance=RequestNote, service_request
 request_information_requested = (
     Signal()

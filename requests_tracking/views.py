@@ -8,7 +8,6 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
 from audit.services import audit_record
@@ -68,7 +67,6 @@ def request_list(request):
         template,
         {"filter": filters, "page": page, "no_areas": selectors.NO_AREAS if no_areas else ""},
     )
-    patch_vary_headers(response, ["HX-Request"])
     return response
 
 
@@ -218,7 +216,6 @@ def request_candidates(request):
         "requests_tracking/create.html#candidates",
         {"candidates": _candidates(data), "citizen": _citizen_from(request), "form": form},
     )
-    patch_vary_headers(response, ["HX-Request"])
     return response
 
 

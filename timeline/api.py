@@ -84,8 +84,18 @@ class CanViewTimeline(BasePermission):
     summary="A citizen's timeline, newest first",
     tags=["timeline"],
     parameters=[
-        OpenApiParameter(name, str, description=f"{label}: YYYY-MM-DD or DD/MM/YYYY (UK time)")
-        for name, label in (("since", "On or after this day"), ("until", "On or before this day"))
+        OpenApiParameter(
+            name,
+            str,
+            description=f"{label}: YYYY-MM-DD or DD/MM/YYYY (UK time)",
+            deprecated=old,
+        )
+        for name, label, old in (
+            ("date_from", "On or after this day", False),
+            ("date_to", "On or before this day", False),
+            ("since", "Former name of date_from", True),
+            ("until", "Former name of date_to", True),
+        )
     ],
 )
 class CitizenTimelineView(generics.ListAPIView):

@@ -33,7 +33,7 @@ class TimelineFilter(DayRangeFilterSet):
 
     class Meta:
         model = Entry
-        fields = ["kind", "service_area", "since", "until", "actor", "q"]
+        fields = ["kind", "service_area", "date_from", "date_to", "actor", "q"]
         form = DayRangeForm
 
     def __init__(self, *args, actor_queryset=None, **kwargs):

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from core.actors import ActorKind
+
 
 class Category(models.TextChoices):
     """What the feed filters and counts by: one tab-like group per area of activity."""
@@ -72,10 +74,8 @@ KIND_CATEGORY = {
 }
 
 
-class ActorType(models.TextChoices):
-    STAFF = "staff", "Staff"
-    CITIZEN = "citizen", "Citizen"
-    SYSTEM = "system", "System"
+# The project's one actor notion (core.actors): staff, citizen, client system, system.
+ActorType = ActorKind
 
 
 class Entry(models.Model):

@@ -21,7 +21,6 @@ UPSERT_FIELDS = [
     "source_type",
     "source_id",
 ]
-_FK_FIELDS = ("citizen", "service_area", "actor")
 
 
 @dataclass(frozen=True)
@@ -54,14 +53,18 @@ class EntryData:
 
 
 def entry_write(*, data: EntryData) -> Entry:
-    """Store one event; an event already stored under the same key is updated, not duplicated."""
-    entry = data.to_entry()
-    values = {
-        **{name: getattr(entry, name) for name in UPSERT_FIELDS if name not in _FK_FIELDS},
-        **{f"{name}_id": getattr(entry, f"{name}_id") for name in _FK_FIELDS},
-    }
-    obj, _ = Entry.objects.update_or_create(key=data.key, defaults=values)
-    return obj
+    """Store one event; an event already stored under the same key is updated, not duplicated.
+
+    One INSERT … ON CONFLICT (key) DO UPDATE: a single round trip inside the sender's
+    transaction, whether the entry is new or re-sent.
+    """
+    (entry,) = Entry.objects.bulk_create(
+        [data.to_entry()],
+        update_conflicts=True,
+        unique_fields=["key"],
+        update_fields=UPSERT_FIELDS,
+    )
+    return entry
 
 
 @transaction.atomic
@@ -89,9 +92,21 @@ def _upsert(batch: list[Entry]) -> int:
 
 
 @transaction.atomic
-def entries_move(*, from_citizen_id: int, to_citizen_id: int) -> int:
-    """After a merge the survivor's feed holds the merged record's history too."""
-    return Entry.objects.filter(citizen_id=from_citizen_id).update(citizen_id=to_citizen_id)
+def entries_move(*, survivor, merged) -> list[int]:
+    """After a merge the survivor's feed holds the merged record's history too.
+
+    The timeline's merge handler (`citizens.merge.register_merge_handler`): the only place
+    that moves entries on a merge. Returns the ids moved, which the merge keeps for an undo.
+    """
+    ids = list(Entry.objects.filter(citizen_id=merged.pk).values_list("pk", flat=True))
+    Entry.objects.filter(pk__in=ids).update(citizen_id=survivor.pk)
+    return ids
+
+
+@transaction.atomic
+def entries_move_back(*, survivor, merged, ids) -> int:
+    """Undoing a merge: the entries it moved go back to the record they came from."""
+    return Entry.objects.filter(pk__in=ids, citizen_id=survivor.pk).update(citizen_id=merged.pk)
 
 
 def _survivors() -> dict[int, int]:

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from audit.models import AuditEvent
 from audit.services import audit_record
@@ -53,7 +53,6 @@ def citizen_feed(request, pk):
         else:
             template += "#results"
     response = render(request, template, context)
-    response["Vary"] = "HX-Request"
     return response
 
 
@@ -73,7 +72,4 @@ def _query(params, drop=("after",)) -> str:
 
 
 def _record_url(citizen) -> str:
-    try:
-        return reverse("citizens:detail", kwargs={"pk": citizen.pk})
-    except NoReverseMatch:
-        return ""
+    return reverse("citizens:detail", kwargs={"pk": citizen.pk})

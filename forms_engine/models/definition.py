@@ -10,6 +10,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 
+from core.models import TimestampedModel
+
 KEY_VALIDATOR = RegexValidator(
     r"^[a-z][a-z0-9_]*$",
     "Use lower-case letters, digits and underscores, starting with a letter (e.g. item_count).",
@@ -56,7 +58,7 @@ class Portal(models.Model):
         return reverse("forms_engine:portal", kwargs={"slug": self.slug})
 
 
-class Form(models.Model):
+class Form(TimestampedModel):
     """A form as administrators edit it; `current_version` is what people fill in."""
 
     name = models.CharField(max_length=150)
@@ -93,8 +95,6 @@ class Form(models.Model):
         "FormVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     active = models.BooleanField(default=True, help_text="Untick to take the form offline.")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]

@@ -176,7 +176,7 @@ def request_create(
     # created_at is set by the database clock; SLAs start from `now` for testability.
     _enter_stage(actor=actor, service_request=service_request, stage=stages[0], now=now)
     request_save(service_request)
-    request_created.send(sender=Request, instance=service_request, actor=actor)
+    request_created.send(sender=Request, instance=service_request, actor=actor, stage=stages[0])
     request_audit(actor, service_request, "created")
     return service_request
 

@@ -53,7 +53,7 @@ def test_agent_filters_a_timeline_by_service_area_and_dates_then_clears(page, si
     page.get_by_label("From").fill("10/03/2026")
     page.get_by_label("To").fill("20/03/2026")
     page.get_by_role("button", name="Apply filters").click()
-    page.wait_for_url(re.compile(r"until=20"))
+    page.wait_for_url(re.compile(r"date_to=20"))
     assert entries.count() == 1
     assert "Bin left at the wrong house" in entries.first.inner_text()
     assert "1 entry matches these filters" in page.get_by_test_id("timeline-total").inner_text()

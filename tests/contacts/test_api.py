@@ -51,7 +51,8 @@ def test_reference_lists(api, ref, path, names):
     assert response.status_code == 200
     assert {"count", "next", "previous", "results"} <= set(response.json())
     listed = {row["name"] for row in response.json()["results"]}
-    assert names <= listed or response.json()["next"]
+    assert response.json()["next"] is None, "every row fits on one page of 100"
+    assert names <= listed
     assert "Not recorded" not in listed
 
 
@@ -148,7 +149,7 @@ def test_get_contacts_with_bad_filter_400(api):
 
 
 def test_api_needs_a_token(ref):
-    assert APIClient().get("/api/v1/contacts/").status_code in (401, 403)
+    assert APIClient().get("/api/v1/contacts/").status_code == 401
 
 
 def test_service_officer_can_read_but_not_record(ref):

@@ -104,7 +104,9 @@ def test_report_csv_export(team_leader_client, contacts):
     )
     assert response["Content-Type"].startswith("text/csv")
     assert "contacts-20260301-20260305.csv" in response["Content-Disposition"]
-    lines = list(csv.reader(io.StringIO(response.content.decode())))
+    assert response.streaming
+    body = b"".join(response.streaming_content).decode()
+    lines = list(csv.reader(io.StringIO(body)))
     assert lines[0][0] == "Breakdown"
     assert lines[1][:3] == ["All", "All contacts", "4"]
     assert lines[2][:3] == ["Channel", "Phone", "3"]

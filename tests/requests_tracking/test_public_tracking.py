@@ -308,7 +308,7 @@ def test_information_request_message_carries_the_link(raise_request, officer, se
 
 def test_staff_request_page_shows_the_link(officer_client, waiting):
     response = officer_client.get(reverse("requests_tracking:detail", args=[waiting.pk]))
-    assert "Citizen&#x27;s tracking link" in response.text or "tracking link" in response.text
+    assert "Citizen's tracking link" in response.text
     assert tracking_path(waiting) in response.text
 
 
@@ -441,3 +441,12 @@ def test_the_tracking_page_shows_the_uploaders_name_escaped(public, waiting):
     assert public.post(path, {"text": "Photo", "file": upload}).status_code == 302
     text = public.get(tracking_path(waiting)).text
     assert "<b>x</b>" not in text
+
+
+def test_the_tracking_page_view_is_audited_as_the_citizen(public, waiting):
+    from audit.models import AuditEvent
+
+    assert public.get(tracking_path(waiting)).status_code == 200
+    event = AuditEvent.objects.get(detail__via="tracking link")
+    assert (event.actor, event.actor_kind) == (None, "citizen")
+    assert event.actor_display == "Citizen (tracking link)"

@@ -155,7 +155,7 @@ def test_an_explicit_change_needs_a_reason_is_audited_and_keeps_the_breach(raise
     event = AuditEvent.objects.filter(object_id=str(request.pk), detail__change="due_changed")
     assert "citizen agreed" in event.get().detail["reason"]
     entry = Entry.objects.get(citizen=request.citizen, summary__contains="due date changed")
-    assert "09/03/2026" in entry.summary or "09/03/2026" in str(entry.detail)
+    assert "09/03/2026" in entry.summary
 
 
 def test_officer_changes_the_due_date_on_the_request_page(officer_client, raise_request):

@@ -235,7 +235,9 @@ def test_evidence_download_checks_permission_and_is_audited(client, officer_clie
     assert "attachment" in response["Content-Disposition"]
     assert AuditEvent.objects.filter(action="download").exists()
     client.logout()
-    assert client.get(download).status_code in (302, 403)
+    signed_out = client.get(download)
+    assert signed_out.status_code == 302
+    assert signed_out["Location"].startswith(reverse("accounts:login"))
 
 
 @pytest.mark.parametrize("role_client", [Role.AGENT, Role.SERVICE_OFFICER], indirect=True)

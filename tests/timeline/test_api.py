@@ -114,7 +114,7 @@ def test_cursor_pagination_walks_every_entry_once(api):
 
 def test_needs_a_token_and_the_permission(db):
     person = make.citizen()
-    assert APIClient().get(url(person)).status_code in (401, 403)
+    assert APIClient().get(url(person)).status_code == 401
     nobody = StaffFactory()
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(nobody)}")
@@ -137,7 +137,4 @@ def test_reading_the_timeline_through_the_api_is_audited(api):
 def test_schema_documents_the_endpoint(api):
     response = api.get("/api/v1/schema/")
     assert response.status_code == 200
-    assert (
-        b"/api/v1/citizens/{id}/timeline/" in response.content
-        or b"{pk}/timeline" in response.content
-    )
+    assert b"/api/v1/citizens/{id}/timeline/" in response.content

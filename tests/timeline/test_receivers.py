@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from citizens import signals as citizen_signals
 from citizens.models import Citizen, Note
+from citizens.services import citizens_merge
 from contacts import signals as contact_signals
 from contacts.models import Contact
 from tests.factories import EntryFactory, ServiceAreaFactory
@@ -75,11 +76,7 @@ def test_merge_moves_the_history_to_the_survivor_and_says_why():
     leader = make.staff()
     survivor, merged = make.citizen(), make.citizen()
     moved = EntryFactory(citizen=merged)
-    merged.status, merged.merged_into = Citizen.Status.MERGED, survivor
-    merged.save()
-    citizen_signals.citizens_merged.send(
-        sender=Citizen, instance=survivor, merged=merged, actor=leader, reason="Same person"
-    )
+    citizens_merge(actor=leader, survivor=survivor, merged=merged, reason="Same person")
     moved.refresh_from_db()
     assert moved.citizen == survivor
     entry = only_entry(survivor, Kind.CITIZENS_MERGED)

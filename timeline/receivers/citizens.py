@@ -4,7 +4,7 @@ import hashlib
 from itertools import groupby
 
 from timeline.models import Kind
-from timeline.services import EntryData, entries_move, entry_write
+from timeline.services import EntryData, entry_write
 from timeline.sources import Source, link_to, register
 
 CITIZEN = "citizens.citizen"
@@ -138,7 +138,6 @@ def on_citizen_changed(sender, instance, actor=None, changes=(), **kwargs):
 
 
 def on_citizens_merged(sender, instance, merged=None, actor=None, reason="", **kwargs):
-    entries_move(from_citizen_id=merged.pk, to_citizen_id=instance.pk)
     entry_write(
         data=citizens_merged_entry(
             instance,

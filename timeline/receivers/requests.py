@@ -48,28 +48,29 @@ def _base(
     )
 
 
-def request_created_entry(service_request, *, actor_id=None):
-    stage = service_request.visits.order_by("entered_at", "id").first()
+def request_created_entry(service_request, *, stage, actor_id=None):
+    """`stage`: the first stage (sent with `request_created`; the first visit's in a rebuild)."""
     return _base(
         service_request,
         key="created",
         kind=Kind.REQUEST_CREATED,
         occurred_at=service_request.created_at,
-        summary=f"raised{f' – {stage.stage.name}' if stage else ''}",
+        summary=f"raised{f' – {stage.name}' if stage else ''}",
         actor_id=actor_id if actor_id is not None else service_request.created_by_id,
         detail={"description": service_request.description[:NOTE_PREVIEW]},
     )
 
 
-def stage_entry(service_request, visit, *, actor_id=None):
+def stage_entry(service_request, visit, *, stage, actor_id=None):
+    """`stage`: the visit's stage (`to_stage` of `request_stage_changed`)."""
     return _base(
         service_request,
         key=f"visit:{visit.pk}",
         kind=Kind.REQUEST_STAGE_CHANGED,
         occurred_at=visit.entered_at,
-        summary=f"moved to stage {visit.stage.order}, {visit.stage.name}",
+        summary=f"moved to stage {stage.order}, {stage.name}",
         actor_id=actor_id if actor_id is not None else visit.entered_by_id,
-        detail={"stage": visit.stage.name},
+        detail={"stage": stage.name},
     )
 
 
@@ -119,14 +120,17 @@ def status_entry(service_request, change, *, occurred_at, actor_id=None, reason=
 # --- live events ------------------------------------------------------------------------------
 
 
-def on_request_created(sender, instance, actor=None, **kwargs):
+def on_request_created(sender, instance, actor=None, stage=None, **kwargs):
     if instance.citizen_id:
-        entry_write(data=request_created_entry(instance, actor_id=_pk(actor)))
+        entry_write(data=request_created_entry(instance, stage=stage, actor_id=_pk(actor)))
 
 
-def on_stage_changed(sender, instance, actor=None, **kwargs):
+def on_stage_changed(sender, instance, actor=None, to_stage=None, **kwargs):
+    # The service hands over the new visit on the request and its stage as `to_stage`.
     if instance.citizen_id and instance.current_visit_id:
-        entry_write(data=stage_entry(instance, instance.current_visit, actor_id=_pk(actor)))
+        entry_write(
+            data=stage_entry(instance, instance.current_visit, stage=to_stage, actor_id=_pk(actor))
+        )
 
 
 def on_note(sender, instance, actor=None, service_request=None, **kwargs):
@@ -259,10 +263,10 @@ def history(citizen_ids):
         requests = requests.filter(citizen_id__in=citizen_ids)
     requests = requests.prefetch_related("visits__stage", "notes", "evidence")
     for service_request in requests.order_by("pk").iterator(chunk_size=500):
-        yield request_created_entry(service_request)
         visits = sorted(service_request.visits.all(), key=lambda v: (v.entered_at, v.pk))
+        yield request_created_entry(service_request, stage=visits[0].stage if visits else None)
         for visit in visits[1:]:
-            yield stage_entry(service_request, visit)
+            yield stage_entry(service_request, visit, stage=visit.stage)
         for visit in visits:
             if visit.exit in ("resolved", "cancelled") and visit.left_at:
                 yield status_entry(

@@ -41,6 +41,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("audit", "0004_i11b_sign_in_failed_action")]
+    dependencies = [("audit", "0005_i10_actor_kind")]
 
     operations = [migrations.RunPython(create, drop)]
