@@ -2,8 +2,18 @@ from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils.html import format_html
 
-from requests_tracking.models import Evidence, Process, Request, RequestNote, Stage, StageAction
+from requests_tracking.models import (
+    Evidence,
+    Process,
+    Request,
+    RequestNote,
+    Stage,
+    StageAction,
+    WorkingTimeSettings,
+)
+from requests_tracking.services.working_time_settings import working_time_settings_save
 from requests_tracking.versioning import process_new_version
+from requests_tracking.working_time import bank_holiday_nation
 
 
 class StageInline(admin.TabularInline):
@@ -105,3 +115,24 @@ class RequestAdmin(admin.ModelAdmin):
 
 admin.site.register(RequestNote)
 admin.site.register(Evidence)
+
+
+@admin.register(WorkingTimeSettings)
+class WorkingTimeSettingsAdmin(admin.ModelAdmin):
+    """One row; until it is saved, the BANK_HOLIDAY_NATION environment setting applies."""
+
+    list_display = ["__str__", "changed_at"]
+    fields = ["bank_holiday_nation"]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not WorkingTimeSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_changeform_initial_data(self, request):
+        nation = bank_holiday_nation()
+        return {"bank_holiday_nation": "ENG" if nation == "WLS" else nation}
+
+    def save_model(self, request, obj, form, change):
+        working_time_settings_save(actor=request.user, row=obj)
