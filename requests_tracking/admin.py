@@ -46,6 +46,10 @@ class ProcessAdmin(admin.ModelAdmin):
     search_fields = ["name", "code"]
     filter_horizontal = ["contact_types"]
     inlines = [StageInline]
+
+    class Media:
+        css = {"all": ["css/admin_compact.css"]}  # inlines fit a 1,366 px screen
+
     actions = ["new_version"]
     readonly_fields = ["version"]
 
@@ -99,6 +103,9 @@ class StageAdmin(admin.ModelAdmin):
     list_display = ["__str__", "process", "sla_amount", "sla_unit", "pauses_while_waiting"]
     list_filter = ["process"]
     inlines = [StageActionInline]
+
+    class Media:
+        css = {"all": ["css/admin_compact.css"]}
 
 
 @admin.register(Request)
