@@ -141,10 +141,13 @@ def _citizen_or_redirect(request, pk):
 
 @permission_required("citizens.view_citizen", raise_exception=True)
 def detail(request, pk):
-    citizen, response = _citizen_or_redirect(request, pk)
-    if response:
+    try:
+        citizen = selectors.citizen_detail(pk=pk)  # one read, with what the page shows
+    except Citizen.DoesNotExist:
+        raise Http404("No such citizen") from None
+    if citizen.is_merged:
+        _, response = _citizen_or_redirect(request, pk)
         return response
-    citizen = selectors.citizen_detail(pk=pk)
     audit_record(actor=request.user, action=AuditEvent.Action.VIEW, obj=citizen, request=request)
     can_notes = request.user.has_perm("citizens.view_note")
     tabs = [("overview", "Overview"), *panel_tabs()]
@@ -172,12 +175,14 @@ def detail(request, pk):
         "note_form": NoteForm(),
         "flag_form": FlagForm(),
         "panels": panels_render(request, citizen, tab="" if tab == "overview" else tab),
-        "merges": list(selectors.merge_records(citizen=citizen)),
+        "merges": list(selectors.merge_records(citizen=citizen)) if citizen.has_merges else [],
     }
     if request.htmx and request.htmx.target == "record-tabs":
         response = render(request, "citizens/detail.html#record_tabs", context)
     else:
         context["aside_panels"] = panels_render(request, citizen, slot="aside")
+        context["summary_panels"] = panels_render(request, citizen, slot="summary")
+        context["action_panels"] = panels_render(request, citizen, slot="actions")
         response = render(request, "citizens/detail.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response

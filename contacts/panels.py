@@ -4,7 +4,7 @@ from django.db.models import Count
 
 from contacts.active import active_contact_for_request
 from contacts.forms import StartContactForm
-from contacts.models import Contact
+from contacts.models import Channel, Contact
 from contacts.selectors import (
     citizen_contacts_recent,
     contact_default_channel,
@@ -12,13 +12,21 @@ from contacts.selectors import (
     contact_prompts,
 )
 
+RECENT_ROWS = 5  # as citizen_contacts_recent's default
+
 
 def contact_panel_context(request, citizen) -> dict:
     """Recent contacts, the total, and what the "start a contact" box should offer."""
     open_contact = active_contact_for_request(request).contact
-    total = Contact.objects.filter(citizen=citizen).aggregate(n=Count("id"))["n"]
+    # One row more than shown says whether there are more; count them only then.
+    recent = citizen_contacts_recent(citizen=citizen, limit=RECENT_ROWS + 1)
+    total = (
+        len(recent)
+        if len(recent) <= RECENT_ROWS
+        else Contact.objects.filter(citizen=citizen).aggregate(n=Count("id"))["n"]
+    )
     context = {
-        "recent_contacts": citizen_contacts_recent(citizen=citizen),
+        "recent_contacts": recent[:RECENT_ROWS],
         "contact_total": total,
         "open_contact": open_contact,
         "can_start": request.user.has_perm("contacts.add_contact"),
@@ -27,8 +35,9 @@ def contact_panel_context(request, citizen) -> dict:
     }
     if open_contact is None and context["can_start"]:
         location = contact_default_location(staff=request.user)
+        channels = list(Channel.objects.active())
         channel = contact_default_channel(
-            location_id=location, requested=request.GET.get("channel") or ""
+            location_id=location, requested=request.GET.get("channel") or "", channels=channels
         )
         context["start_form"] = StartContactForm(
             initial={
@@ -37,6 +46,8 @@ def contact_panel_context(request, citizen) -> dict:
             },
             auto_id="start_%s",
         )
+        # Offer the channel rows just read to choose the default, not a second read.
+        context["start_form"].fields["channel"].choices = [(c.pk, str(c)) for c in channels]
     elif open_contact is not None and open_contact.citizen_id == citizen.pk:
         context["extra_prompts"] = contact_prompts(
             citizen=citizen, staff=request.user, include_citizen=False

@@ -237,12 +237,13 @@ def contact_default_location(*, staff):
 FACE_TO_FACE_LOCATIONS = {"reception", "community_hub"}
 
 
-def contact_default_channel(*, location_id, requested: str = ""):
+def contact_default_channel(*, location_id, requested: str = "", channels=None):
     """The channel to offer: the one asked for, else face to face at a reception desk or a
     community hub (people walk in there), else the first active one (the phone)."""
     from organisation.models import Location
 
-    channels = {c.code: c for c in Channel.objects.active()}  # ordered: the first is default
+    # Ordered: the first is the default. `channels`: the active rows, when the caller has them.
+    channels = {c.code: c for c in (Channel.objects.active() if channels is None else channels)}
     if requested in channels:
         return channels[requested]
     if location_id and "face_to_face" in channels:

@@ -47,6 +47,10 @@ class LoginRequiredMiddleware:
         return redirect_to_login(request.get_full_path())
 
 
+# The idle clock is kept to the minute (SESSION_IDLE_TIMEOUT is many minutes).
+ACTIVITY_RESOLUTION = 60
+
+
 class SessionIdleTimeoutMiddleware:
     """Sign staff out after SESSION_IDLE_TIMEOUT seconds without a request."""
 
@@ -62,7 +66,8 @@ class SessionIdleTimeoutMiddleware:
             if last is not None and now - last > settings.SESSION_IDLE_TIMEOUT:
                 logout(request)
                 request.session["signed_out_idle"] = True
-            else:
+            elif last is None or now - last >= ACTIVITY_RESOLUTION:
+                # Not on every request: a session write is three statements on every page.
                 request.session[self.key] = now
         return self.get_response(request)
 
