@@ -42,7 +42,10 @@ class Staff(AbstractUser):
 
     @property
     def role_names(self):
-        return [g.name for g in self.groups.all()]
+        # Read once per instance (a page asks several times); request.user is fresh each time.
+        if "_role_names" not in self.__dict__:
+            self.__dict__["_role_names"] = [g.name for g in self.groups.all()]
+        return self.__dict__["_role_names"]
 
     @property
     def role_label(self):

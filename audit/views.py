@@ -6,10 +6,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from audit.describe import detail_words
+from audit.export import audit_csv_response
 from audit.forms import SubjectAccessRequestForm
-from audit.models import SubjectAccessRequest
+from audit.models import AuditEvent, SubjectAccessRequest
 from audit.selectors import audit_event_list, subject_access_request_list
 from audit.services import (
+    audit_record,
     audit_view,
     subject_access_export,
     subject_access_request_close,
@@ -20,9 +23,27 @@ from audit.services import (
 @permission_required("audit.view_auditevent", raise_exception=True)
 def audit_list(request):
     filterset = audit_event_list(filters=request.GET)
+    if request.GET.get("format") == "csv" and filterset.is_valid():
+        filters = {k: v for k, v in request.GET.items() if k not in ("format", "page") and v}
+        # The export is itself on the trail (who took a copy of what), before any row is sent.
+        exported = audit_record(
+            actor=request.user,
+            action=AuditEvent.Action.EXPORT,
+            request=request,
+            detail={"what": "audit trail", "filters": filters},
+        )
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        events = filterset.qs.filter(pk__lt=exported.pk)  # the trail as it was when asked for
+        return audit_csv_response(events, filename=f"audit-trail-{stamp}.csv")
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    for event in page:
+        event.detail_text = detail_words(event.detail)
     template = "audit/audit_list.html#results" if request.htmx else "audit/audit_list.html"
-    response = render(request, template, {"filter": filterset, "page": page})
+    csv_query = request.GET.copy()
+    csv_query.pop("page", None)
+    csv_query["format"] = "csv"
+    context = {"filter": filterset, "page": page, "csv_query": csv_query.urlencode()}
+    response = render(request, template, context)
     return response
 
 

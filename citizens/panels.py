@@ -33,7 +33,10 @@ class Panel:
 _panels: dict[str, Panel] = {}
 
 
-SLOTS = ("main", "aside")
+# "summary" and "actions": the compact top of the record for a call in progress (verification
+# state, open requests; verify, raise a request, start/end contact) — small templates that reuse
+# the context function of the app's bigger panel, so they cost no query of their own.
+SLOTS = ("main", "aside", "summary", "actions")
 
 
 def register_panel(
@@ -66,6 +69,16 @@ def panels_render(request, citizen, *, slot: str = "main", tab: str = "") -> lis
     for panel in sorted(chosen, key=lambda p: (p.order, p.template)):
         ctx = {"citizen": citizen}
         if panel.context is not None:
-            ctx.update(panel.context(request, citizen) or {})
+            ctx.update(_context(panel.context, request, citizen))
         html.append(render_to_string(panel.template, ctx, request=request))
     return html
+
+
+def _context(func, request, citizen) -> dict:
+    """One run of a panel's context function per request and citizen, shared by the panels
+    (summary, actions and the full panel) that use it."""
+    memo = request.__dict__.setdefault("_citizen_panel_contexts", {})
+    key = (func, citizen.pk)
+    if key not in memo:
+        memo[key] = func(request, citizen) or {}
+    return memo[key]

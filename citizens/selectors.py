@@ -3,7 +3,7 @@ citizens.search) and citizen_contact_prompts."""
 
 from datetime import timedelta
 
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from citizens.matching import match_candidates, records_for_ids, score_pair
@@ -34,8 +34,13 @@ def citizen_get(*, pk) -> Citizen:
 
 def citizen_detail(*, pk) -> Citizen:
     """One citizen with everything the record page shows, in a fixed number of queries."""
+    from citizens.models import MergeRecord
+
+    merges = MergeRecord.objects.filter(Q(survivor=OuterRef("pk")) | Q(merged=OuterRef("pk")))
     return (
         Citizen.objects.select_related("merged_into", "created_by")
+        # Whether there are merges to list, so most records skip that query.
+        .annotate(has_merges=Exists(merges))
         .prefetch_related(
             "addresses",
             "emails",

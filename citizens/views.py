@@ -173,12 +173,14 @@ def detail(request, pk):
         "note_form": NoteForm(),
         "flag_form": FlagForm(),
         "panels": panels_render(request, citizen, tab="" if tab == "overview" else tab),
-        "merges": list(selectors.merge_records(citizen=citizen)),
+        "merges": list(selectors.merge_records(citizen=citizen)) if citizen.has_merges else [],
     }
     if request.htmx and request.htmx.target == "record-tabs":
         response = render(request, "citizens/detail.html#record_tabs", context)
     else:
         context["aside_panels"] = panels_render(request, citizen, slot="aside")
+        context["summary_panels"] = panels_render(request, citizen, slot="summary")
+        context["action_panels"] = panels_render(request, citizen, slot="actions")
         response = render(request, "citizens/detail.html", context)
     return response
 

@@ -129,7 +129,7 @@ AUTH_USER_MODEL = "accounts.Staff"
 # --- Authentication and sessions ----------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.StaffModelBackend",  # ModelBackend, permissions in one query
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home:home"

@@ -10,3 +10,9 @@ class ContactsConfig(AppConfig):
         from contacts.panels import contact_panel_context
 
         register_panel("contacts/_citizen_panel.html", order=20, context=contact_panel_context)
+        register_panel(
+            "contacts/_citizen_actions.html",
+            order=1,
+            context=contact_panel_context,
+            slot="actions",
+        )

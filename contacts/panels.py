@@ -2,12 +2,15 @@
 
 from contacts.active import active_contact_for_request
 from contacts.forms import StartContactForm
+from contacts.models import Channel
 from contacts.selectors import (
     citizen_contacts_recent_and_total,
     contact_default_channel,
     contact_default_location,
     contact_prompts,
 )
+
+RECENT_ROWS = 5  # as citizen_contacts_recent's default
 
 
 def contact_panel_context(request, citizen) -> dict:
@@ -24,8 +27,9 @@ def contact_panel_context(request, citizen) -> dict:
     }
     if open_contact is None and context["can_start"]:
         location = contact_default_location(staff=request.user)
+        channels = list(Channel.objects.for_staff())
         channel = contact_default_channel(
-            location_id=location, requested=request.GET.get("channel") or ""
+            location_id=location, requested=request.GET.get("channel") or "", channels=channels
         )
         context["start_form"] = StartContactForm(
             initial={
@@ -34,6 +38,8 @@ def contact_panel_context(request, citizen) -> dict:
             },
             auto_id="start_%s",
         )
+        # Offer the channel rows just read to choose the default, not a second read.
+        context["start_form"].fields["channel"].choices = [(c.pk, str(c)) for c in channels]
     elif open_contact is not None and open_contact.citizen_id == citizen.pk:
         context["extra_prompts"] = contact_prompts(
             citizen=citizen, staff=request.user, include_citizen=False

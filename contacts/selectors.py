@@ -243,12 +243,15 @@ def contact_default_location(*, staff):
 FACE_TO_FACE_LOCATIONS = {"reception", "community_hub"}
 
 
-def contact_default_channel(*, location_id, requested: str = ""):
+def contact_default_channel(*, location_id, requested: str = "", channels=None):
     """The channel to offer: the one asked for, else face to face at a reception desk or a
     community hub (people walk in there), else the first active one (the phone)."""
     from organisation.models import Location
 
-    channels = {c.code: c for c in Channel.objects.for_staff()}  # ordered: the first is default
+    # Ordered: the first is the default. `channels`: the active rows, when the caller has them;
+    # channels residents use on their own (online forms, Open311) are never offered to staff.
+    rows = Channel.objects.for_staff() if channels is None else channels
+    channels = {c.code: c for c in rows if not c.self_service}
     if requested in channels:
         return channels[requested]
     if location_id and "face_to_face" in channels:

@@ -48,6 +48,10 @@ class LoginRequiredMiddleware:
         return redirect_to_login(request.get_full_path())
 
 
+# The idle clock is kept to the minute (SESSION_IDLE_TIMEOUT is many minutes).
+ACTIVITY_RESOLUTION = 60
+
+
 class SessionIdleTimeoutMiddleware:
     """Sign staff out after SESSION_IDLE_TIMEOUT seconds without a request, and always
     SESSION_COOKIE_AGE seconds after they signed in, however busy they were (an absolute

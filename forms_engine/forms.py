@@ -43,10 +43,14 @@ class SubmissionFilterForm(forms.Form):
         error_messages={"invalid_choice": "Choose one of this form's versions."},
     )
     date_from = forms.DateField(
-        label="Started from", required=False, error_messages={"invalid": "Enter a real date."}
+        label="Last saved or sent from",
+        required=False,
+        error_messages={"invalid": "Enter a real date."},
     )
     date_to = forms.DateField(
-        label="Started to", required=False, error_messages={"invalid": "Enter a real date."}
+        label="Last saved or sent to",
+        required=False,
+        error_messages={"invalid": "Enter a real date."},
     )
 
     def __init__(self, *args, form, **kwargs):

@@ -2,6 +2,8 @@
 contact), submissions, files, linking a resident's submission to a citizen, and each form's
 submissions list with its CSV export and completion figures."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +16,7 @@ from django.views.decorators.http import require_POST
 from audit.services import audit_record, audit_view
 from citizens.models import Citizen
 from contacts.selectors import contact_open_for
+from core.filters import day_start
 from core.uploads import attachment_response
 from forms_engine import page_views, selectors, services
 from forms_engine.definition import definition_for
@@ -292,7 +295,13 @@ def form_submissions(request, slug):
         )
         return submissions_csv_response(form=form, version=version, queryset=queryset)
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
-    funnel = selectors.form_funnel(form=form, since=cleaned.get("from"), until=None)
+    # The completion figures count forms *started* in the dates chosen (whole UK days).
+    since, until = cleaned.get("from"), cleaned.get("to")
+    funnel = selectors.form_funnel(
+        form=form,
+        since=day_start(since) if since else None,
+        until=day_start(until + datetime.timedelta(days=1)) if until else None,
+    )
     context = {
         "form_obj": form,
         "filters": filters,

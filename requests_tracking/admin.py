@@ -3,8 +3,18 @@ from django.db.models import Count
 from django.utils.html import format_html
 
 from core.admin import AuditedAdmin, ReadOnlyAdmin
-from requests_tracking.models import Evidence, Process, Request, RequestNote, Stage, StageAction
+from requests_tracking.models import (
+    Evidence,
+    Process,
+    Request,
+    RequestNote,
+    Stage,
+    StageAction,
+    WorkingTimeSettings,
+)
+from requests_tracking.services.working_time_settings import working_time_settings_save
 from requests_tracking.versioning import process_new_version
+from requests_tracking.working_time import bank_holiday_nation
 
 
 class StageInline(admin.TabularInline):
@@ -37,6 +47,10 @@ class ProcessAdmin(AuditedAdmin):
     search_fields = ["name", "code"]
     filter_horizontal = ["contact_types"]
     inlines = [StageInline]
+
+    class Media:
+        css = {"all": ["css/admin_compact.css"]}  # inlines fit a 1,366 px screen
+
     actions = ["new_version"]
     readonly_fields = ["version"]
 
@@ -91,6 +105,9 @@ class StageAdmin(AuditedAdmin):
     list_filter = ["process"]
     inlines = [StageActionInline]
 
+    class Media:
+        css = {"all": ["css/admin_compact.css"]}
+
 
 @admin.register(Request)
 class RequestAdmin(ReadOnlyAdmin):
@@ -118,3 +135,24 @@ class EvidenceAdmin(ReadOnlyAdmin):
     list_filter = ["visible_to_citizen"]
     list_select_related = ["request"]
     search_fields = ["request__reference", "original_name"]
+
+
+@admin.register(WorkingTimeSettings)
+class WorkingTimeSettingsAdmin(AuditedAdmin):
+    """One row; until it is saved, the BANK_HOLIDAY_NATION environment setting applies."""
+
+    list_display = ["__str__", "changed_at"]
+    fields = ["bank_holiday_nation"]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not WorkingTimeSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_changeform_initial_data(self, request):
+        nation = bank_holiday_nation()
+        return {"bank_holiday_nation": "ENG" if nation == "WLS" else nation}
+
+    def save_model(self, request, obj, form, change):
+        working_time_settings_save(actor=request.user, row=obj)

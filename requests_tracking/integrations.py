@@ -78,6 +78,13 @@ def register_all() -> None:
     register_panel(
         "requests_tracking/_citizen_panel.html", order=30, context=citizen_panel_context
     )
+    for slot in ("summary", "actions"):
+        register_panel(
+            f"requests_tracking/_citizen_{slot}.html",
+            order=20,
+            context=citizen_panel_context,
+            slot=slot,
+        )
     register_reference_resolver(reference_to_citizens)
     register_boolean_filter("has_open_requests", "Has open requests", has_open_requests)
     register_prompt_provider(at_risk_prompts)

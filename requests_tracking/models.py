@@ -553,3 +553,28 @@ class RequestDuplicateLink(models.Model):
 
     def __str__(self):
         return f"{self.duplicate_id} duplicate of {self.original_id}"
+
+
+class WorkingTimeSettings(models.Model):
+    """One row: which UK nation's bank holidays SLAs skip (the BANK_HOLIDAY_NATION setting is
+    only the default until an administrator saves this)."""
+
+    class Nation(models.TextChoices):
+        ENGLAND_AND_WALES = "ENG", "England and Wales"
+        SCOTLAND = "SCT", "Scotland"
+        NORTHERN_IRELAND = "NIR", "Northern Ireland"
+
+    bank_holiday_nation = models.CharField(
+        max_length=3,
+        choices=Nation.choices,
+        help_text="SLA due dates skip this nation's bank holidays. Requests already raised "
+        "keep the due dates they have; new dates use this.",
+    )
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "working time setting"
+        verbose_name_plural = "working time (bank holidays)"
+
+    def __str__(self):
+        return f"Bank holidays: {self.get_bank_holiday_nation_display()}"

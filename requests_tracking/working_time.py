@@ -2,9 +2,11 @@
 
 SLAs are counted in working seconds: one working day is WORKING_DAY_SECONDS, so "5 working days"
 from Friday 10:00 is the next Friday 10:00, and a request logged on Saturday starts its clock on
-Monday at 09:00. Bank holidays come from the `holidays` package for BANK_HOLIDAY_NATION.
+Monday at 09:00. Bank holidays come from the `holidays` package for the nation chosen in admin
+(`WorkingTimeSettings`), or the BANK_HOLIDAY_NATION setting until one is chosen.
 """
 
+import time as clock
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
@@ -27,8 +29,31 @@ def _working_day(day: date, nation: str) -> bool:
     return day.weekday() < 5 and day not in _bank_holidays(nation)
 
 
+# The nation is read from the database at most once a NATION_CACHE_SECONDS per process (an SLA
+# sweep does these sums thousands of times); saving it in admin clears this process's copy.
+NATION_CACHE_SECONDS = 60
+_nation_cache: dict = {}
+
+
+def bank_holiday_nation() -> str:
+    """ENG, SCT or NIR (WLS, from the environment, counts as England and Wales)."""
+    now = clock.monotonic()
+    if _nation_cache.get("until", 0) < now:
+        from requests_tracking.models import WorkingTimeSettings
+
+        row = WorkingTimeSettings.objects.order_by("pk").values_list(
+            "bank_holiday_nation", flat=True
+        )
+        _nation_cache.update(value=row.first(), until=now + NATION_CACHE_SECONDS)
+    return _nation_cache["value"] or settings.BANK_HOLIDAY_NATION
+
+
+def bank_holiday_nation_forget():
+    _nation_cache.clear()
+
+
 def is_working_day(day: date) -> bool:
-    return _working_day(day, settings.BANK_HOLIDAY_NATION)
+    return _working_day(day, bank_holiday_nation())
 
 
 # The helpers take the time zone (and nation) from their caller: looking up the active time zone
@@ -60,7 +85,7 @@ def _next_working_start(moment: datetime, tz, nation: str) -> datetime:
 
 def add_working_seconds(start: datetime, seconds: float) -> datetime:
     """The moment `seconds` of working time after `start`."""
-    tz, nation = timezone.get_current_timezone(), settings.BANK_HOLIDAY_NATION
+    tz, nation = timezone.get_current_timezone(), bank_holiday_nation()
     moment = _next_working_start(start, tz, nation)
     remaining = max(0.0, float(seconds))
     # Whole working weeks first would be faster, but SLAs are short and holidays irregular.
@@ -78,7 +103,7 @@ def working_seconds_between(start: datetime, end: datetime) -> float:
     """Working seconds from `start` to `end` (0 when end is not after start)."""
     if end <= start:
         return 0.0
-    tz, nation = timezone.get_current_timezone(), settings.BANK_HOLIDAY_NATION
+    tz, nation = timezone.get_current_timezone(), bank_holiday_nation()
     total = 0.0
     moment = _next_working_start(start, tz, nation)
     while moment < end:

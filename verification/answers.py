@@ -1,4 +1,5 @@
-"""Security questions per kind of service account, and how answers are normalised and hashed.
+"""Security questions per kind of service account (configured in admin: `SecurityQuestion`),
+and how answers are normalised — chosen by each question's answer type — and hashed.
 
 Answers are kept only as `hmac-sha256$<salt>$<digest>` of the normalised answer, keyed with
 `settings.SECURITY_ANSWER_KEY` (a pepper kept outside the database) and salted per answer, so a
@@ -48,38 +49,61 @@ class Question:
     key: str
     label: str
     hint: str
-    normalise: object
+    answer_type: str
+
+    @property
+    def normalise(self):
+        return NORMALISERS.get(self.answer_type, normalise_text)
 
 
-REF = reference_compact
-QUESTIONS: dict[str, list[Question]] = {
+# The answer type chooses how an answer is normalised before hashing (SecurityQuestion).
+NORMALISERS = {
+    "reference": reference_compact,
+    "postcode": postcode_compact,
+    "date": normalise_date,
+    "amount": normalise_money,
+    "text": normalise_text,
+}
+
+# The questions used until an administrator configures any (and seeded by migration 0003 and
+# `seed_reference`): (key, label, hint, answer type).
+DEFAULT_QUESTIONS: dict[str, list[tuple[str, str, str, str]]] = {
     "council_tax": [
-        Question("account_reference", "Council tax account reference", "", REF),
-        Question("property_postcode", "Postcode of the property", "", postcode_compact),
-        Question(
-            "last_payment", "Amount of the last payment", "For example, 123.45", normalise_money
-        ),
+        ("account_reference", "Council tax account reference", "", "reference"),
+        ("property_postcode", "Postcode of the property", "", "postcode"),
+        ("last_payment", "Amount of the last payment", "For example, 123.45", "amount"),
     ],
     "benefits": [
-        Question("claim_reference", "Claim reference", "", REF),
-        Question("ni_number", "National Insurance number", "For example, QQ 12 34 56 C", REF),
-        Question("date_of_birth", "Date of birth", "For example, 27/03/1985", normalise_date),
+        ("claim_reference", "Claim reference", "", "reference"),
+        ("ni_number", "National Insurance number", "For example, QQ 12 34 56 C", "reference"),
+        ("date_of_birth", "Date of birth", "For example, 27/03/1985", "date"),
     ],
     "licence": [
-        Question("licence_number", "Licence number", "", REF),
-        Question("postcode", "Postcode on the licence", "", postcode_compact),
-        Question("date_of_birth", "Date of birth", "For example, 27/03/1985", normalise_date),
+        ("licence_number", "Licence number", "", "reference"),
+        ("postcode", "Postcode on the licence", "", "postcode"),
+        ("date_of_birth", "Date of birth", "For example, 27/03/1985", "date"),
     ],
     "housing_rent": [
-        Question("rent_account", "Rent account reference", "", REF),
-        Question("property_postcode", "Postcode of the property", "", postcode_compact),
-        Question("weekly_rent", "Weekly rent amount", "For example, 95.50", normalise_money),
+        ("rent_account", "Rent account reference", "", "reference"),
+        ("property_postcode", "Postcode of the property", "", "postcode"),
+        ("weekly_rent", "Weekly rent amount", "For example, 95.50", "amount"),
     ],
 }
 
 
 def questions_for(kind: str) -> list[Question]:
-    return QUESTIONS.get(kind, [])
+    """The questions asked for this type of account, in order, as configured in admin (the
+    defaults only while no question of any type is configured)."""
+    from verification.models import SecurityQuestion
+
+    rows = list(
+        SecurityQuestion.objects.filter(kind=kind).values_list(
+            "key", "label", "hint", "answer_type"
+        )
+    )
+    if not rows and not SecurityQuestion.objects.exists():
+        rows = DEFAULT_QUESTIONS.get(kind, [])
+    return [Question(*row) for row in rows]
 
 
 def _key() -> bytes:

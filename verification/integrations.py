@@ -30,5 +30,13 @@ def register() -> None:
         context=service_accounts_panel_context,
         slot="aside",
     )
+    # The call summary and actions at the top of the record reuse the same context (one run).
+    for slot in ("summary", "actions"):
+        register_panel(
+            f"verification/_citizen_{slot}.html",
+            order=10,
+            context=service_accounts_panel_context,
+            slot=slot,
+        )
     register_reference_resolver(citizen_ids_for_reference, label="Service account reference")
     register_verified_services(contact_verified_services, model=VerificationAttempt)

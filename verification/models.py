@@ -52,6 +52,47 @@ class ServiceAccount(models.Model):
         return f"{self.get_kind_display()} {self.reference}"
 
 
+class SecurityQuestion(models.Model):
+    """A security question asked for one type of service account, configured in admin.
+
+    Stored answers belong to the question's `key`: rewording the label or hint keeps them;
+    changing the answer type (which chooses how answers are normalised before hashing) or
+    removing the question marks them as needing to be captured again."""
+
+    class AnswerType(models.TextChoices):
+        REFERENCE = "reference", "Reference or number (spaces, dashes and case ignored)"
+        POSTCODE = "postcode", "Postcode"
+        DATE = "date", "Date"
+        AMOUNT = "amount", "Amount of money"
+        TEXT = "text", "Free text (case and extra spaces ignored)"
+
+    kind = models.CharField(
+        "Service account type", max_length=20, choices=ServiceAccount.Kind.choices
+    )
+    key = models.SlugField(
+        max_length=40,
+        help_text="Fixed once saved: stored answers belong to it, whatever the wording.",
+    )
+    label = models.CharField("Question", max_length=200)
+    hint = models.CharField(max_length=200, blank=True)
+    answer_type = models.CharField(
+        max_length=12,
+        choices=AnswerType.choices,
+        help_text="How answers are compared. Changing it means every stored answer to this "
+        "question must be captured again.",
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["kind", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key"], name="one_question_key_per_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.label}"
+
+
 class SecurityAnswer(models.Model):
     """One stored answer to a service's security question, as a salted keyed hash only."""
 
@@ -60,6 +101,9 @@ class SecurityAnswer(models.Model):
     )
     question = models.CharField(max_length=40)
     answer_hash = models.CharField(max_length=200)
+    # Set when its question's answer type changed or the question was removed: the hash was
+    # made with another normalisation, so it cannot be checked until captured again.
+    needs_recapture = models.BooleanField(default=False)
 
     class Meta:
         db_table = "citizens_securityanswer"

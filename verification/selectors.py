@@ -92,3 +92,10 @@ def citizen_ids_for_reference(reference: str) -> list[int]:
             "citizen_id", flat=True
         )
     )
+
+
+def captured_questions(*, service_account) -> set[str]:
+    """Keys of the questions this account holds a usable answer to (not needing recapture)."""
+    return set(
+        service_account.answers.filter(needs_recapture=False).values_list("question", flat=True)
+    )

@@ -14,7 +14,12 @@ from audit.services import audit_record
 from citizens.normalise import reference_compact
 from verification import signals
 from verification.answers import answer_hash, answer_matches, questions_for
-from verification.models import SecurityAnswer, ServiceAccount, VerificationAttempt
+from verification.models import (
+    SecurityAnswer,
+    SecurityQuestion,
+    ServiceAccount,
+    VerificationAttempt,
+)
 
 
 @transaction.atomic
@@ -72,7 +77,9 @@ def verification_attempt(
     if account.locked_until and account.locked_until > now:
         result = VerificationAttempt.Result.LOCKED
     else:
-        stored = dict(account.answers.values_list("question", "answer_hash"))
+        stored = dict(
+            account.answers.filter(needs_recapture=False).values_list("question", "answer_hash")
+        )
         questions = questions_for(account.kind)
         failed = [
             q.key
@@ -167,7 +174,10 @@ def service_account_sync(
         SecurityAnswer.objects.update_or_create(
             service_account=account,
             question=key,
-            defaults={"answer_hash": answer_hash(questions[key], answer)},
+            defaults={
+                "answer_hash": answer_hash(questions[key], answer),
+                "needs_recapture": False,
+            },
         )
     audit_record(
         actor=actor,
@@ -177,3 +187,43 @@ def service_account_sync(
         detail={"synced": sorted(changed), "answers": sorted(answers)},  # names, never values
     )
     return account, created
+
+
+def _answers_to_recapture(*, kind: str, key: str) -> int:
+    return SecurityAnswer.objects.filter(
+        service_account__kind=kind, question=key, needs_recapture=False
+    ).update(needs_recapture=True)
+
+
+@transaction.atomic
+def security_question_save(*, actor, question: SecurityQuestion, previous_type=None) -> int:
+    """Save a question configured in admin; returns how many stored answers must now be
+    captured again (its answer type changed: they were hashed with another normalisation).
+    Rewording (label, hint, position) keeps every answer."""
+    created = question.pk is None
+    question.save()
+    marked = 0
+    if not created and previous_type and previous_type != question.answer_type:
+        marked = _answers_to_recapture(kind=question.kind, key=question.key)
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE if created else AuditEvent.Action.CHANGE,
+        obj=question,
+        detail={"answer_type": question.answer_type, "answers_to_recapture": marked},
+    )
+    return marked
+
+
+@transaction.atomic
+def security_question_delete(*, actor, question: SecurityQuestion) -> int:
+    """Remove a question; its stored answers are kept but marked as needing recapture (a
+    question added again with the same key asks for them afresh). Returns how many."""
+    marked = _answers_to_recapture(kind=question.kind, key=question.key)
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CHANGE,
+        obj=question,
+        detail={"change": "question removed", "answers_to_recapture": marked},
+    )
+    question.delete()
+    return marked

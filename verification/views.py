@@ -20,9 +20,10 @@ def verify(request, pk, account_pk):
         citizen_id=pk,
     )
     contact = active_contact_for_request(request).contact
-    form = VerificationForm(request.POST or None, kind=account.kind)
+    captured = selectors.captured_questions(service_account=account)
+    form = VerificationForm(request.POST or None, kind=account.kind, captured=captured)
     attempt = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.not_captured and form.is_valid():
         attempt = services.verification_attempt(
             actor=request.user, service_account=account, answers=form.cleaned_data, contact=contact
         )

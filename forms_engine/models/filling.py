@@ -106,8 +106,11 @@ class Submission(models.Model):
             models.Index(
                 fields=["citizen", "status", "-last_saved_at"], name="submission_citizen_idx"
             ),
+            # The administrator's list of a form's submissions: filtered by status and by the
+            # date it shows and sorts by (last saved; a sent form's is when it was sent).
             models.Index(
-                fields=["form", "status", "-submitted_at"], name="submission_form_status_idx"
+                fields=["form", "status", "-last_saved_at", "-id"],
+                name="submission_form_saved_idx",
             ),
             models.Index(fields=["status", "expires_at"], name="submission_expiry_idx"),
             models.Index(

@@ -59,6 +59,7 @@ CONFIGURATION = {
     "places.gazetteeraddress",
     "requests_tracking.process",
     "requests_tracking.stage",
+    "requests_tracking.workingtimesettings",
 }
 
 # Other libraries' own admin pages, holding no case data: sign-in lockouts (django-axes).

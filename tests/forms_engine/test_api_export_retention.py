@@ -202,3 +202,36 @@ def test_retention_keeps_submissions_that_started_a_request(client, reference_da
 def test_the_retention_job_is_scheduled_daily(settings):
     job = settings.CELERY_BEAT_SCHEDULE["forms-retention-sweep"]
     assert job == {"task": "forms_engine.tasks.retention_sweep", "schedule": 86400.0}
+
+
+def test_the_submissions_list_filters_on_the_date_it_shows(team_leader_client, reference_data):
+    """The dates filter "last saved or sent" — the column shown and sorted by — not when the
+    form was started."""
+    form = fly_tipping_form()
+    version = form.current_version
+    now = timezone.now()
+    old_start_recent_send = Submission.objects.create(
+        form=form, version=version, status="submitted", reference="FRM-2026-900001"
+    )
+    recent_start_old_send = Submission.objects.create(
+        form=form, version=version, status="submitted", reference="FRM-2026-900002"
+    )
+    Submission.objects.filter(pk=old_start_recent_send.pk).update(
+        started_at=now - timedelta(days=40),
+        submitted_at=now - timedelta(days=1),
+        last_saved_at=now - timedelta(days=1),
+    )
+    Submission.objects.filter(pk=recent_start_old_send.pk).update(
+        started_at=now - timedelta(days=2),
+        submitted_at=now - timedelta(days=20),
+        last_saved_at=now - timedelta(days=20),
+    )
+    since = (now - timedelta(days=5)).date()
+    listed = team_leader_client.get(
+        f"/portals/forms/{SLUG}/submissions/",
+        {"status": "submitted", "date_from": since.strftime("%Y-%m-%d")},
+    )
+    assert listed.status_code == 200
+    assert "Last saved or sent from" in listed.text
+    assert ">FRM-2026-900001</a>" in listed.text
+    assert ">FRM-2026-900002</a>" not in listed.text

@@ -25,7 +25,9 @@ def test_rows_permissions_and_history_survive_the_move():
     content_type = old.get_model("contenttypes", "ContentType")
     permission = old.get_model("auth", "Permission")
     group = old.get_model("auth", "Group")
-    # As on a database made before the move (migrating back relabelled the content types).
+    # As on a database made before the move (migrating back relabelled the content types; a
+    # model added to verification later leaves its content type behind, which that one had not).
+    content_type.objects.filter(app_label="verification", model="securityquestion").delete()
     assert not content_type.objects.filter(app_label="verification").exists()
     account_type, _ = content_type.objects.get_or_create(
         app_label="citizens", model="serviceaccount"
