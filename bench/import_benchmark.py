@@ -227,18 +227,81 @@ def write_file(path, rows, register, share, rng):
     return planted
 
 
+def creation_checks(count, register, rng):
+    """Time the check the create form and the API run (`match_candidates`) at this size: half
+    near-duplicates of register people as an agent would type them, half new people living
+    at the register's postcodes. Prints p50/p95/p99 and where the time goes."""
+    import statistics
+
+    from citizens.matching import match_candidates
+    from citizens.matching import matcher as m
+
+    people = []
+    for n in range(count):
+        if n % 2:
+            p = person(rng.randrange(register))
+            p["first_name"] = typo(p["first_name"], rng) if len(p["first_name"]) > 3 else "X"
+        else:
+            home = person(rng.randrange(register))
+            p = person(register + 20_000_000 + n) | {"postcode": home["postcode"]}
+        p["date_of_birth"] = date.fromisoformat(p["date_of_birth"])
+        people.append(p)
+    phases = {"blocking": 0.0, "loading": 0.0}
+    real_block, real_load = m.candidate_ids, m.records_for_ids
+
+    def timed(name, func):
+        def wrapper(*args, **kwargs):
+            t0 = time.perf_counter()
+            try:
+                return func(*args, **kwargs)
+            finally:
+                phases[name] += time.perf_counter() - t0
+
+        return wrapper
+
+    m.candidate_ids, m.records_for_ids = timed("blocking", real_block), timed("loading", real_load)
+    times, found, candidates = [], 0, 0
+    try:
+        match_candidates(person=people[0])  # parameters into the process's cache
+        phases.update(blocking=0.0, loading=0.0)
+        for p in people:
+            t0 = time.perf_counter()
+            matches = match_candidates(person=p)
+            times.append((time.perf_counter() - t0) * 1000)
+            found += bool(matches)
+            candidates += len(real_block(m.record_from_data(p)))
+    finally:
+        m.candidate_ids, m.records_for_ids = real_block, real_load
+    q = statistics.quantiles(times, n=100)
+    total = sum(times) / 1000
+    print(
+        f"creation check: {count} checks at {register:,}: p50 {q[49]:.1f} ms, p95 {q[94]:.1f} ms, "
+        f"p99 {q[98]:.1f} ms; blocking {phases['blocking'] / total:.0%}, loading "
+        f"{phases['loading'] / total:.0%}, scoring the rest; {candidates / count:.0f} "
+        f"candidates a check; {found} with matches; load average "
+        + " ".join(f"{x:.1f}" for x in os.getloadavg()),
+        flush=True,
+    )
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--register", type=int, default=1_000_000)
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--planted", type=float, default=0.2)
     parser.add_argument("--fill-only", action="store_true")
+    parser.add_argument("--checks", type=int, default=0, help="time N creation checks first")
+    parser.add_argument("--skip-import", action="store_true")
     args = parser.parse_args()
     print("load average " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     start = time.perf_counter()
     fill(args.register)
     print(f"register ready: {Citizen.objects.count():,} ({time.perf_counter() - start:.0f} s)")
     if args.fill_only:
+        return
+    if args.checks:
+        creation_checks(args.checks, args.register, random.Random(15))
+    if args.skip_import:
         return
     rng = random.Random(16)
     path = Path(tempfile.mkdtemp()) / "import.csv"
