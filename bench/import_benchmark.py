@@ -313,16 +313,22 @@ def main():
             name="bench.csv",
             chunks=iter(lambda: f.read(1 << 20), b""),
         )
+
+    def cpu():
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+
     for commit in (False, True):
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), cpu()
         run = import_run(run, commit=commit)
-        took = time.perf_counter() - start
+        took, cpu_took = time.perf_counter() - start, cpu() - cpu_start
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         label = "import" if commit else "preview"
         load = " ".join(f"{x:.1f}" for x in os.getloadavg())
         print(
             f"{label}: {run.rows_total:,} rows in {took:.1f} s ({run.rows_total / took:.0f} "
-            f"rows/s), peak RSS so far {rss:.0f} MB, load average {load}, counts {run.counts}",
+            f"rows/s), this process's CPU {cpu_took:.1f} s ({cpu_took / run.rows_total * 1000:.1f}"
+            f" ms a row), peak RSS so far {rss:.0f} MB, load average {load}, counts {run.counts}",
             flush=True,
         )
     found = flagged = wrong_flags = 0
