@@ -76,9 +76,9 @@ def main():
     try:
         for _ in range(60):
             try:
-                requests.get(f"http://127.0.0.1:{args.port}/health/", timeout=1)
+                requests.get(f"http://127.0.0.1:{args.port}/health/", timeout=10)
                 break
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or slow to answer
                 time.sleep(0.5)
         run = uuid.uuid4().hex[:6].upper()
         times, statuses, lock = [], [], threading.Lock()
