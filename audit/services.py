@@ -67,6 +67,27 @@ def audit_view(*, request, obj, citizen=None, detail: dict | None = None) -> Aud
     )
 
 
+def audit_record_many(*, actor, action: str, objs, detail: dict | None = None) -> int:
+    """One audit row per object, written in one statement (bulk writes such as imports)."""
+    who = actor_of(actor)
+    rows = [
+        AuditEvent(
+            actor=who.user,
+            actor_kind=who.kind,
+            actor_label=who.label[:200],
+            action=AuditEvent.Action(action),
+            citizen=obj if obj._meta.label_lower == "citizens.citizen" else None,
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            object_repr=str(obj)[:200],
+            detail=detail or {},
+        )
+        for obj in objs
+    ]
+    AuditEvent.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
 @transaction.atomic
 def subject_access_request_log(
     *, actor, citizen, received_on, requested_by: str, identity_checked=False, notes=""

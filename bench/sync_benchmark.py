@@ -77,12 +77,12 @@ def main():
     try:
         for _ in range(60):
             try:
-                requests.get(f"http://127.0.0.1:{args.port}/health/", timeout=1)
+                requests.get(f"http://127.0.0.1:{args.port}/health/", timeout=10)
                 break
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or slow to answer
                 time.sleep(0.5)
         run = uuid.uuid4().hex[:6].upper()
-        times, statuses, lock = [], [], threading.Lock()
+        times, statuses, errors, lock = [], [], [], threading.Lock()
 
         def client(n):
             session = requests.Session()
@@ -92,7 +92,7 @@ def main():
                 body = {
                     "kind": "council_tax",
                     "citizen_reference": people[n * args.requests + i // 2],
-                    "snapshot": {"balance": f"{i}.00", "status": "active"},
+                    "snapshot": {"band": "C", "balance": f"{i}.00"},
                     "security_answers": {"property_postcode": "SW1A 1AA"},
                 }
                 start = time.perf_counter()
@@ -106,6 +106,8 @@ def main():
                 with lock:
                     times.append(took)
                     statuses.append(response.status_code)
+                    if response.status_code >= 400 and not errors:
+                        errors.append(response.text[:300])
 
         threads = [threading.Thread(target=client, args=(n,)) for n in range(args.clients)]
         start = time.perf_counter()
@@ -122,9 +124,14 @@ def main():
             f"p95 {times[int(len(times) * 0.95) - 1]:.0f} ms, max {times[-1]:.0f} ms; "
             f"statuses {counts}"
         )
+        if errors:
+            print(f"first error answer: {errors[0]}")
     finally:
         server.terminate()
-        server.wait(10)
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            server.kill()
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from audit.services import audit_record
+from audit.services import audit_record, audit_record_many
 from citizens import signals
 from citizens.merge import (
     HANDLER,
@@ -36,7 +36,7 @@ from citizens.normalise import (
     search_keys_for,
 )
 from citizens.selectors import duplicate_candidates
-from core.sequences import sequence_next
+from core.sequences import sequence_next, sequence_take
 
 PERSON_FIELDS = {
     "title": ("Title", False),
@@ -196,6 +196,76 @@ def citizen_create(
     # "Possibly the same person" does not block: the caller shows these after saving.
     citizen.possible_duplicates = candidates
     return citizen
+
+
+@transaction.atomic
+def citizens_create_many(*, actor, items: list[tuple[dict, str]]) -> list[Citizen]:
+    """Create many citizens at once (bulk import), each as `citizen_create(confirm_new=True)`
+    would: `items` are (cleaned values, reason it is a new person). No duplicate check (the
+    caller has matched them); one insert per table, one audit row each, and one
+    `citizens_created` signal for the lot. Returns the citizens in the order given.
+    """
+    if not items:
+        return []
+    numbers = sequence_take(name="citizen", count=len(items))
+    created_by = actor if actor is not None and actor.is_authenticated else None
+    citizens = []
+    for number, (data, reason) in zip(numbers, items, strict=True):
+        citizen = Citizen(
+            reference=citizen_reference(number),
+            created_by=created_by,
+            new_person_reason=reason,
+            **{k: data.get(k) or ("" if k != "date_of_birth" else None) for k in PERSON_FIELDS},
+        )
+        if not citizen.preferred_language:
+            citizen.preferred_language = "English"
+        _set_search_fields(citizen)
+        citizens.append(citizen)
+    Citizen.objects.bulk_create(citizens)
+    today, now = timezone.localdate(), timezone.now()
+    addresses, emails, phones = [], [], []
+    for citizen, (data, _reason) in zip(citizens, items, strict=True):
+        if data.get("address_line_1") or data.get("postcode"):
+            addresses.append(
+                Address(
+                    citizen=citizen,
+                    is_current=True,
+                    valid_from=today,
+                    line_1=data.get("address_line_1", ""),
+                    line_2=data.get("address_line_2", ""),
+                    town=data.get("town", ""),
+                    postcode=data.get("postcode", ""),
+                    postcode_compact=postcode_compact(data.get("postcode", "")),
+                    uprn=data.get("uprn", ""),
+                )
+            )
+        if data.get("email"):
+            emails.append(
+                EmailAddress(
+                    citizen=citizen, email=data["email"], is_primary=True, confirmed_at=now
+                )
+            )
+        if data.get("phone"):
+            kind = (
+                PhoneNumber.Kind.MOBILE
+                if phone_is_mobile(data["phone"])
+                else PhoneNumber.Kind.LANDLINE
+            )
+            phones.append(
+                PhoneNumber(
+                    citizen=citizen,
+                    number=data["phone"],
+                    kind=kind,
+                    is_primary=True,
+                    confirmed_at=now,
+                )
+            )
+    Address.objects.bulk_create(addresses)
+    EmailAddress.objects.bulk_create(emails)
+    PhoneNumber.objects.bulk_create(phones)
+    audit_record_many(actor=actor, action=AuditEvent.Action.CREATE, objs=citizens)
+    signals.citizens_created.send(sender=Citizen, instances=citizens, actor=actor)
+    return citizens
 
 
 def _display(value) -> str:

@@ -3,6 +3,9 @@
 Every signal is sent with `sender=<model class>`, `instance=...` and `actor=<Staff or None>`:
 
 - `citizen_created(instance=citizen, actor)`
+- `citizens_created(instances=[citizen, ...], actor)`: many citizens created at once (a bulk
+  import, `citizens_create_many`); receivers handle them as a batch, each as if
+  `citizen_created` had been sent for it.
 - `citizen_changed(instance=citizen, actor, changes)`: changes is a list of
   `{"field", "label", "old", "new", "sensitive"}`; for sensitive fields (date of birth…) show
   that the field changed, never the values.
@@ -15,6 +18,7 @@ Every signal is sent with `sender=<model class>`, `instance=...` and `actor=<Sta
 from django.dispatch import Signal
 
 citizen_created = Signal()
+citizens_created = Signal()
 citizen_changed = Signal()
 citizens_merged = Signal()
 citizens_unmerged = Signal()

@@ -41,6 +41,26 @@ def change_record(*, event: str, obj, reference: str, object_type: str, actor=No
     )
 
 
+def changes_record_many(*, event: str, object_type: str, items, actor=None) -> list[Change]:
+    """Write one change per (obj, reference, data) in one statement, in the caller's order."""
+    now = timezone.now()
+    actor = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    return Change.objects.bulk_create(
+        [
+            Change(
+                event=event,
+                object_type=object_type,
+                object_id=obj.pk,
+                reference=reference,
+                occurred_at=now,
+                actor=actor,
+                data=data or {},
+            )
+            for obj, reference, data in items
+        ]
+    )
+
+
 PUBLISH_SQL = """
     UPDATE integration_change SET seq = numbered.top + numbered.n
     FROM (

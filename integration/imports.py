@@ -27,8 +27,10 @@ import io
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django import forms
 from django.conf import settings
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from audit.models import AuditEvent
@@ -36,7 +38,7 @@ from audit.services import audit_record
 from citizens.forms import CitizenForm
 from citizens.matching.review import pairs_queue
 from citizens.models import Citizen
-from integration.matching import person_matches
+from integration.matching import person_matches_many
 from integration.models import ImportRow, ImportRun
 from integration.signals import rows_imported
 
@@ -75,6 +77,8 @@ class Outcome:
     citizen_id: int | None = None
     candidates: list[dict] = field(default_factory=list)
     differences: list[dict] = field(default_factory=list)
+    # The checked values a new record is created from (not part of the report).
+    cleaned: dict = field(default_factory=dict, repr=False)
 
 
 def default_mapping(header: list[str]) -> dict[str, str]:
@@ -155,11 +159,49 @@ def source_key(source: str, values: dict) -> str:
     return hashlib.sha256(f"{source}\n{basis}".encode()).hexdigest()
 
 
-def _form(values):
+class ImportRowForm(CitizenForm):
+    """The create form's rules for one row, with the email check answered for the whole batch
+    beforehand (`taken`: lower-cased address → its holder) instead of one query per row."""
+
+    def __init__(self, *args, taken=None, **kwargs):
+        self.taken = taken or {}
+        super().__init__(*args, **kwargs)
+
+    def clean_email(self):
+        email = (self.cleaned_data.get("email") or "").strip()
+        holder = self.taken.get(email.lower()) if email else None
+        if holder:
+            raise forms.ValidationError(
+                f"This email address belongs to {holder.full_name} "
+                f"({holder.reference}): each email can be on one record only"
+            )
+        return email
+
+
+def _emails_taken(rows: list[dict]) -> dict[str, Citizen]:
+    """Lower-cased email → the citizen holding it, for the emails of these rows (one query)."""
+    from citizens.models import EmailAddress
+
+    wanted = {(v.get("email") or "").strip().lower() for v in rows} - {""}
+    if not wanted:
+        return {}
+    held = (
+        EmailAddress.objects.annotate(e=Lower("email"))
+        .filter(e__in=sorted(wanted))
+        .select_related("citizen")
+        .order_by("id")
+    )
+    taken: dict[str, Citizen] = {}
+    for row in held:
+        taken.setdefault(row.e, row.citizen)
+    return taken
+
+
+def _form(values, taken=None):
     data = {f: values.get(f, "") for f in PERSON}
     if not data.get("email"):
         data["no_contact_details_reason"] = "Imported record without an email address"
-    return CitizenForm(data)
+    return ImportRowForm(data, taken=taken)
 
 
 def _differences(citizen: Citizen, cleaned: dict) -> list[dict]:
@@ -180,47 +222,76 @@ def _differences(citizen: Citizen, cleaned: dict) -> list[dict]:
 
 def row_assess(values: dict) -> Outcome:
     """Check and match one row without writing anything."""
-    form = _form(values)
-    valid = form.is_valid()
-    errors = {k: [str(e) for e in v] for k, v in form.errors.items()}
-    reference = values.get("reference", "").strip().upper()
-    if reference:
-        citizen = Citizen.objects.filter(reference=reference).first()
-        if citizen is None:
-            return Outcome(
-                "error", values, [f"reference: no citizen has the reference {reference}"]
-            )
-        if citizen.merged_into_id:
-            citizen = Citizen.objects.get(pk=citizen.merged_into_id)
-        errors.pop("email", None)  # the email on file may be this very person's
-        if errors:
-            return Outcome("error", values, _plain(errors))
+    return rows_assess([values])[0]
+
+
+def rows_assess(rows: list[dict]) -> list[Outcome]:
+    """Check and match a batch of rows without writing anything, in a fixed number of queries:
+    one for the emails already held, one for the citizen references named, the matcher's
+    batch (one query per blocking key) and one to load the records rows are linked to."""
+    taken = _emails_taken(rows)
+    checked = []
+    for values in rows:
+        form = _form(values, taken)
+        valid = form.is_valid()
+        errors = {k: [str(e) for e in v] for k, v in form.errors.items()}
         cleaned = {**form.cleaned_data} if valid else {}
-        return Outcome(
-            "matched", values, citizen_id=citizen.pk, differences=_differences(citizen, cleaned)
-        )
-    matches = person_matches(values)
-    email_taken = "email" in errors and matches
-    if email_taken:
-        errors.pop("email")
-    if errors:
-        return Outcome("error", values, _plain(errors))
-    candidates = [
-        {"citizen_id": m.citizen_id, "band": m.band, "summary": m.summary} for m in matches
+        checked.append((values, valid, errors, cleaned))
+    references = {v.get("reference", "").strip().upper() for v in rows} - {""}
+    by_reference = {c.reference: c for c in Citizen.objects.filter(reference__in=references)}
+    # A row with errors other than the email is refused whatever the matcher says.
+    to_match = [
+        i
+        for i, (values, _valid, errors, _cleaned) in enumerate(checked)
+        if not values.get("reference", "").strip() and (not errors or "email" in errors)
     ]
-    certain = [m for m in matches if m.band == "certain"]
-    if certain and len(certain) == 1 and settings.IMPORT_AUTO_LINK_CERTAIN:
-        citizen = Citizen.objects.get(pk=certain[0].citizen_id)
-        return Outcome(
-            "matched",
-            values,
-            citizen_id=citizen.pk,
-            candidates=candidates,
-            differences=_differences(citizen, form.cleaned_data if valid else {}),
+    matched = dict(zip(to_match, person_matches_many([rows[i] for i in to_match]), strict=True))
+    outcomes: list = [None] * len(rows)
+    linked: dict[int, list] = {}  # citizen id → rows whose differences need the record
+    for i, (values, valid, errors, cleaned) in enumerate(checked):
+        reference = values.get("reference", "").strip().upper()
+        if reference:
+            citizen = by_reference.get(reference)
+            if citizen is None:
+                outcomes[i] = Outcome(
+                    "error", values, [f"reference: no citizen has the reference {reference}"]
+                )
+                continue
+            citizen_id = citizen.merged_into_id or citizen.pk
+            errors.pop("email", None)  # the email on file may be this very person's
+            if errors:
+                outcomes[i] = Outcome("error", values, _plain(errors))
+                continue
+            outcomes[i] = Outcome("matched", values, citizen_id=citizen_id)
+            linked.setdefault(citizen_id, []).append((i, cleaned))
+            continue
+        matches = matched.get(i, [])
+        email_taken = "email" in errors and matches
+        if email_taken:
+            errors.pop("email")
+        if errors:
+            outcomes[i] = Outcome("error", values, _plain(errors))
+            continue
+        candidates = [
+            {"citizen_id": m.citizen_id, "band": m.band, "summary": m.summary} for m in matches
+        ]
+        certain = [m for m in matches if m.band == "certain"]
+        if certain and len(certain) == 1 and settings.IMPORT_AUTO_LINK_CERTAIN:
+            citizen_id = certain[0].citizen_id
+            outcomes[i] = Outcome("matched", values, citizen_id=citizen_id, candidates=candidates)
+            linked.setdefault(citizen_id, []).append((i, cleaned if valid else {}))
+        elif matches:
+            outcomes[i] = Outcome("review", values, candidates=candidates, cleaned=cleaned)
+        else:
+            outcomes[i] = Outcome("new", values, cleaned=cleaned)
+    if linked:
+        records = Citizen.objects.filter(pk__in=list(linked)).prefetch_related(
+            "emails", "phones", "addresses"
         )
-    if matches:
-        return Outcome("review", values, candidates=candidates)
-    return Outcome("new", values)
+        for citizen in records:
+            for i, cleaned in linked[citizen.pk]:
+                outcomes[i].differences = _differences(citizen, cleaned)
+    return outcomes
 
 
 def _plain(errors: dict) -> list[str]:
@@ -233,34 +304,28 @@ class Progress:
     rows: int = 0
 
 
-def _write(run: ImportRun, line: int, key: str, outcome: Outcome) -> ImportRow:
-    from citizens.services import citizen_create
+def _create(run: ImportRun, written: list[tuple[int, Outcome]]) -> None:
+    """Create the citizens of a batch's new and needs-review rows in one go, and put each
+    needs-review row's record beside its candidates in the review queue."""
+    from citizens.services import citizens_create_many
 
-    citizen_id = outcome.citizen_id
-    if outcome.outcome in ("new", "review"):
-        form = _form(outcome.data)
-        form.is_valid()
-        citizen = citizen_create(
-            actor=run.created_by,
-            data={k: v for k, v in form.cleaned_data.items() if k in PERSON},
-            confirm_new=True,
-            new_person_reason=f"Imported from {run.source} (import {run.pk}, row {line})",
-        )
-        citizen_id = citizen.pk
-        if outcome.outcome == "review":  # the two records side by side in the review queue
-            pairs_queue([(citizen.pk, c["citizen_id"]) for c in outcome.candidates])
-    return ImportRow(
-        run=run,
-        row_number=line,
-        source_key=key,
-        outcome=outcome.outcome,
-        citizen_id=citizen_id,
-        data=outcome.data,
-        errors=outcome.errors,
-        candidates=outcome.candidates,
-        differences=outcome.differences,
-        created=outcome.outcome in ("new", "review"),
+    citizens = citizens_create_many(
+        actor=run.created_by,
+        items=[
+            (
+                {k: v for k, v in outcome.cleaned.items() if k in PERSON},
+                f"Imported from {run.source} (import {run.pk}, row {line})",
+            )
+            for line, outcome in written
+        ],
     )
+    pairs = []
+    for (_line, outcome), citizen in zip(written, citizens, strict=True):
+        outcome.citizen_id = citizen.pk
+        if outcome.outcome == "review":  # the two records side by side in the review queue
+            pairs += [(citizen.pk, c["citizen_id"]) for c in outcome.candidates]
+    if pairs:
+        pairs_queue(pairs)
 
 
 def import_run(run: ImportRun, *, commit: bool, on_progress=None) -> ImportRun:
@@ -287,25 +352,37 @@ def import_run(run: ImportRun, *, commit: bool, on_progress=None) -> ImportRun:
     def flush():
         if not batch:
             return
+        pending = [i for i, item in enumerate(batch) if not isinstance(item[2], Outcome)]
+        for i, outcome in zip(pending, rows_assess([batch[i][2] for i in pending]), strict=True):
+            line, key, _values = batch[i]
+            batch[i] = (line, key, outcome)
+        for line, _key, outcome in batch:
+            counts[outcome.outcome] += 1
+            if len(preview) < PREVIEW_ROWS:
+                preview.append({"row": line, **outcome.__dict__})
         with transaction.atomic():
-            rows = []
-            for line, key, outcome in batch:
-                if outcome.outcome == "error" or not commit:
-                    rows.append(
-                        ImportRow(
-                            run=run,
-                            row_number=line,
-                            source_key=key,
-                            outcome=outcome.outcome,
-                            citizen_id=outcome.citizen_id,
-                            data=outcome.data,
-                            errors=outcome.errors,
-                            candidates=outcome.candidates,
-                            differences=outcome.differences,
-                        )
-                    )
-                else:
-                    rows.append(_write(run, line, key, outcome))
+            created = [
+                (line, outcome)
+                for line, _key, outcome in batch
+                if commit and outcome.outcome in ("new", "review")
+            ]
+            if created:
+                _create(run, created)
+            rows = [
+                ImportRow(
+                    run=run,
+                    row_number=line,
+                    source_key=key,
+                    outcome=outcome.outcome,
+                    citizen_id=outcome.citizen_id,
+                    data=outcome.data,
+                    errors=outcome.errors,
+                    candidates=outcome.candidates,
+                    differences=outcome.differences,
+                    created=commit and outcome.outcome in ("new", "review"),
+                )
+                for line, key, outcome in batch
+            ]
             ImportRow.objects.bulk_create(rows, batch_size=BATCH_SIZE)
             touched = [r for r in rows if r.citizen_id and r.outcome != "error"]
             if commit and touched:
@@ -324,14 +401,10 @@ def import_run(run: ImportRun, *, commit: bool, on_progress=None) -> ImportRun:
             total += 1
             key = source_key(run.source, values)
             if key in done_keys or key in seen_in_file:
-                outcome = Outcome("unchanged", values)
+                batch.append((line, key, Outcome("unchanged", values)))
             else:
-                outcome = row_assess(values)
+                batch.append((line, key, values))  # checked and matched with its batch
             seen_in_file.add(key)
-            counts[outcome.outcome] += 1
-            if len(preview) < PREVIEW_ROWS:
-                preview.append({"row": line, **outcome.__dict__})
-            batch.append((line, key, outcome))
             if len(batch) >= BATCH_SIZE:
                 flush()
         flush()

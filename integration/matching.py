@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django import forms
 from django.core.exceptions import ValidationError
 
-from citizens.matching import match_candidates
+from citizens.matching import match_candidates, match_candidates_many
 
 
 @dataclass(frozen=True)
@@ -32,4 +32,15 @@ def person_matches(values: dict) -> list[Candidate]:
     return [
         Candidate(m.citizen_id, m.band, m.summary)
         for m in match_candidates(person=person, min_band="probable")
+    ]
+
+
+def person_matches_many(rows: list[dict]) -> list[list[Candidate]]:
+    """`person_matches` for a batch of rows (imports): one blocking query per key per batch."""
+    people = [
+        {**values, "date_of_birth": _date(values.get("date_of_birth", ""))} for values in rows
+    ]
+    return [
+        [Candidate(m.citizen_id, m.band, m.summary) for m in matches]
+        for matches in match_candidates_many(people=people, min_band="probable")
     ]

@@ -2,7 +2,7 @@
 deliveries, in the transaction of the change (this app consumes them, so it owns the coupling)."""
 
 from citizens import signals as citizen_signals
-from integration.events import event_publish
+from integration.events import event_publish, events_publish_many
 from integration.models import EventType
 from requests_tracking import signals as request_signals
 
@@ -41,6 +41,16 @@ def _request(event, request, actor, **data):
 
 def on_citizen_created(sender, instance, actor=None, **kwargs):
     _citizen(EventType.CITIZEN_CREATED, instance, actor)
+
+
+def on_citizens_created(sender, instances=(), actor=None, **kwargs):
+    """A batch created at once (bulk import): one change each, written together."""
+    events_publish_many(
+        event=EventType.CITIZEN_CREATED,
+        object_type="citizen",
+        items=[(c, c.reference, {"version": c.version}) for c in instances],
+        actor=actor,
+    )
 
 
 def on_citizen_changed(sender, instance, actor=None, changes=(), **kwargs):
@@ -88,6 +98,7 @@ def on_request_assigned(sender, instance, actor=None, **kwargs):
 
 HANDLERS = [
     (citizen_signals.citizen_created, on_citizen_created),
+    (citizen_signals.citizens_created, on_citizens_created),
     (citizen_signals.citizen_changed, on_citizen_changed),
     (citizen_signals.citizens_merged, on_citizens_merged),
     (request_signals.request_created, on_request_created),

@@ -91,6 +91,22 @@ def webhooks_enqueue(*, change, actor=None) -> list[Message]:
     subscriptions = subscriptions_for(change.event)
     if not subscriptions:
         return []
+    return messages_enqueue_many(actor=actor, messages=_outgoing(change, subscriptions))
+
+
+def webhooks_enqueue_many(*, changes, actor=None) -> list[Message]:
+    """`webhooks_enqueue` for many changes: subscriptions read once, one outbox write."""
+    messages = []
+    by_event = {}
+    for change in changes:
+        if change.event not in by_event:
+            by_event[change.event] = subscriptions_for(change.event)
+        if by_event[change.event]:
+            messages += _outgoing(change, by_event[change.event])
+    return messages_enqueue_many(actor=actor, messages=messages) if messages else []
+
+
+def _outgoing(change, subscriptions) -> list[OutgoingMessage]:
     payload = {
         "type": change.event,
         "timestamp": change.occurred_at.isoformat(),
@@ -105,23 +121,20 @@ def webhooks_enqueue(*, change, actor=None) -> list[Message]:
         },
     }
     body = json.dumps(payload, separators=(",", ":"), sort_keys=True, default=str)
-    return messages_enqueue_many(
-        actor=actor,
-        messages=[
-            OutgoingMessage(
-                channel=Message.Channel.WEBHOOK,
-                recipient=str(sub.pk),
-                recipient_kind="client_system",
-                body=body,
-                subject=change.event,
-                idempotency_key=f"webhook:{sub.pk}:change:{change.pk}",
-                object_type=f"integration.{change.object_type}",
-                object_id=str(change.object_id),
-                event=change.event,
-            )
-            for sub in subscriptions
-        ],
-    )
+    return [
+        OutgoingMessage(
+            channel=Message.Channel.WEBHOOK,
+            recipient=str(sub.pk),
+            recipient_kind="client_system",
+            body=body,
+            subject=change.event,
+            idempotency_key=f"webhook:{sub.pk}:change:{change.pk}",
+            object_type=f"integration.{change.object_type}",
+            object_id=str(change.object_id),
+            event=change.event,
+        )
+        for sub in subscriptions
+    ]
 
 
 class _PinnedHTTPConnection(http.client.HTTPConnection):

@@ -8,6 +8,8 @@ Public API (everything else in this package is internal):
         the odds that the two records are one person, prior included), `probability`, `band`
         ("certain", "probable", "possible"), `summary` and `reasons_for` / `reasons_against`
         in plain words. "probable" and above block creation until a person decides.
+    match_candidates_many(*, people, limit=10, min_band="possible") -> list[list[Match]]
+        The same for many people at once (imports), in a fixed number of queries per batch.
     score_pair(a, b) -> Match          two PersonRecords, scored and explained
     record_from_data(data) -> PersonRecord    form/API/import values as a comparable record
     records_for_ids(ids) -> {id: PersonRecord}  stored citizens, in four queries
@@ -23,6 +25,7 @@ from citizens.matching.matcher import (
     Match,
     band_for,
     match_candidates,
+    match_candidates_many,
     score_pair,
     thresholds,
 )
@@ -35,6 +38,7 @@ __all__ = [
     "PersonRecord",
     "band_for",
     "match_candidates",
+    "match_candidates_many",
     "record_from_data",
     "records_for_ids",
     "score_pair",

@@ -95,10 +95,12 @@ def names_swapped(a: PersonRecord, b: PersonRecord) -> bool:
     return cross_1 and cross_2
 
 
+@lru_cache(maxsize=65536)  # dates repeat across pairs: a register has ~26,000 birthdays
 def _day(d) -> str:
     return f"{d.day:02d}/{d.month:02d}/{d.year}"
 
 
+@lru_cache(maxsize=65536)
 def _digits(d) -> tuple:
     y = d.year
     return (d.day // 10, d.day % 10, d.month // 10, d.month % 10, y // 1000, y // 100 % 10,

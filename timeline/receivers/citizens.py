@@ -4,7 +4,7 @@ import hashlib
 from itertools import groupby
 
 from timeline.models import Kind
-from timeline.services import EntryData, entry_write
+from timeline.services import EntryData, entries_write_many, entry_write
 from timeline.sources import Source, link_to, register
 
 CITIZEN = "citizens.citizen"
@@ -123,6 +123,13 @@ def on_citizen_created(sender, instance, actor=None, **kwargs):
     entry_write(data=citizen_created_entry(instance, actor_id=_pk(actor)))
 
 
+def on_citizens_created(sender, instances=(), actor=None, **kwargs):
+    """A batch created at once (bulk import): the same entries, written in one statement."""
+    entries_write_many(
+        data=[citizen_created_entry(citizen, actor_id=_pk(actor)) for citizen in instances]
+    )
+
+
 def on_citizen_changed(sender, instance, actor=None, changes=(), **kwargs):
     if not changes:
         return
@@ -158,6 +165,7 @@ def connect() -> None:
 
     for signal, receiver in [
         (signals.citizen_created, on_citizen_created),
+        (signals.citizens_created, on_citizens_created),
         (signals.citizen_changed, on_citizen_changed),
         (signals.citizens_merged, on_citizens_merged),
         (signals.note_added, on_note_added),

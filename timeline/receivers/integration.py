@@ -2,7 +2,7 @@
 service-account syncs and webhook deliveries (the integration app's signals)."""
 
 from timeline.models import ActorType, Kind
-from timeline.services import EntryData, entry_write
+from timeline.services import EntryData, entries_write_many, entry_write
 from timeline.sources import Source, link_to, register
 
 ROW = "integration.importrow"
@@ -34,12 +34,11 @@ def on_rows_imported(sender, rows, actor=None, source="", **kwargs):
     from django.utils import timezone
 
     now = timezone.now()
-    for row in rows:
-        entry_write(
-            data=row_entry(
-                row, source=source, occurred_at=now, actor_id=getattr(actor, "pk", None)
-            )
-        )
+    actor_id = getattr(actor, "pk", None)
+    # A batch of an import: its entries written in one statement.
+    entries_write_many(
+        data=[row_entry(row, source=source, occurred_at=now, actor_id=actor_id) for row in rows]
+    )
 
 
 def sync_entry(account, *, citizen_id, system_name, created, version, occurred_at, actor_id):
