@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from audit.describe import detail_words
-from audit.export import _neutralise
+from core.csv_export import csv_cell as _neutralise
 from audit.models import AuditEvent
 from audit.services import audit_record
 from tests.factories import StaffFactory
@@ -42,9 +42,10 @@ def test_the_trail_page_shows_details_in_words(team_leader_client):
 
 
 def test_neutralise_defuses_spreadsheet_formulas():
-    for cell in ("=SUM(A1)", "+1", "-1", "@cmd", "\tx", "\rx"):
+    for cell in ("=SUM(A1)", "+1", "-2+3", "@cmd", "\tx", "\rx"):
         assert _neutralise(cell) == "'" + cell
     assert _neutralise("Smith") == "Smith"
+    assert _neutralise("-12.50") == "-12.50"  # a number stays a number
     assert _neutralise(None) == ""
 
 
@@ -63,7 +64,7 @@ def test_the_trail_exports_as_csv_with_the_filters_and_the_export_is_audited(
     assert response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"].startswith('attachment; filename="audit-trail-')
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert rows[0][:3] == ["When", "Member of staff", "What they did"]
+    assert rows[0][:3] == ["When", "Who", "What they did"]
     assert len(rows) == 2  # header and Bob's one search, not Alice's view
     assert rows[1][1:4] == ["Bob Birch", "Searched", ""]
     assert rows[1][6] == 'Searched for “=HYPERLINK("x")”; Results: 1'
