@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 
 from audit.describe import detail_words
-from core.csv_export import csv_cell as _neutralise
 from audit.models import AuditEvent
 from audit.services import audit_record
+from core.csv_export import csv_cell as _neutralise
 from tests.factories import StaffFactory
 from tests.timeline import builders as make
 
