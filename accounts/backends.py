@@ -17,11 +17,17 @@ class StaffModelBackend(ModelBackend):
                 rows = Permission.objects.values_list("content_type__app_label", "codename")
                 user_obj._perm_cache = {f"{app}.{codename}" for app, codename in rows}
                 return user_obj._perm_cache
-            by_role = Group.objects.filter(user=user_obj).values_list(
-                "name", "permissions__content_type__app_label", "permissions__codename"
+            # No ORDER BY inside the UNION (Permission has a default ordering; SQLite refuses it).
+            by_role = (
+                Group.objects.filter(user=user_obj)
+                .order_by()
+                .values_list(
+                    "name", "permissions__content_type__app_label", "permissions__codename"
+                )
             )
             own = (
                 Permission.objects.filter(user=user_obj)
+                .order_by()
                 .annotate(role=Value("", output_field=CharField()))
                 .values_list("role", "content_type__app_label", "codename")
             )

@@ -69,14 +69,15 @@ def panels_render(request, citizen, *, slot: str = "main", tab: str = "") -> lis
     for panel in sorted(chosen, key=lambda p: (p.order, p.template)):
         ctx = {"citizen": citizen}
         if panel.context is not None:
-            ctx.update(_context(panel.context, request, citizen))
+            ctx.update(panel_context(panel.context, request, citizen))
         html.append(render_to_string(panel.template, ctx, request=request))
     return html
 
 
-def _context(func, request, citizen) -> dict:
+def panel_context(func, request, citizen) -> dict:
     """One run of a panel's context function per request and citizen, shared by the panels
-    (summary, actions and the full panel) that use it."""
+    (summary, actions and the full panel) that use it — and by a context function that builds
+    on another (contacts' panel on its actions)."""
     memo = request.__dict__.setdefault("_citizen_panel_contexts", {})
     key = (func, citizen.pk)
     if key not in memo:

@@ -22,6 +22,8 @@ def citizen_panel_context(request, citizen) -> dict:
     total = rows[0].all_count if rows else 0
     rows.sort(key=lambda r: not r.is_live)  # stable: open ones first, newest first within
     return {
+        # The call summary lists the open ones (from the same rows: no query of its own).
+        "open_requests": [r for r in rows[:PANEL_ROWS] if r.is_live],
         "citizen_requests": rows[:PANEL_ROWS],
         "more_requests": len(rows) > PANEL_ROWS,
         "request_total": total,
