@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import django_filters
 from django import forms
+from django.db.models import CharField, F, IntegerField, Value
 from django.utils import timezone
 
 from contacts.models import Channel, Contact
@@ -50,11 +51,11 @@ class ReportFilters:
     date_from: date
     date_to: date
     preset: str = DEFAULT_PRESET
-    service_area: ServiceArea | None = None
-    channel: Channel | None = None
-    location: Location | None = None
-    process: Process | None = None
-    team: Team | None = None
+    service_area: "Option | None" = None
+    channel: "Option | None" = None
+    location: "Option | None" = None
+    process: "Option | None" = None
+    team: "Option | None" = None
     query: dict = field(default_factory=dict, compare=False)  # the URL's filter parameters
 
     @property
@@ -103,6 +104,56 @@ class ReportFilterForm(forms.Form):
         return data
 
 
+@dataclass(frozen=True)
+class Option:
+    """A chosen filter value: enough to filter and to name it, without loading the row."""
+
+    pk: int
+    name: str
+    code: str = ""
+
+
+KINDS = ("service_area", "channel", "location", "process", "team")
+
+
+def _options() -> dict[str, list[Option]]:
+    """Every filter's choices in one query (a UNION of the five small tables)."""
+    blank = Value("", output_field=CharField())
+
+    def rows(queryset, kind, code=blank, ordering=None):
+        return queryset.order_by().annotate(
+            r_kind=Value(kind, output_field=CharField()),
+            r_code=code,
+            r_order=F("ordering") if ordering is None else ordering,
+        ).values_list("r_kind", "pk", "name", "r_code", "r_order")
+
+    union = rows(ServiceArea.objects.filter(active=True), "service_area").union(
+        rows(Channel.objects.filter(active=True), "channel"),
+        rows(Location.objects.filter(active=True), "location"),
+        rows(
+            Process.objects.filter(is_current=True),
+            "process",
+            code=F("code"),
+            ordering=Value(0, output_field=IntegerField()),
+        ),
+        rows(Team.objects.filter(active=True), "team"),
+        all=True,
+    )
+    options = {kind: [] for kind in KINDS}
+    for kind, pk, name, code, _order in sorted(union, key=lambda r: (r[0], r[4], r[2], r[1])):
+        options[kind].append(Option(pk, name, code))
+    return options
+
+
+def _choice(name, label, empty):
+    return django_filters.ChoiceFilter(
+        label=label,
+        empty_label=empty,
+        method="no_filter",
+        error_messages=_choice_messages(name.replace("_", " ")),
+    )
+
+
 class ReportFilterSet(django_filters.FilterSet):
     """Only its form is used: the reports read summaries, not one queryset."""
 
@@ -125,42 +176,11 @@ class ReportFilterSet(django_filters.FilterSet):
         help_text="For example, 31/3/2026",
         error_messages={"invalid": "Enter a real ‘to’ date, like 31/3/2026"},
     )
-    service_area = django_filters.ModelChoiceFilter(
-        queryset=ServiceArea.objects.filter(active=True),
-        label="Service area",
-        empty_label="All service areas",
-        method="no_filter",
-        error_messages=_choice_messages("service area"),
-    )
-    channel = django_filters.ModelChoiceFilter(
-        queryset=Channel.objects.filter(active=True),
-        label="Channel",
-        empty_label="All channels",
-        method="no_filter",
-        error_messages=_choice_messages("channel"),
-    )
-    location = django_filters.ModelChoiceFilter(
-        queryset=Location.objects.filter(active=True),
-        label="Location",
-        empty_label="All locations",
-        method="no_filter",
-        error_messages=_choice_messages("location"),
-    )
-    process = django_filters.ModelChoiceFilter(
-        queryset=Process.objects.filter(is_current=True).order_by("name"),
-        to_field_name="code",
-        label="Process",
-        empty_label="All processes",
-        method="no_filter",
-        error_messages=_choice_messages("process"),
-    )
-    team = django_filters.ModelChoiceFilter(
-        queryset=Team.objects.filter(active=True).select_related("service_area"),
-        label="Team",
-        empty_label="All teams",
-        method="no_filter",
-        error_messages=_choice_messages("team"),
-    )
+    service_area = _choice("service_area", "Service area", "All service areas")
+    channel = _choice("channel", "Channel", "All channels")
+    location = _choice("location", "Location", "All locations")
+    process = _choice("process", "Process", "All processes")
+    team = _choice("team", "Team", "All teams")
 
     class Meta:
         model = Contact
@@ -169,6 +189,13 @@ class ReportFilterSet(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, queryset=Contact.objects.none(), **kwargs)
+        self.options = _options()
+        for kind in KINDS:
+            field_ = self.form.fields[kind]
+            values = [
+                (o.code if kind == "process" else str(o.pk), o.name) for o in self.options[kind]
+            ]
+            field_.choices = [("", field_.choices[0][1]), *values]
         for name in ("date_from", "date_to"):
             self.form.fields[name].widget.attrs.update(
                 {"class": "govuk-input--width-10", "autocomplete": "off", "inputmode": "numeric"}
@@ -178,24 +205,31 @@ class ReportFilterSet(django_filters.FilterSet):
     def no_filter(self, queryset, name, value):
         return queryset
 
+    def _chosen(self, kind, value) -> Option | None:
+        if not value:
+            return None
+        for option in self.options[kind]:
+            if (option.code if kind == "process" else str(option.pk)) == value:
+                return option
+        return None
+
     def filters_or_none(self) -> ReportFilters | None:
         """The checked filters, or None when the form has errors (shown on the page)."""
         if not self.form.is_valid():
             return None
         data = self.form.cleaned_data
-        names = ("service_area", "channel", "location", "process", "team")
         query = {"preset": data["preset"]}
         if data["preset"] == "custom":
             query["date_from"] = data["date_from"].strftime("%d/%m/%Y")
             query["date_to"] = data["date_to"].strftime("%d/%m/%Y")
-        for name in names:
-            value = data.get(name)
-            if value is not None:
-                query[name] = value.code if name == "process" else value.pk
+        chosen = {kind: self._chosen(kind, data.get(kind)) for kind in KINDS}
+        for kind, option in chosen.items():
+            if option is not None:
+                query[kind] = option.code if kind == "process" else option.pk
         return ReportFilters(
             date_from=data["date_from"],
             date_to=data["date_to"],
             preset=data["preset"],
             query=query,
-            **{name: data.get(name) for name in names},
+            **chosen,
         )

@@ -15,6 +15,7 @@
 import logging
 from datetime import date, timedelta
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import (
     Count,
@@ -38,6 +39,7 @@ from reports.models import ContactDay, ContactHour, StaffDay, SummaryState
 logger = logging.getLogger(__name__)
 
 MAX_AGE = timedelta(minutes=5)
+FRESH_CACHE_KEY = "reports:summaries-refreshed-at"
 OVERLAP = timedelta(minutes=10)
 REPEAT_WINDOW = timedelta(days=7)
 CHUNK_DAYS = 31
@@ -242,12 +244,18 @@ def summaries_refresh() -> int:
         state.changes_seen_to = now
         state.refreshed_at = now
         state.save()
+    transaction.on_commit(lambda: cache.set(FRESH_CACHE_KEY, now, MAX_AGE.total_seconds()))
     return count
 
 
 def summaries_fresh_as_of():
-    """When the summaries were last brought up to date (None: never)."""
-    return SummaryState.objects.filter(id=1).values_list("refreshed_at", flat=True).first()
+    """When the summaries were last brought up to date (None: never).
+
+    Kept in the cache for MAX_AGE too, so a page that finds them fresh spends no query on it."""
+    fresh = cache.get(FRESH_CACHE_KEY)
+    if fresh is None:
+        fresh = SummaryState.objects.filter(id=1).values_list("refreshed_at", flat=True).first()
+    return fresh
 
 
 def summaries_ensure_fresh():

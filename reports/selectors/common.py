@@ -3,12 +3,13 @@
 from datetime import timedelta
 
 from django.db import connection
-from django.db.models import Aggregate, Avg, Count, FloatField, Func, Min
+from django.db.models import Aggregate, Avg, Count, ExpressionWrapper, F, FloatField, Func, Min
 
 from accounts.models import Staff
 from contacts.models import Contact
 from core.filters import day_start
 from reports.models import ContactDay, ContactHour
+from requests_tracking.models import Process
 
 
 def is_postgres() -> bool:
@@ -26,7 +27,8 @@ def first_team_agents(team_id):
 
 
 def _process_contact_types(process):
-    return process.contact_types.through.objects.filter(process_id=process.pk).values(
+    """The contact types that start a process (any of its versions, by code)."""
+    return Process.contact_types.through.objects.filter(process__code=process.code).values(
         "contacttype_id"
     )
 
@@ -150,3 +152,69 @@ def spread(
             **(extra_py(rows) if extra_py else {}),
         }
     return result
+
+
+def spread_sets(
+    queryset, *, groupings: list[list[str]], value_pg, value_py, fields_py, extras=None
+):
+    """`spread` for several groupings at once: one query (GROUPING SETS) on PostgreSQL.
+
+    `extras`: {name: (field, SQL aggregate over "{c}", Python function of the rows)}.
+    Returns one {group values: {"n", "avg", "p50", "p90", **extras}} per grouping, in order."""
+    extras = extras or {}
+    names = list(dict.fromkeys(f for grouping in groupings for f in grouping))
+    alias = {name: f"g{i}" for i, name in enumerate(names)}
+    results = [{} for _ in groupings]
+    if is_postgres():
+        extra_alias = {name: f"x{i}" for i, name in enumerate(extras)}
+        inner = queryset.annotate(
+            **{alias[n]: F(n) for n in names},
+            **{extra_alias[k]: F(field) for k, (field, _sql, _py) in extras.items()},
+            r_v=ExpressionWrapper(value_pg, FloatField()),
+        ).values(*alias.values(), *extra_alias.values(), "r_v")
+        sql, params = inner.query.sql_with_params()
+        flags = ", ".join(f"GROUPING({alias[n]})" for n in names)
+        columns = ", ".join(alias[n] for n in names)
+        sets = ", ".join("(" + ", ".join(alias[n] for n in g) + ")" for g in groupings)
+        query = (
+            f"SELECT {flags}, {columns}, COUNT(*), AVG(r_v), "
+            "PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY r_v), "
+            "PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY r_v)"
+            + "".join(
+                ", " + sql_.format(c=extra_alias[k]) for k, (_f, sql_, _py) in extras.items()
+            )
+            + f" FROM ({sql}) AS s GROUP BY GROUPING SETS ({sets})"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(query, params)
+            for row in cursor.fetchall():
+                grouped = {n for n, flag in zip(names, row[: len(names)], strict=True) if not flag}
+                values = dict(zip(names, row[len(names) : 2 * len(names)], strict=True))
+                n, avg, p50, p90 = row[2 * len(names) : 2 * len(names) + 4]
+                more = dict(zip(extras, row[2 * len(names) + 4 :], strict=True))
+                for index, grouping in enumerate(groupings):
+                    if set(grouping) == grouped:
+                        key = tuple(values[g] for g in grouping)
+                        results[index][key] = {
+                            "n": n,
+                            "avg": avg,
+                            "p50": p50,
+                            "p90": p90,
+                            **more,
+                        }
+        return results
+    collected = [{} for _ in groupings]
+    for row in queryset.values(*names, *fields_py).order_by().iterator():
+        for index, grouping in enumerate(groupings):
+            collected[index].setdefault(tuple(row[g] for g in grouping), []).append(row)
+    for index, groups in enumerate(collected):
+        for key, rows in groups.items():
+            vs = [value_py(row) for row in rows]
+            results[index][key] = {
+                "n": len(vs),
+                "avg": sum(vs) / len(vs),
+                "p50": percentile(vs, 0.5),
+                "p90": percentile(vs, 0.9),
+                **{k: py(rows) for k, (_f, _sql, py) in extras.items()},
+            }
+    return results

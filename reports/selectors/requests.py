@@ -5,14 +5,14 @@ origin and the backlog over time. Counted live from requests and their stage sta
 
 from datetime import timedelta
 
-from django.db.models import Avg, CharField, Count, Q, Value
-from django.db.models.functions import TruncDate
+from django.db.models import CharField, Count, F, Q, Value, Window
+from django.db.models.functions import RowNumber, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 
 from core.filters import day_start
 from reports import charts
-from reports.selectors.common import spread
+from reports.selectors.common import spread_sets
 from reports.tables import (
     Headline,
     Report,
@@ -106,94 +106,130 @@ def _open_work(f, now):
     return table, totals
 
 
-def _visit_extras():
-    return {
-        "met": Count("pk", filter=Q(sla_met=True)),
-        "paused": Avg("paused_seconds"),
-    }
+EXTRAS = {
+    "met": (
+        "sla_met",
+        "COUNT(*) FILTER (WHERE {c})",
+        lambda rows: sum(1 for r in rows if r["sla_met"]),
+    ),
+    "paused": (
+        "paused_seconds",
+        "AVG({c})",
+        lambda rows: sum(r["paused_seconds"] or 0 for r in rows) / len(rows),
+    ),
+}
+COMPLIANCE = [
+    (
+        "sla_stage",
+        "SLA compliance by stage",
+        "Process and stage",
+        ["stage__process__name", "stage__order", "stage__name"],
+        lambda k: f"{k[0]}: {k[2]}",
+    ),
+    (
+        "sla_process",
+        "SLA compliance by process",
+        "Process",
+        ["stage__process__name"],
+        lambda k: k[0],
+    ),
+]
 
 
-def _visit_extras_py(rows):
-    return {
-        "met": sum(1 for r in rows if r["sla_met"]),
-        "paused": sum(r["paused_seconds"] or 0 for r in rows) / len(rows),
-    }
-
-
-def _compliance(f, key, title, heading, group, label):
+def _compliance(f):
+    """SLA compliance by stage and by process (one query for both)."""
     stays = StageVisit.objects.filter(
         _range(f, "left_at"), _requests(f, "request__"), sla_met__isnull=False
     )
-    figures = spread(
+    results = spread_sets(
         stays,
-        group=group,
-        value_pg="working_seconds",
+        groupings=[group for _, _, _, group, _ in COMPLIANCE],
+        value_pg=F("working_seconds"),
         value_py=lambda r: r["working_seconds"] or 0,
         fields_py=("working_seconds", "sla_met", "paused_seconds"),
-        extra_pg=_visit_extras(),
-        extra_py=_visit_extras_py,
+        extras=EXTRAS,
     )
-    table = Table(
-        key,
-        title,
-        [
-            heading,
-            "Stays ended",
-            "Within SLA",
-            "Compliance",
-            "Average time",
-            "90th percentile",
-            "Average wait on citizen",
-        ],
-    )
+    tables = []
     n_all = met_all = 0
-    for names, x in sorted(figures.items(), key=lambda kv: label(kv[0])):
-        n_all += x["n"]
-        met_all += x["met"]
-        table.add(
-            label(names),
-            num(fmt_int(x["n"])),
-            num(fmt_int(x["met"])),
-            num(fmt_pct(rate(x["met"], x["n"]))),
-            num(fmt_working_days(x["avg"])),
-            num(fmt_working_days(x["p90"])),
-            num(fmt_working_days(x["paused"])),
+    for (key, title, heading, _group, label), figures in zip(COMPLIANCE, results, strict=True):
+        table = Table(
+            key,
+            title,
+            [
+                heading,
+                "Stays ended",
+                "Within SLA",
+                "Compliance",
+                "Average time",
+                "90th percentile",
+                "Average wait on citizen",
+            ],
         )
-    table.note = (
-        "Stays in a stage that ended in the range. Times are working time (Monday to Friday, "
-        "9:00 to 17:00, bank holidays excluded) less the time the clock stood still waiting for "
-        "the citizen, which is shown separately."
-    )
-    if figures:
-        table.summary = (
-            f"{fmt_pct(rate(met_all, n_all))} of {fmt_int(n_all)} stage stays "
-            "ended within their SLA."
+        ordered = sorted(figures.items(), key=lambda kv: kv[0])
+        n_all = sum(x["n"] for _, x in ordered)
+        met_all = sum(x["met"] for _, x in ordered)
+        for names, x in ordered:
+            table.add(
+                label(names),
+                num(fmt_int(x["n"])),
+                num(fmt_int(x["met"])),
+                num(fmt_pct(rate(x["met"], x["n"]))),
+                num(fmt_working_days(x["avg"])),
+                num(fmt_working_days(x["p90"])),
+                num(fmt_working_days(x["paused"])),
+            )
+        table.note = (
+            "Stays in a stage that ended in the range. Times are working time (Monday to Friday, "
+            "9:00 to 17:00, bank holidays excluded) less the time the clock stood still waiting "
+            "for the citizen, which is shown separately."
         )
-        ordered = sorted(figures.items(), key=lambda kv: label(kv[0]))
-        table.chart = charts.bar_chart(
-            title=title,
-            summary=table.summary,
-            labels=[label(k) for k, _ in ordered],
-            values=[rate(x["met"], x["n"]) or 0 for _, x in ordered],
-            fmt=lambda v: fmt_pct(v),
-        )
-    return table, n_all, met_all
+        if ordered:
+            table.summary = (
+                f"{fmt_pct(rate(met_all, n_all))} of {fmt_int(n_all)} stage stays "
+                "ended within their SLA."
+            )
+            table.chart = charts.bar_chart(
+                title=title,
+                summary=table.summary,
+                labels=[label(k) for k, _ in ordered],
+                values=[rate(x["met"], x["n"]) or 0 for _, x in ordered],
+                fmt=lambda v: fmt_pct(v),
+            )
+        tables.append(table)
+    return tables, n_all, met_all
 
 
 def _lists(f):
-    tables = []
-    for state, title in (
+    """The breached and at-risk requests due earliest: one query (a window per state)."""
+    states = [
         (Request.SlaState.BREACHED, "Breached requests"),
         (Request.SlaState.AT_RISK, "Requests at risk"),
-    ):
-        rows = (
-            Request.objects.live()
-            .filter(_requests(f), sla_state=state)
-            .order_by("due_at", "pk")
-            .values(
-                "pk", "reference", "process__name", "current_stage__name", "due_at", "team__name"
-            )[:LIST_LIMIT]
+    ]
+    rows = (
+        Request.objects.live()
+        .filter(_requests(f), sla_state__in=[s for s, _ in states])
+        .annotate(
+            r_rank=Window(
+                RowNumber(),
+                partition_by=F("sla_state"),
+                order_by=[F("due_at").asc(), F("pk").asc()],
+            )
         )
+        .filter(r_rank__lte=LIST_LIMIT)
+        .order_by("due_at", "pk")
+        .values(
+            "pk",
+            "sla_state",
+            "reference",
+            "process__name",
+            "current_stage__name",
+            "due_at",
+            "team__name",
+        )
+    )
+    rows = list(rows)
+    tables = []
+    for state, title in states:
         table = Table(
             state,
             title,
@@ -201,44 +237,39 @@ def _lists(f):
             empty="None at the moment.",
         )
         for row in rows:
+            if row["sla_state"] != state:
+                continue
+            due = (
+                timezone.localtime(row["due_at"]).strftime("%-d %b %Y %H:%M")
+                if row["due_at"]
+                else ""
+            )
             table.add(
                 link(row["reference"], reverse("requests_tracking:detail", args=[row["pk"]])),
                 row["process__name"],
                 row["current_stage__name"] or "",
                 row["team__name"] or "Not assigned",
-                timezone.localtime(row["due_at"]).strftime("%-d %b %Y %H:%M")
-                if row["due_at"]
-                else "",
+                due,
             )
         table.note = f"The {LIST_LIMIT} due earliest, open now."
         tables.append(table)
     return tables
 
 
-def _channels(f):
-    rows = (
-        Request.objects.filter(_range(f, "created_at"), _requests(f))
-        .values("channel__name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "channel__name")
-    )
-    rows = list(rows)
-    total = sum(r["n"] for r in rows)
+def _channels(f, by_channel):
+    rows = sorted(by_channel.items(), key=lambda kv: (-kv[1], kv[0]))
+    total = sum(by_channel.values())
     table = Table("origin", "Requests by channel of origin", ["Channel", "Requests", "Share"])
-    for row in rows:
-        table.add(
-            row["channel__name"] or "Not recorded",
-            num(fmt_int(row["n"])),
-            num(fmt_pct(rate(row["n"], total))),
-        )
+    for name, n in rows:
+        table.add(name, num(fmt_int(n)), num(fmt_pct(rate(n, total))))
     if rows:
-        top = rows[0]["channel__name"] or "Not recorded"
-        table.summary = f"{top} brought the most requests ({fmt_pct(rate(rows[0]['n'], total))})."
+        top, n = rows[0]
+        table.summary = f"{top} brought the most requests ({fmt_pct(rate(n, total))})."
         table.chart = charts.bar_chart(
             title=table.title,
             summary=table.summary,
-            labels=[r["channel__name"] or "Not recorded" for r in rows],
-            values=[r["n"] for r in rows],
+            labels=[name for name, _ in rows],
+            values=[n for _, n in rows],
         )
     return table
 
@@ -247,19 +278,33 @@ def _backlog(f):
     base = Request.objects.filter(_requests(f))
     opened = (
         base.filter(_range(f, "created_at"))
-        .annotate(r_day=TruncDate("created_at"), r_kind=Value("opened", output_field=CharField()))
-        .values("r_day", "r_kind")
+        .annotate(
+            r_day=TruncDate("created_at"),
+            r_kind=Value("opened", output_field=CharField()),
+            r_channel=F("channel__name"),
+        )
+        .values("r_day", "r_kind", "r_channel")
         .annotate(n=Count("pk"))
         .order_by()
     )
     closed = (
         base.filter(_range(f, "resolved_at"))
-        .annotate(r_day=TruncDate("resolved_at"), r_kind=Value("closed", output_field=CharField()))
-        .values("r_day", "r_kind")
+        .annotate(
+            r_day=TruncDate("resolved_at"),
+            r_kind=Value("closed", output_field=CharField()),
+            r_channel=Value("", output_field=CharField()),
+        )
+        .values("r_day", "r_kind", "r_channel")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    counts = {(row["r_day"], row["r_kind"]): row["n"] for row in opened.union(closed, all=True)}
+    counts, by_channel = {}, {}
+    for row in opened.union(closed, all=True):
+        key = (row["r_day"], row["r_kind"])
+        counts[key] = counts.get(key, 0) + row["n"]
+        if row["r_kind"] == "opened":
+            name = row["r_channel"] or "Not recorded"
+            by_channel[name] = by_channel.get(name, 0) + row["n"]
     table = Table(
         "backlog",
         "Requests opened and resolved per day",
@@ -299,29 +344,14 @@ def _backlog(f):
         labels=labels,
         series=[("Opened", ins), ("Resolved", outs)],
     )
-    return table, opened_total, closed_total
+    return table, opened_total, closed_total, by_channel
 
 
 def requests_report(f) -> Report:
     now = timezone.now()
     open_table, totals = _open_work(f, now)
-    stage_table, _n, _met = _compliance(
-        f,
-        "sla_stage",
-        "SLA compliance by stage",
-        "Process and stage",
-        ["stage__process__name", "stage__name", "stage__order"],
-        lambda k: f"{k[0]}: {k[1]}",
-    )
-    process_table, n_all, met_all = _compliance(
-        f,
-        "sla_process",
-        "SLA compliance by process",
-        "Process",
-        ["stage__process__name"],
-        lambda k: k[0],
-    )
-    backlog, opened_total, closed_total = _backlog(f)
+    (stage_table, process_table), n_all, met_all = _compliance(f)
+    backlog, opened_total, closed_total, by_channel = _backlog(f)
     report = Report("requests", "Requests and SLAs")
     report.headlines = [
         Headline("Opened", fmt_int(opened_total), "requests raised in the range"),
@@ -336,5 +366,12 @@ def requests_report(f) -> Report:
         report.notes.append(
             "The location filter applies to contacts only; requests are not narrowed by it."
         )
-    report.tables = [open_table, stage_table, process_table, *_lists(f), _channels(f), backlog]
+    report.tables = [
+        open_table,
+        stage_table,
+        process_table,
+        *_lists(f),
+        _channels(f, by_channel),
+        backlog,
+    ]
     return report

@@ -28,12 +28,12 @@ def _viewer_teams(viewer):
     return Staff.teams.through.objects.filter(staff_id=viewer.pk).values("team_id")
 
 
-def _agents(f, viewer):
+def _agents(f, viewer, everyone):
     """Staff ids the viewer may see, narrowed by the team filter (a subquery; None: all)."""
-    if sees_everyone(viewer) and not f.team:
+    if everyone and not f.team:
         return None
     members = Staff.teams.through.objects.all()
-    if not sees_everyone(viewer):
+    if not everyone:
         members = members.filter(team_id__in=_viewer_teams(viewer))
     if f.team:
         members = members.filter(team_id=f.team.pk)
@@ -45,7 +45,8 @@ def _name(first, last, username):
 
 
 def staff_report(f, *, viewer) -> Report:
-    agents = _agents(f, viewer)
+    everyone = sees_everyone(viewer)
+    agents = _agents(f, viewer, everyone)
     mine = Q() if agents is None else Q(agent_id__in=agents)
     theirs = Q() if agents is None else Q(left_by_id__in=agents)
     contact_rows = (
@@ -108,7 +109,7 @@ def staff_report(f, *, viewer) -> Report:
             num(fmt_int(person.get("resolved_requests") or 0)),
         )
     team_rows = contact_days(f)
-    if not sees_everyone(viewer):
+    if not everyone:
         team_rows = team_rows.filter(team_id__in=_viewer_teams(viewer))
     teams = Table(
         "teams",
@@ -134,7 +135,7 @@ def staff_report(f, *, viewer) -> Report:
         )
     teams.note = "A contact counts for its agent's first team."
     report = Report("staff", "Staff")
-    if not sees_everyone(viewer):
+    if not everyone:
         report.notes.append("You see the members of your own teams.")
     report.notes.append(
         "Staff figures follow the dates and the team filter; request figures also the "
@@ -154,7 +155,7 @@ def staff_days_csv_rows(f, *, viewer):
         "Ended",
         "Handling seconds",
     ]
-    agents = _agents(f, viewer)
+    agents = _agents(f, viewer, sees_everyone(viewer))
     rows = (
         StaffDay.objects.filter(
             Q() if agents is None else Q(agent_id__in=agents),

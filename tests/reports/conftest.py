@@ -127,3 +127,15 @@ def contacts_set(ref, teams):
 
 
 RANGE = {"date_from": "2/3/2026", "date_to": "9/3/2026"}
+
+
+@pytest.fixture(autouse=True)
+def _no_cached_freshness():
+    """The summaries' freshness is cached (Redis in the PostgreSQL run): start each test clean."""
+    from django.core.cache import cache
+
+    from reports.summary import FRESH_CACHE_KEY
+
+    cache.delete(FRESH_CACHE_KEY)
+    yield
+    cache.delete(FRESH_CACHE_KEY)

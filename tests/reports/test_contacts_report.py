@@ -140,3 +140,20 @@ def test_htmx_returns_the_report_body_only(team_leader_client, contacts_set):
     assert "<html" not in text
     assert 'data-testid="report-headlines"' in text
     assert response["Vary"].count("HX-Request") == 1
+
+
+@pytest.mark.parametrize("key", ["contacts", "requests", "channel-shift", "staff", "knowledge"])
+def test_every_report_page_takes_at_most_15_queries(
+    team_leader_client,
+    contacts_set,
+    key,
+    django_assert_max_num_queries,
+    django_capture_on_commit_callbacks,
+):
+    from reports.summary import summaries_refresh
+
+    with django_capture_on_commit_callbacks(execute=True):
+        summaries_refresh()  # as the beat job does: the page then finds them fresh
+    url = reverse("reports:report", args=[key])
+    with django_assert_max_num_queries(15):
+        assert team_leader_client.get(url, RANGE).status_code == 200
