@@ -45,7 +45,7 @@ from citizens.models import Citizen  # noqa: E402
 from contacts.models import Contact  # noqa: E402
 from organisation.models import ServiceArea, Team  # noqa: E402
 from reports.models import ContactDay, ContactHour, StaffDay, SummaryState  # noqa: E402
-from reports.summary import FRESH_CACHE_KEY, summaries_refresh  # noqa: E402
+from reports.summary import fresh_cache_key, summaries_refresh  # noqa: E402
 from requests_tracking.models import Process, Request, Stage, StageVisit  # noqa: E402
 
 DAYS = 730
@@ -145,7 +145,7 @@ def generate_contacts(total):
             started_at, ended_at, service_area_id, contact_type_id, outcome_id, avoidable,
             avoidable_reason_id, resolved_at_first_contact, notes, needs_review, created_at,
             updated_at)
-        SELECT CASE WHEN g % 17 = 0 THEN NULL ELSE %(c0)s + (g * 7919) %% %(nc)s END,
+        SELECT CASE WHEN g % 17 = 0 THEN NULL ELSE %(c0)s + ((g::bigint * 7919) %% %(nc)s)::int END,
                %(a0)s + g %% %(na)s,
                (%(channels)s)[1 + CASE WHEN (g * 31) %% 10 < 6 THEN 0
                                       ELSE (g * 31) %% %(nch)s END],
@@ -323,7 +323,7 @@ def main():
     print(f"{'page':<16}{'range':<15}{'cold ms':>9}{'warm p50':>10}{'warm p95':>10}{'queries':>9}")
     for label, preset in RANGES.items():
         for key in PAGES:
-            cache.delete(FRESH_CACHE_KEY)
+            cache.delete(fresh_cache_key())
             SummaryState.objects.update(refreshed_at=timezone.now())
             cold, cold_queries = time_page(client, key, preset, 1)
             warm, queries = time_page(client, key, preset, args.repeats)

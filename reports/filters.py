@@ -121,11 +121,15 @@ def _options() -> dict[str, list[Option]]:
     blank = Value("", output_field=CharField())
 
     def rows(queryset, kind, code=blank, ordering=None):
-        return queryset.order_by().annotate(
-            r_kind=Value(kind, output_field=CharField()),
-            r_code=code,
-            r_order=F("ordering") if ordering is None else ordering,
-        ).values_list("r_kind", "pk", "name", "r_code", "r_order")
+        return (
+            queryset.order_by()
+            .annotate(
+                r_kind=Value(kind, output_field=CharField()),
+                r_code=code,
+                r_order=F("ordering") if ordering is None else ordering,
+            )
+            .values_list("r_kind", "pk", "name", "r_code", "r_order")
+        )
 
     union = rows(ServiceArea.objects.filter(active=True), "service_area").union(
         rows(Channel.objects.filter(active=True), "channel"),

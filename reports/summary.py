@@ -16,7 +16,7 @@ import logging
 from datetime import date, timedelta
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import (
     Count,
     DateTimeField,
@@ -39,7 +39,13 @@ from reports.models import ContactDay, ContactHour, StaffDay, SummaryState
 logger = logging.getLogger(__name__)
 
 MAX_AGE = timedelta(minutes=5)
-FRESH_CACHE_KEY = "reports:summaries-refreshed-at"
+
+
+def fresh_cache_key() -> str:
+    """Per database: two sites (or a test run) sharing one Redis must not share freshness."""
+    return f"reports:summaries-refreshed-at:{connection.settings_dict['NAME']}"
+
+
 OVERLAP = timedelta(minutes=10)
 REPEAT_WINDOW = timedelta(days=7)
 CHUNK_DAYS = 31
@@ -244,7 +250,7 @@ def summaries_refresh() -> int:
         state.changes_seen_to = now
         state.refreshed_at = now
         state.save()
-    transaction.on_commit(lambda: cache.set(FRESH_CACHE_KEY, now, MAX_AGE.total_seconds()))
+    transaction.on_commit(lambda: cache.set(fresh_cache_key(), now, MAX_AGE.total_seconds()))
     return count
 
 
@@ -252,7 +258,7 @@ def summaries_fresh_as_of():
     """When the summaries were last brought up to date (None: never).
 
     Kept in the cache for MAX_AGE too, so a page that finds them fresh spends no query on it."""
-    fresh = cache.get(FRESH_CACHE_KEY)
+    fresh = cache.get(fresh_cache_key())
     if fresh is None:
         fresh = SummaryState.objects.filter(id=1).values_list("refreshed_at", flat=True).first()
     return fresh

@@ -134,8 +134,8 @@ def _no_cached_freshness():
     """The summaries' freshness is cached (Redis in the PostgreSQL run): start each test clean."""
     from django.core.cache import cache
 
-    from reports.summary import FRESH_CACHE_KEY
+    from reports.summary import fresh_cache_key
 
-    cache.delete(FRESH_CACHE_KEY)
+    cache.delete(fresh_cache_key())
     yield
-    cache.delete(FRESH_CACHE_KEY)
+    cache.delete(fresh_cache_key())
