@@ -145,19 +145,24 @@ def generate_contacts(total):
             started_at, ended_at, service_area_id, contact_type_id, outcome_id, avoidable,
             avoidable_reason_id, resolved_at_first_contact, notes, needs_review, created_at,
             updated_at)
-        SELECT CASE WHEN g % 17 = 0 THEN NULL ELSE %(c0)s + ((g::bigint * 7919) %% %(nc)s)::int END,
-               %(a0)s + g %% %(na)s,
-               (%(channels)s)[1 + CASE WHEN (g * 31) %% 10 < 6 THEN 0
-                                      ELSE (g * 31) %% %(nch)s END],
-               (%(locations)s)[1 + (g %% %(na)s) %% %(nl)s],
+        SELECT CASE WHEN g % 17 = 0 THEN NULL
+                    ELSE %(c0)s + ((g::bigint * 7919) %% %(nc)s)::int END,
+               %(a0)s + (t.n * 17 + t.d) %% %(na)s,
+               (%(channels)s)[1 + CASE WHEN (t.n * 31) %% 10 < 6 THEN 0
+                                      ELSE (t.n * 7 + t.d) %% %(nch)s END],
+               (%(locations)s)[1 + ((t.n * 17 + t.d) %% %(na)s) %% %(nl)s],
                'ended', t.started, t.started + make_interval(secs => 60 + (g * 37) %% 900),
-               (%(areas)s)[1 + (g * 13) %% %(nt)s], (%(types)s)[1 + (g * 13) %% %(nt)s],
-               (%(outcomes)s)[1 + (g * 3) %% %(no)s],
-               (g %% 5 = 0), CASE WHEN g %% 5 = 0 THEN (%(reasons)s)[1 + g %% %(nr)s] END,
-               (g %% 4 <> 0), '', false, t.started, t.started
+               (%(areas)s)[1 + (t.n * 13 + t.d) %% %(nt)s],
+               (%(types)s)[1 + (t.n * 13 + t.d) %% %(nt)s],
+               (%(outcomes)s)[1 + (t.n * 3 + t.d) %% %(no)s],
+               ((t.n + t.d) %% 5 = 0),
+               CASE WHEN (t.n + t.d) %% 5 = 0 THEN (%(reasons)s)[1 + t.n %% %(nr)s] END,
+               ((t.n + t.d) %% 4 <> 0), '', false, t.started, t.started
         FROM generate_series(1, %(total)s) AS g,
-             LATERAL (SELECT date_trunc('day', now()) - make_interval(days => g %% %(days)s)
-                      + make_interval(hours => 8 + (g * 11) %% 10, mins => (g * 7) %% 60)
+             LATERAL (SELECT g %% %(days)s AS d, g / %(days)s AS n) AS k,
+             LATERAL (SELECT k.d, k.n,
+                      date_trunc('day', now()) - make_interval(days => k.d)
+                      + make_interval(hours => 8 + (k.n * 11) %% 10, mins => (k.n * 7) %% 60)
                       AS started) AS t
         """.replace("%(c0)s", str(citizens[0]))
         .replace("%(a0)s", str(agents[0]))
