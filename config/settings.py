@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "open311",
     "integration",
     "home",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -301,6 +303,14 @@ CELERY_BEAT_SCHEDULE = {
     "contacts-close-abandoned": {
         "task": "contacts.tasks.close_abandoned_contacts",
         "schedule": 300.0,
+    },
+    "reports-refresh-summaries": {
+        "task": "reports.tasks.refresh_summaries",
+        "schedule": float(env.int("REPORTS_REFRESH_SECONDS", default=300)),
+    },
+    "reports-recount-summaries": {
+        "task": "reports.tasks.recount_summaries",
+        "schedule": crontab(hour=2, minute=30),
     },
     "contacts-rebuild-report-days": {
         "task": "contacts.tasks.rebuild_recent_report_days",

@@ -46,6 +46,7 @@ urlpatterns = [
     path("forms/", include("forms_engine.public_urls")),
     path("portals/", include("forms_engine.urls")),
     path("faq/", include("faq.urls")),
+    path("reports/", include("reports.urls")),
     path("help/", include("faq.public_urls")),
     path("timeline/", include("timeline.urls")),
     path("integration/", include("integration.urls")),

@@ -17,7 +17,7 @@ from citizens.search import citizen_search
 from citizens.selectors import citizen_get
 from contacts import extensions
 from contacts.active import active_contact_for_request, contact_session_remember
-from contacts.forms import AttachCitizenForm, EndContactForm, ReportForm, StartContactForm
+from contacts.forms import AttachCitizenForm, EndContactForm, StartContactForm
 from contacts.models import Contact
 from contacts.selectors import (
     ContactPaginator,
@@ -27,7 +27,6 @@ from contacts.selectors import (
     contact_linked_items,
     contact_list,
     contact_prompts,
-    contact_report,
     contact_verified_services,
     contacts_needing_review,
 )
@@ -38,7 +37,6 @@ from contacts.services import (
     contact_end,
     contact_start,
 )
-from core.csv_export import csv_response
 
 PAGE_SIZE = 25
 
@@ -399,65 +397,8 @@ def incoming_view(request):
 
 @permission_required("contacts.view_reports", raise_exception=True)
 def reports_view(request):
-    form = ReportForm(request.GET or None)
-    if request.GET and not form.is_valid():
-        return render(request, "contacts/reports.html", {"form": form, "report": None})
-    if not request.GET:
-        form = ReportForm({})
-        form.is_valid()
-    date_from, date_to = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
-    report = contact_report(date_from=date_from, date_to=date_to)
-    if request.GET.get("format") == "csv":
-        audit_record(
-            actor=request.user,
-            action=AuditEvent.Action.EXPORT,
-            detail={"report": "contacts", "from": str(date_from), "to": str(date_to)},
-            request=request,
-        )
-        return _report_csv(report, date_from, date_to)
-    csv_query = urlencode(
-        {"date_from": date_from.strftime("%d/%m/%Y"), "date_to": date_to.strftime("%d/%m/%Y")}
-    )
-    context = {
-        "form": form,
-        "report": report,
-        "date_from": date_from,
-        "date_to": date_to,
-        "csv_query": csv_query,
-    }
-    return render(request, "contacts/reports.html", context)
-
-
-def _report_csv(report, date_from, date_to):
-    def line(section, row):
-        return [
-            section,
-            row.label,
-            row.total,
-            row.share,
-            row.avoidable,
-            "" if row.avoidable_rate is None else row.avoidable_rate,
-            row.resolved,
-            "" if row.fcr_rate is None else row.fcr_rate,
-        ]
-
-    def rows():
-        yield [
-            "Breakdown",
-            "Value",
-            "Contacts",
-            "Share of contacts (%)",
-            "Avoidable",
-            "Avoidable rate (%)",
-            "Resolved at first contact",
-            "First-contact resolution rate (%)",
-        ]
-        overall = report["overall"]
-        overall.share = 100.0 if overall.total else 0.0
-        yield line("All", overall)
-        for section in report["sections"]:
-            for row in section.rows:
-                yield line(section.heading, row)
-
-    name = f"contacts-{date_from:%Y%m%d}-{date_to:%Y%m%d}.csv"
-    return csv_response(rows=rows(), filename=name)
+    """The contacts report moved to the reports section; old links and bookmarks follow it."""
+    query = request.GET.copy()
+    query.pop("format", None)
+    target = reverse("reports:report", args=["contacts"])
+    return redirect(f"{target}?{query.urlencode()}" if query else target)

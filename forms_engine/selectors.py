@@ -215,3 +215,41 @@ def form_funnel(*, form, since=None, until=None) -> Funnel:
             if counts.get(key) or key in (current.page_index if current else {})
         ],
     )
+
+
+@dataclass
+class FormCompletion:
+    form_id: int
+    name: str
+    started: int
+    submitted: int
+
+    @property
+    def completion_rate(self):
+        return self.submitted / self.started if self.started else None
+
+
+def forms_completion(*, since=None, until=None, service_area_id=None) -> list[FormCompletion]:
+    """Forms started and submitted between two moments, one row per form (for reports)."""
+    queryset = Submission.objects.all()
+    if since:
+        queryset = queryset.filter(started_at__gte=since)
+    if until:
+        queryset = queryset.filter(started_at__lt=until)
+    if service_area_id:
+        queryset = queryset.filter(form__service_area_id=service_area_id)
+    rows = (
+        queryset.values("form_id", "form__name")
+        .annotate(
+            started=Count("pk"),
+            submitted=Count("pk", filter=Q(status=Submission.Status.SUBMITTED)),
+        )
+        .order_by("-started", "form__name")
+    )
+    return [
+        FormCompletion(r["form_id"], r["form__name"], r["started"], r["submitted"]) for r in rows
+    ]
+
+
+def form_get(*, pk):
+    return Form.objects.filter(pk=pk).first()

@@ -8,7 +8,6 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from django.utils import timezone
 
 from contacts.models import Contact, ReportDay, ReportDayCount
@@ -139,17 +138,6 @@ def test_ending_and_auto_closing_old_contacts_recount_their_day(mixed, ref, outc
     assert as_data(report) == as_data(live(day, day))
     after = {s.key: {r.label: r.total for r in s.rows} for s in report["sections"]}
     assert after["contact_type"] != rows["contact_type"]
-
-
-def test_reports_page_uses_and_builds_the_summary(team_leader_client, mixed):
-    params = {
-        "date_from": (mixed - timedelta(days=11)).strftime("%d/%m/%Y"),
-        "date_to": mixed.strftime("%d/%m/%Y"),
-    }
-    response = team_leader_client.get(reverse("contacts:reports"), params)
-    assert response.status_code == 200
-    assert response.context["report"]["overall"].total == 41
-    assert ReportDayCount.objects.exists()
 
 
 def test_a_day_already_summarised_is_not_built_twice(mixed):

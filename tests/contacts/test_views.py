@@ -431,9 +431,9 @@ def test_permissions_per_role(role_client, ref, can_start, can_view, can_report)
     assert (status(reverse("contacts:start")) == 200) is can_start
     assert (status("/contacts/incoming?phone=01632960000") == 200) is can_start
     assert (status(reverse("contacts:history")) == 200) is can_view
-    assert (status(reverse("contacts:reports")) == 200) is can_report
+    assert (status(reverse("reports:report", args=["contacts"])) == 200) is can_report
     if not can_report:
-        assert status(reverse("contacts:reports")) == 403
+        assert status(reverse("reports:report", args=["contacts"])) == 403
 
 
 def test_signed_out_users_are_sent_to_sign_in(client):

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<slug:key>/", views.report_view, name="report"),
+]
