@@ -34,7 +34,12 @@ def _field_changes(form) -> dict:
 class AuditedAdmin(admin.ModelAdmin):
     """Configuration that administrators edit here: every add, change and delete (and the
     retire/reinstate actions) is written to the audit trail — who, which object and what
-    changed — through `core.signals.admin_changed`, which the audit app records."""
+    changed — through `core.signals.admin_changed`, which the audit app records.
+
+    `audited_by_service = True` for an admin whose saves and deletions go through the app's own
+    service, which writes the audit row itself (one row per change, not two)."""
+
+    audited_by_service = False
 
     def save_form(self, request, form, change):
         # Every admin save (the change form and list-editable rows) passes here before
@@ -44,6 +49,8 @@ class AuditedAdmin(admin.ModelAdmin):
         return obj
 
     def _announce(self, request, obj, change, message=""):
+        if self.audited_by_service:
+            return
         admin_changed.send(
             sender=type(obj),
             actor=request.user,

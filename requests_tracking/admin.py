@@ -143,6 +143,7 @@ class WorkingTimeSettingsAdmin(AuditedAdmin):
 
     list_display = ["__str__", "changed_at"]
     fields = ["bank_holiday_nation"]
+    audited_by_service = True  # working_time_settings_save writes the audit row
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and not WorkingTimeSettings.objects.exists()

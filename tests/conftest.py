@@ -53,6 +53,16 @@ def _fresh_rate_limits():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_bank_holiday_nation():
+    """The nation is cached per process for a minute; each test reads its own database's."""
+    from requests_tracking.working_time import bank_holiday_nation_forget
+
+    bank_holiday_nation_forget()
+    yield
+    bank_holiday_nation_forget()
+
+
+@pytest.fixture(autouse=True)
 def _celery_eager():
     """Run tasks in-process even when REDIS_URL is set for the whole suite (CI's Redis run).
 

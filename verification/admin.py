@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 
-from core.admin import ReadOnlyAdmin
+from core.admin import AuditedAdmin, ReadOnlyAdmin
 from verification import services
 from verification.models import SecurityQuestion, ServiceAccount
 
@@ -24,7 +24,7 @@ class ServiceAccountAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SecurityQuestion)
-class SecurityQuestionAdmin(admin.ModelAdmin):
+class SecurityQuestionAdmin(AuditedAdmin):
     """The questions agents ask per type of service account. Rewording keeps stored answers;
     changing the answer type or removing a question means they must be captured again."""
 
@@ -33,6 +33,7 @@ class SecurityQuestionAdmin(admin.ModelAdmin):
     ordering = ["kind", "position", "id"]
     fields = ["kind", "key", "label", "hint", "answer_type", "position"]
     actions = None  # removing goes through the delete page, which marks the answers
+    audited_by_service = True  # security_question_save / _delete write the audit rows
 
     def get_readonly_fields(self, request, obj=None):
         # The key is what stored answers belong to; the type of account is where they live.

@@ -327,19 +327,32 @@ def action_messages_build(
     return messages, outcome[:200]
 
 
-def stage_actions_fire(*, actor, service_request, visit, trigger: str):
-    """Fire the stage's actions for an event (entering, resolving) once per stage visit."""
-    actions = list(
-        StageAction.objects.filter(
-            stage_id=visit.stage_id, active=True, trigger=trigger
-        ).select_related("template", "stage")
-    )
+def stage_actions_fire(
+    *, actor, service_request, visit, trigger: str, actions=None, fresh_visit: bool = False
+):
+    """Fire the stage's actions for an event (entering, resolving) once per stage visit.
+
+    `actions`: the stage's active actions when the caller has read them already (any trigger;
+    only this one's fire). `fresh_visit`: the visit was just created, so nothing has fired on
+    it yet and there is nothing to look up."""
+    if actions is None:
+        actions = list(
+            StageAction.objects.filter(
+                stage_id=visit.stage_id, active=True, trigger=trigger
+            ).select_related("template", "stage")
+        )
+    else:
+        actions = [a for a in actions if a.active and a.trigger == trigger]
     if not actions:
         return
-    fired = set(
-        ActionFiring.objects.filter(
-            visit=visit, key__in=[f"action:{a.pk}" for a in actions]
-        ).values_list("key", flat=True)
+    fired = (
+        set()
+        if fresh_visit
+        else set(
+            ActionFiring.objects.filter(
+                visit=visit, key__in=[f"action:{a.pk}" for a in actions]
+            ).values_list("key", flat=True)
+        )
     )
     actions = [a for a in actions if f"action:{a.pk}" not in fired]
     needs_people = any(a.recipient == StageAction.Recipient.CITIZEN for a in actions)

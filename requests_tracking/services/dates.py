@@ -120,7 +120,10 @@ def request_pause_end(service_request, now):
     request_next_check_refresh(service_request)
 
 
-def request_next_check_refresh(service_request):
+def request_next_check_refresh(service_request, *, actions=None, fired=None):
+    """When the SLA sweep next needs to look at this request. `actions` (the stage's active
+    actions) and `fired` (keys fired on this visit) may be passed by a caller that has them —
+    entering a stage knows its fresh visit has fired nothing."""
     visit = service_request.current_visit
     if visit is None or service_request.status not in Request.LIVE_STATUSES:
         service_request.next_check_at = None
@@ -128,8 +131,10 @@ def request_next_check_refresh(service_request):
     if service_request.waiting_since and service_request.current_stage.pauses_while_waiting:
         service_request.next_check_at = None  # the clock is stopped: nothing can fall due
         return
-    fired = set(ActionFiring.objects.filter(visit=visit).values_list("key", flat=True))
-    actions = [a for a in service_request.current_stage.actions.all() if a.active]
+    if fired is None:
+        fired = set(ActionFiring.objects.filter(visit=visit).values_list("key", flat=True))
+    if actions is None:
+        actions = [a for a in service_request.current_stage.actions.all() if a.active]
     checks = [sla.next_check(visit, service_request.current_stage, actions, fired)]
     if service_request.overall_breached_at is None:
         checks.append(service_request.due_at)  # the sweep records the overall target missed

@@ -67,12 +67,17 @@ def _enter_stage(*, actor, service_request, stage, now):
     service_request.sla_state = Request.SlaState.ON_TRACK
     request_overall_breach_check(service_request, now)
     request_dates_refresh(service_request, now)
-    request_next_check_refresh(service_request)
+    # The stage's actions are read once, for the sweep's next check and for those that fire
+    # on entering; a visit made a moment ago has fired nothing.
+    actions = list(stage.actions.filter(active=True).select_related("template", "stage"))
+    request_next_check_refresh(service_request, actions=actions, fired=set())
     stage_actions_fire(
         actor=actor,
         service_request=service_request,
         visit=visit,
         trigger=StageAction.Trigger.ENTER,
+        actions=actions,
+        fresh_visit=True,
     )
     return visit
 

@@ -48,7 +48,8 @@ def test_a_raw_delete_is_refused(row):
 def test_new_rows_are_still_written(row):
     raw(
         "INSERT INTO audit_auditevent (occurred_at, action, object_type, object_id, "
-        "object_repr, detail) VALUES (now(), 'view', '', '', '', '{}')",
+        "object_repr, detail, actor_kind, actor_label) "
+        "VALUES (now(), 'view', '', '', '', '{}', 'system', '')",
         [],
     )
     assert AuditEvent.objects.count() == 2

@@ -60,6 +60,7 @@ CONFIGURATION = {
     "requests_tracking.process",
     "requests_tracking.stage",
     "requests_tracking.workingtimesettings",
+    "verification.securityquestion",
 }
 
 # Other libraries' own admin pages, holding no case data: sign-in lockouts (django-axes).

@@ -429,7 +429,7 @@ def test_png_with_html_named_like_a_path_downloads_and_exports_under_a_png_name(
 
     content, _ = bundle_build(citizen=waiting.citizen, sar=None)
     names = zipfile.ZipFile(io.BytesIO(content)).namelist()
-    files = [n for n in names if f"{evidence.pk}-" in n]
+    files = [n for n in names if "/files/" in n and f"/{evidence.pk}-" in n]
     assert len(files) == 1
     assert files[0].endswith(f"/{evidence.pk}-invoice.png")
     assert not any(".html" in n and "summary" not in n for n in names)

@@ -12,6 +12,10 @@ from requests_tracking.working_time import (
 
 DAY = WORKING_DAY_SECONDS
 
+# The bank-holiday nation is configuration in the database (admin), the environment's only the
+# default: reading it needs the database.
+pytestmark = pytest.mark.django_db
+
 
 def at(y, m, d, hh=0, mm=0):
     return timezone.make_aware(datetime(y, m, d, hh, mm))
