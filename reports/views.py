@@ -6,7 +6,6 @@ from django.contrib.auth.decorators import permission_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.vary import vary_on_headers
 
 from audit.models import AuditEvent
 from audit.services import audit_record
@@ -44,7 +43,6 @@ def index(request):
     return redirect(reverse("reports:report", args=["contacts"]) + (f"?{query}" if query else ""))
 
 
-@vary_on_headers("HX-Request")
 @permission_required(PERMISSION, raise_exception=True)
 def report_view(request, key):
     if key not in BUILDERS:

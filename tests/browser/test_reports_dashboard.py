@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.models import Role
 from tests.browser.accessibility import assert_accessible
@@ -54,16 +55,13 @@ def test_team_leader_filters_the_contacts_report_and_downloads_a_table(
 
     page.get_by_label("Channel", exact=True).select_option(label="Face to face")
     page.wait_for_url(re.compile(r"channel=\d+"))
-    page.wait_for_function(
-        "document.querySelector('[data-testid=report-headlines] dd span').innerText === '1'"
-    )
+    # (a locator, not a JavaScript string: the page's CSP allows no eval)
+    expect(page.locator("[data-testid=report-headlines] dd span").first).to_have_text("1")
     # The sub-navigation carries the filters to the other reports.
     assert "channel=" in page.get_by_role("link", name="Requests and SLAs").get_attribute("href")
 
     page.get_by_label("Channel", exact=True).select_option(label="All channels")
-    page.wait_for_function(
-        "document.querySelector('[data-testid=report-headlines] dd span').innerText === '5'"
-    )
+    expect(page.locator("[data-testid=report-headlines] dd span").first).to_have_text("5")
     with page.expect_download() as download:
         page.get_by_test_id("csv-channel").click()
     rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text())))

@@ -35,7 +35,7 @@ def test_agent_raises_bulky_waste_request_and_officer_works_it_to_resolution(pag
 
     signed_in_page(agent)
     page.goto(person.get_absolute_url())
-    page.get_by_role("link", name="Raise a request").click()
+    page.get_by_test_id("action-raise-request").click()  # the call actions at the top
     page.get_by_label("What is the request about?").select_option(
         label="Waste Management: Bulky waste collection"
     )

@@ -154,6 +154,9 @@ NOT_PERSONAL = {
     "requests_tracking:create": "a form for a new request",
     "requests_tracking:candidates": "published reports near a place (no personal data)",
     "already_reported:page": "published reports near a place (no personal data)",
+    "reports:index": "redirects to the first report",
+    "reports:report": "figures counted over many people (no one citizen's data; CSV exports "
+    "are audited as exports)",
     "already_reported:follow": "a resident's own sign-up",
     "open311:root": "public Open311: only what `publishing` allows",
     "open311:discovery": "public Open311: only what `publishing` allows",

@@ -86,6 +86,7 @@ def url_kwargs(pattern, world) -> dict:
         "service_request_id": world.request.reference,
         "system": world.account.kind,
         "reference": world.account.reference,
+        "key": "requests",  # a report of the reports section
     }
     if app == "forms_engine" and pattern.name.endswith(("portal", "form_submissions", "start")):
         portal = world.form.portals.order_by("pk").first()

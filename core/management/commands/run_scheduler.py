@@ -9,6 +9,19 @@ from django.core.management.base import BaseCommand, CommandError
 log = logging.getLogger(__name__)
 
 
+def seconds_to_next_run(schedule) -> float:
+    """Seconds until a job runs again: a number of seconds or a timedelta, or a Celery schedule
+    such as `crontab(hour=2, minute=30)` (how long until its next time from now)."""
+    if hasattr(schedule, "remaining_estimate"):
+        from django.utils import timezone
+
+        now = timezone.now()
+        return max(schedule.remaining_estimate(now).total_seconds(), 1.0)
+    if hasattr(schedule, "total_seconds"):
+        return schedule.total_seconds()
+    return float(schedule)
+
+
 class Command(BaseCommand):
     help = (
         "Run the periodic jobs of CELERY_BEAT_SCHEDULE in this process. For machines without "
@@ -38,7 +51,7 @@ class Command(BaseCommand):
             for name, entry in schedule.items():
                 if now < next_run[name]:
                     continue
-                next_run[name] = now + float(entry["schedule"])
+                next_run[name] = now + seconds_to_next_run(entry["schedule"])
                 try:
                     current_app.tasks[entry["task"]].apply(throw=True)
                     ran += 1
