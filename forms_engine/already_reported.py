@@ -7,6 +7,8 @@ report instead". The resident can still carry on with their own report: the offe
 per place, and nothing they answered is lost either way.
 """
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -50,7 +52,7 @@ def _seen_key(submission, place) -> str:
 def offer_after_page(request, flow, page, submission, next_url):
     """A redirect to the offer when this page gave a place with open reports nearby, else None."""
     place = _place(page, submission.answers)
-    if not place or not hasattr(flow, "reported_url"):
+    if not place or not flow.offers_already_reported:
         return None
     if _seen_key(submission, place) in request.session.get(SESSION_SEEN, []):
         return None
@@ -59,13 +61,7 @@ def offer_after_page(request, flow, page, submission, next_url):
         return None
     if not publishing.public_reports_nearby(process=process, limit=1, **place):
         return None
-    return redirect(flow.reported_url() + "?" + _next_query(next_url))
-
-
-def _next_query(next_url):
-    from urllib.parse import urlencode
-
-    return urlencode({"next": next_url})
+    return redirect(flow.reported_url() + "?" + urlencode({"next": next_url}))
 
 
 def _safe_next(request, flow):

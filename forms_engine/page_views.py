@@ -29,6 +29,8 @@ class Flow:
     base_template = "base.html"
     via = "staff"
     can_save_later = False
+    # Residents are asked "has it been reported already?" after giving a place (public flow).
+    offers_already_reported = False
 
     def __init__(self, request, *, form, definition, submission=None):
         self.request = request

@@ -86,6 +86,7 @@ class PublicFlow(page_views.Flow):
     base_template = "forms_engine/public_base.html"
     via = Submission.Via.PUBLIC
     can_save_later = True
+    offers_already_reported = True
 
     @property
     def actor(self):

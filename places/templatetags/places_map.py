@@ -21,8 +21,3 @@ def map_picker(prefix=""):
         "centre_lon": centre[1] if len(centre) == 2 else "",
         "prefix": prefix,
     }
-
-
-@register.simple_tag
-def map_enabled():
-    return bool(settings.MAP_TILE_URL)
