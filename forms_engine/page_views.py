@@ -267,6 +267,7 @@ def render_page(request, flow, page, raw, errors, state, *, status=200, focus=""
         "errors": error_summary(views, errors),
         "back_url": flow.page_url(back) if back else flow.start_url(),
         "has_files": any(v.fd.kind == "file" for v in views),
+        "has_address": any(v.fd.kind == "address" for v in views),
         "is_change": request.GET.get("change") == "1",
         "focus": focus,
         "page_number": state.route.index(page.key) + 1 if page.key in state.route else None,

@@ -1,6 +1,8 @@
 // The gazetteer address picker: a picked address fills the form's place fields.
 (() => {
   const FIELDS = { line1: "address_line_1", postcode: "postcode", uprn: "uprn", usrn: "usrn", latitude: "latitude", longitude: "longitude" };
+  // An address question in parts (the online forms): line 1, line 2, town, postcode, UPRN.
+  const PARTS = { first: "line_1", second: "line_2", town: "town", postcode: "postcode", uprn: "uprn" };
 
   document.querySelectorAll(".app-js-only").forEach((el) => { el.hidden = false; });
 
@@ -10,7 +12,8 @@
     const picker = button.closest(".app-address-picker");
     const form = button.closest("form");
     const prefix = picker.dataset.prefix || "";
-    for (const [key, name] of Object.entries(FIELDS)) {
+    const fields = picker.dataset.names === "parts" ? PARTS : FIELDS;
+    for (const [key, name] of Object.entries(fields)) {
       const input = form.querySelector(`[name="${prefix}${name}"]`);
       if (input) input.value = button.dataset[key] || "";
     }
