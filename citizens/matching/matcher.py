@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Collate, Lower
 
 from citizens.matching import explain
+from citizens.matching.bound import may_reach
 from citizens.matching.compare import compare
 from citizens.matching.parameters import Parameters, parameters_current
 from citizens.matching.records import (
@@ -107,11 +108,17 @@ def score_pair(
 
 
 def score_pairs(pairs, records, *, floor: float, params=None, limits=None):
-    """Yield (a_id, b_id, Match) for pairs scoring at least `floor`; only those are explained."""
+    """Yield (a_id, b_id, Match) for pairs scoring at least `floor`; only those are explained.
+
+    Pairs whose upper bound (`bound.may_reach`, exact) is below `floor` are not compared at all.
+    """
     params = params or parameters_current()
     limits = limits or thresholds()
     for a_id, b_id in pairs:
-        weighed = _weigh(records[a_id], records[b_id], params)
+        a, b = records[a_id], records[b_id]
+        if floor > -math.inf and not may_reach(a, b, floor, params):
+            continue
+        weighed = _weigh(a, b, params)
         if weighed[3] >= floor:
             yield a_id, b_id, _match(b_id, *weighed, params, limits)
 
