@@ -20,17 +20,9 @@ of m, u or term frequencies cannot make the bound disagree with the score.
 """
 
 import math
+from operator import ne
 
-from citizens.matching.compare import (
-    MISSING,
-    Level,
-    _close,
-    address,
-    date_of_birth,
-    email,
-    names_swapped,
-    phone,
-)
+from citizens.matching.compare import MISSING, Level, _close, _digits, names_swapped
 from citizens.matching.nicknames import same_name_group
 from citizens.matching.parameters import LEVELS, Parameters, parameters_current
 from citizens.matching.records import PersonRecord
@@ -53,12 +45,29 @@ class _Weights:
                         Level(comparison, name), household=household
                     )
         self.tf: dict = {}
+        # Bounds for "typo or different", not yet told apart.
+        self.first_open = {
+            h: max(self.level["first_name", lv, h] for lv in ("typo", "different"))
+            for h in (False, True)
+        }
+        self.last_open = {
+            h: max(self.level["last_name", lv, h] for lv in ("typo", "different"))
+            for h in (False, True)
+        }
 
     def exact(self, comparison: str, value: str, household: bool) -> float:
         key = (comparison, value, household)
         w = self.tf.get(key)
         if w is None:
             w = self.params.weight(Level(comparison, "exact", tf_value=value), household=household)
+            self.tf[key] = w
+        return w
+
+    def exact_dob(self, dob, household: bool) -> float:
+        key = ("date_of_birth", dob, household)
+        w = self.tf.get(key)
+        if w is None:
+            w = self.exact("date_of_birth", dob.isoformat(), household)
             self.tf[key] = w
         return w
 
@@ -79,6 +88,66 @@ def _other_name(fa: str, fb: str, a: PersonRecord, b: PersonRecord) -> bool:
     )
 
 
+class _Side:
+    """What the bound needs of one record, worked out once per record (a record is compared
+    with many: the person being checked with every candidate, a candidate in the review with
+    its whole block)."""
+
+    __slots__ = ("adds", "ca", "dob", "digits", "last_set", "last_flat")
+
+    def __init__(self, r: PersonRecord):
+        self.adds = r.addresses
+        self.ca = r.current_address
+        self.dob = r.dob
+        self.digits = _digits(r.dob) if r.dob else ()
+        self.last_set = frozenset(r.last.split())
+        self.last_flat = r.last.replace(" ", "")
+
+
+def _side(r: PersonRecord) -> _Side:
+    # Kept on the record (records are not changed once built; dataclass equality ignores it).
+    side = r.__dict__.get("_bound_side")
+    if side is None:
+        side = r.__dict__["_bound_side"] = _Side(r)
+    return side
+
+
+def _address_level(sa: _Side, sb: _Side) -> str:
+    """compare.address's level."""
+    if not sa.adds or not sb.adds:
+        return MISSING
+    ca, cb = sa.ca, sb.ca
+    if ca and cb and ca.same_place(cb):
+        return "same"
+    for x in sa.adds:
+        for y in sb.adds:
+            if x.same_place(y):
+                return "previous"
+    if not (ca and cb):
+        return MISSING
+    if ca.postcode and ca.postcode == cb.postcode:
+        return "postcode"
+    if (ca.outward and ca.outward == cb.outward) or (ca.town and ca.town == cb.town):
+        return "area"
+    return "different"
+
+
+def _dob_level(sa: _Side, sb: _Side) -> str:
+    """compare.date_of_birth's level."""
+    da, db = sa.dob, sb.dob
+    if not da or not db:
+        return MISSING
+    if da == db:
+        return "exact"
+    if da.year == db.year and da.day == db.month and da.month == db.day:
+        return "day_month_swapped"
+    if sum(map(ne, sa.digits, sb.digits)) == 1 or (
+        da.day == db.day and da.month == db.month and abs(da.year - db.year) == 1
+    ):
+        return "one_off"
+    return "different"
+
+
 def score_upper_bound(
     a: PersonRecord,
     b: PersonRecord,
@@ -90,19 +159,24 @@ def score_upper_bound(
 
     Looks only as closely as it must: once the bound is below `floor` it is returned as it
     stands; with no floor every comparison is settled and the bound is the pair's score (to
-    float rounding, plus a millionth).
+    float rounding, plus a millionth). The levels are those of `compare.py` (mirrored here
+    without building explanations; the tests compare the two on every kind of pair).
     """
     w = _weights(params or parameters_current())
     lw = w.level
-    addr = address(a, b)
-    hh = addr.level == "same"
-    total = w.prior + lw["address", addr.level, hh]
-    dob = date_of_birth(a, b)
-    if dob.level == "exact":
-        total += w.exact("date_of_birth", dob.tf_value, hh)
+    sa, sb = _side(a), _side(b)
+    addr = _address_level(sa, sb)
+    hh = addr == "same"
+    total = w.prior + lw["address", addr, hh]
+    dob = _dob_level(sa, sb)
+    if dob == "exact":
+        total += w.exact_dob(sa.dob, hh)
     else:
-        total += lw["date_of_birth", dob.level, hh]
-    total += lw["email", email(a, b).level, hh] + lw["phone", phone(a, b).level, hh]
+        total += lw["date_of_birth", dob, hh]
+    if a.emails and b.emails:
+        total += lw["email", "different" if a.emails.isdisjoint(b.emails) else "exact", hh]
+    if a.phones and b.phones:
+        total += lw["phone", "different" if a.phones.isdisjoint(b.phones) else "exact", hh]
 
     fa, fb, la, lb = a.first, b.first, a.last, b.last
     # First name, as compare.first_name, leaving "typo or different" open (`first_open`).
@@ -115,18 +189,27 @@ def score_upper_bound(
         first = lw["first_name", "initial" if fa[0] == fb[0] else "different", hh]
     elif same_name_group(fa, fb):
         first = lw["first_name", "nickname", hh]
-    elif _other_name(fa, fb, a, b):
+    elif (a.other_names or b.other_names) and _other_name(fa, fb, a, b):
         first = lw["first_name", "other_name", hh]
     else:
         first_open = True
-        first = max(lw["first_name", "typo", hh], lw["first_name", "different", hh])
+        first = w.first_open[hh]
     # Surname, as compare.last_name, leaving "typo or different" open.
-    last, last_open = _last_bound(la, lb, w, hh)
+    last_open = False
+    if not la or not lb:
+        last = 0.0
+    elif la == lb:
+        last = w.exact("last_name", la, hh)
+    elif sa.last_set & sb.last_set:
+        last = lw["last_name", "part", hh]
+    else:
+        last_open = True
+        last = w.last_open[hh]
     # Names entered the other way round: only possible with all four names and first names
     # that differ; then the first name is "swapped" and the surname compared crosswise.
     swap_possible = bool(fa and fb and la and lb) and fa != fb
     if swap_possible:
-        cross, cross_open = _last_bound(la, fb, w, hh)
+        cross, cross_open = _cross_bound(la, fb, sa, w, hh)
         swapped = lw["first_name", "swapped", hh] + cross
         bound = total + max(first + last, swapped)
     else:
@@ -137,8 +220,7 @@ def score_upper_bound(
     if swap_possible:
         if names_swapped(a, b):
             if cross_open:
-                typo = _close(la.replace(" ", ""), fb)
-                cross = lw["last_name", "typo" if typo else "different", hh]
+                cross = lw["last_name", "typo" if _close(sa.last_flat, fb) else "different", hh]
             return total + lw["first_name", "swapped", hh] + cross + _SLACK
         bound = total + first + last
         if bound + _SLACK < floor:
@@ -146,21 +228,17 @@ def score_upper_bound(
     if first_open:
         first = lw["first_name", "typo" if _close(fa, fb) else "different", hh]
     if last_open:
-        la_, lb_ = la.replace(" ", ""), lb.replace(" ", "")
-        last = lw["last_name", "typo" if _close(la_, lb_) else "different", hh]
+        last = lw["last_name", "typo" if _close(sa.last_flat, sb.last_flat) else "different", hh]
     return total + first + last + _SLACK
 
 
-def _last_bound(la: str, lb: str, w: _Weights, hh: bool) -> tuple[float, bool]:
-    """(weight or its bound, whether still open) for surnames la and lb, as compare.last_name."""
-    lw = w.level
-    if not la or not lb:
-        return 0.0, False
-    if la == lb:
+def _cross_bound(la: str, fb: str, sa: _Side, w: _Weights, hh: bool) -> tuple[float, bool]:
+    """(weight or its bound, still open) of surname la against first name fb (swapped names)."""
+    if la == fb:
         return w.exact("last_name", la, hh), False
-    if set(la.split()) & set(lb.split()):
-        return lw["last_name", "part", hh], False
-    return max(lw["last_name", "typo", hh], lw["last_name", "different", hh]), True
+    if fb in sa.last_set:
+        return w.level["last_name", "part", hh], False
+    return w.last_open[hh], True
 
 
 def may_reach(
