@@ -17,10 +17,15 @@ and exact (haversine) distance then drops the box's corners. Ranking adds up the
 A candidate scoring LIKELY_SCORE or more is "probably the same" and shown as such.
 """
 
+import contextlib
+import threading
+import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, Q, Subquery
 from django.utils import timezone
 
@@ -40,17 +45,6 @@ LIKELY_SCORE = 45
 # Rows read (same address, street or box) before ranking: far more than anyone reads.
 LOOKUP_CAP = 600
 DEFAULT_LIMIT = 5
-
-_FIELDS = (
-    "pk",
-    "process_id",
-    "uprn",
-    "usrn",
-    "latitude",
-    "longitude",
-    "created_at",
-    "description",
-)
 
 
 @dataclass
@@ -97,8 +91,26 @@ def process_kinds(process: Process) -> dict[int, bool]:
 
     Every version of the same process, and every version of processes started by the contact
     types the administrator related to this one (or that relate this one's types to theirs).
-    One query.
+    Read once per process and kept (see `kinds_changed` for when it is read again).
     """
+    generation = _kinds_generation()
+    key = (process.pk, process.code)
+    if generation is not None:
+        with _kinds_lock:
+            kept = _kinds_cache.get(key)
+        if kept is not None and kept[0] == generation:
+            return kept[1]
+    kinds = _process_kinds_query(process)
+    if generation is not None:
+        with _kinds_lock:
+            _kinds_cache[key] = (generation, kinds)
+            while len(_kinds_cache) > KINDS_CACHE_SIZE:
+                _kinds_cache.pop(next(iter(_kinds_cache)))
+    return kinds
+
+
+def _process_kinds_query(process: Process) -> dict[int, bool]:
+    """The related kinds, from the database: one query."""
     own_types = Process.contact_types.through.objects.filter(process_id=process.pk).values(
         "contacttype_id"
     )
@@ -120,6 +132,44 @@ def process_kinds(process: Process) -> dict[int, bool]:
         .distinct()
     )
     return {pk: code != process.code for pk, code in rows}
+
+
+# The related kinds are kept per process in each worker, stamped with a generation held in the
+# shared cache (Redis in production). Any change to processes, contact types or their links
+# (admin, shell, import) calls `kinds_changed`, which forgets this worker's copies and moves the
+# shared generation on, at once and again when the transaction commits, so every other worker
+# reads the kinds afresh on its next call. Without a working shared cache nothing is kept.
+KINDS_GENERATION_KEY = "finder:kinds-generation"
+KINDS_CACHE_SIZE = 512
+_kinds_cache: dict[tuple, tuple[str, dict[int, bool]]] = {}
+_kinds_lock = threading.Lock()
+
+
+def _kinds_generation() -> str | None:
+    try:
+        generation = cache.get(KINDS_GENERATION_KEY)
+        if generation is None:
+            cache.add(KINDS_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+            generation = cache.get(KINDS_GENERATION_KEY)
+    except Exception:  # the shared cache is down: read the database every time
+        return None
+    return generation
+
+
+def _kinds_bump() -> None:
+    with _kinds_lock:
+        _kinds_cache.clear()
+    # Nothing is kept while the cache is down (see _kinds_generation).
+    with contextlib.suppress(Exception):
+        cache.set(KINDS_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def kinds_changed(**kwargs) -> None:
+    """Forget the related kinds everywhere: a process, contact type or their link changed."""
+    if kwargs.get("action", "post_").startswith("pre_"):
+        return  # m2m_changed: act once, after the links changed
+    _kinds_bump()
+    transaction.on_commit(_kinds_bump)
 
 
 def request_duplicate_candidates(
@@ -159,18 +209,30 @@ def request_duplicate_candidates(
     if exclude_pk:
         base = base.exclude(pk=exclude_pk)
     # One query: open requests at the address, on the street or in the box around the circle
-    # (PostgreSQL combines the three partial indexes; SQLite uses them one by one).
+    # (PostgreSQL combines the three partial indexes; SQLite uses them one by one), with their
+    # process, stage and photo count, so that ranking needs nothing more from the database.
     lookup = Q(pk__in=[])
     for one in _lookups(place, radius):
         lookup |= one
-    rows = base.filter(lookup).order_by().values(*_FIELDS)[:LOOKUP_CAP]
+    rows = (
+        base.filter(lookup)
+        .select_related("process", "current_stage")
+        .annotate(photo_count=_PHOTO_COUNT)
+        .order_by()[:LOOKUP_CAP]
+    )
+    mine = words_key(description)
+    point = (float(place.latitude), float(place.longitude)) if place.has_point else None
     scored = [
         c
         for row in rows
-        if (c := _score(row, place, kinds, radius, look_back, description, now)) is not None
+        if (c := _score(row, place, point, kinds, radius, look_back, mine, now)) is not None
     ]
-    scored.sort(key=lambda c: (-c[0], c[1] if c[1] is not None else 10**9, -c[2]))
-    return _candidates(scored[:limit])
+    scored.sort(key=_rank)
+    return scored[:limit]
+
+
+_FAR = 10**9
+_PHOTO_COUNT = Count("evidence", filter=Q(evidence__content_type__startswith="image/"))
 
 
 def _lookups(place: Place, radius: float) -> list[Q]:
@@ -196,23 +258,18 @@ def _six(value: float) -> Decimal:
     return Decimal(f"{value:.6f}")
 
 
-def _score(row, place: Place, kinds, radius, look_back, description, now):
-    same_uprn = bool(place.uprn) and row["uprn"] == place.uprn
-    same_street = bool(place.usrn) and row["usrn"] == place.usrn
+def _score(row: Request, place: Place, point, kinds, radius, look_back, mine, now):
+    same_uprn = bool(place.uprn) and row.uprn == place.uprn
+    same_street = bool(place.usrn) and row.usrn == place.usrn
     distance = None
-    if place.has_point and row["latitude"] is not None:
-        distance = distance_m(
-            float(place.latitude),
-            float(place.longitude),
-            float(row["latitude"]),
-            float(row["longitude"]),
-        )
+    if point is not None and row.latitude is not None:
+        distance = distance_m(point[0], point[1], float(row.latitude), float(row.longitude))
     within = distance is not None and distance <= radius
     if not (same_uprn or same_street or within):
         return None  # in the box's corner, and nothing else in common
-    related = kinds[row["process_id"]]
-    age_days = max((now - row["created_at"]).total_seconds() / 86400, 0)
-    mine, theirs = words_key(description), words_key(row["description"])
+    related = kinds[row.process_id]
+    age_days = max((now - row.created_at).total_seconds() / 86400, 0)
+    theirs = words_key(row.description)
     score = (
         (WEIGHT_UPRN if same_uprn else 0)
         + (WEIGHT_STREET if same_street else 0)
@@ -221,36 +278,23 @@ def _score(row, place: Place, kinds, radius, look_back, description, now):
         + WEIGHT_AGE * max(0.0, 1 - age_days / look_back)
         + WEIGHT_WORDS * similarity(mine, theirs)
     )
-    facts = {
-        "same_uprn": same_uprn,
-        "same_street": same_street,
-        "related": related,
-        "age_days": int(age_days),
-        "shared_words": sorted(mine & theirs),
-    }
-    return (round(score, 1), distance, row["created_at"].timestamp(), row["pk"], facts)
-
-
-def _candidates(scored) -> list[Candidate]:
-    if not scored:
-        return []
-    pks = [item[3] for item in scored]
-    requests = (
-        Request.objects.filter(pk__in=pks)
-        .select_related("process", "current_stage")
-        .annotate(
-            photo_count=Count("evidence", filter=Q(evidence__content_type__startswith="image/"))
-        )
-        .in_bulk()
+    return Candidate(
+        request=row,
+        score=round(score, 1),
+        distance_m=distance,
+        same_uprn=same_uprn,
+        same_street=same_street,
+        related=related,
+        age_days=int(age_days),
+        shared_words=sorted(mine & theirs),
+        photo_count=row.photo_count,
     )
-    return [
-        Candidate(
-            request=requests[pk],
-            score=score,
-            distance_m=distance,
-            photo_count=requests[pk].photo_count,
-            **facts,
-        )
-        for score, distance, _ts, pk, facts in scored
-        if pk in requests
-    ]
+
+
+def _rank(c: Candidate):
+    """Best first: score, then nearer, then newer."""
+    return (
+        -c.score,
+        _FAR if c.distance_m is None else c.distance_m,
+        -c.request.created_at.timestamp(),
+    )
