@@ -203,7 +203,7 @@ def build_requests(n: int, open_share: float, made: dict) -> None:
             INSERT INTO requests_tracking_request
               (reference, process_id, current_stage_id, status, sla_state, description,
                address_line_1, postcode, postcode_compact, uprn, usrn, latitude, longitude,
-               service_area_id, status_reason, resolution, created_at, updated_at)
+               service_area_id, status_reason, resolution, created_at, updated_at, version)
             SELECT 'BENCH-' || g,
                    (%(processes)s::int[])[1 + g %% 6],
                    (%(stages)s::int[])[1 + g %% 6],
@@ -215,7 +215,7 @@ def build_requests(n: int, open_share: float, made: dict) -> None:
                    round((%(lon0)s + random() * (%(lon1)s - %(lon0)s))::numeric, 6),
                    %(area)s, '', '',
                    now() - (random() * interval '80 days'),
-                   now()
+                   now(), 0
             FROM generate_series(1, %(n)s) AS g
             """,
             {
