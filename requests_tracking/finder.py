@@ -25,13 +25,13 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models import Count, Q, Subquery
+from django.db import connection, transaction
+from django.db.models import Q, Subquery
 from django.utils import timezone
 
 from places.geo import box_around, distance_m
 from places.selectors import Place, place_resolve
-from requests_tracking.models import Process, Request
+from requests_tracking.models import Evidence, Process, Request, Stage
 from requests_tracking.wording import similarity, words_key
 
 WEIGHT_UPRN = 35
@@ -201,24 +201,12 @@ def request_duplicate_candidates(
     kinds = process_kinds(process)
     radius = radius_m or process.duplicate_radius_m
     look_back = process.duplicate_max_age_days
-    base = Request.objects.filter(
-        status__in=Request.LIVE_STATUSES,
-        process_id__in=list(kinds),
-        created_at__gte=now - timedelta(days=look_back),
-    )
-    if exclude_pk:
-        base = base.exclude(pk=exclude_pk)
-    # One query: open requests at the address, on the street or in the box around the circle
-    # (PostgreSQL combines the three partial indexes; SQLite uses them one by one), with their
-    # process, stage and photo count, so that ranking needs nothing more from the database.
-    lookup = Q(pk__in=[])
-    for one in _lookups(place, radius):
-        lookup |= one
-    rows = (
-        base.filter(lookup)
-        .select_related("process", "current_stage")
-        .annotate(photo_count=_PHOTO_COUNT)
-        .order_by()[:LOOKUP_CAP]
+    rows = _lookup(
+        place,
+        radius,
+        kinds,
+        since=now - timedelta(days=look_back),
+        exclude_pk=exclude_pk,
     )
     mine = words_key(description)
     point = (float(place.latitude), float(place.longitude)) if place.has_point else None
@@ -232,26 +220,113 @@ def request_duplicate_candidates(
 
 
 _FAR = 10**9
-_PHOTO_COUNT = Count("evidence", filter=Q(evidence__content_type__startswith="image/"))
 
 
-def _lookups(place: Place, radius: float) -> list[Q]:
-    lookups = []
+def _lookup(place: Place, radius: float, kinds, *, since, exclude_pk) -> list[Request]:
+    """One query: open requests of these kinds raised since then, at the address, on the street
+    or in the box around the circle, each with its process, stage and photo count.
+
+    Written out rather than built by the ORM: building the equivalent queryset (select_related
+    and a counted subquery) cost more processor time than the query itself. PostgreSQL combines
+    the three partial indexes on open requests (uprn, usrn, latitude/longitude) in a bitmap OR;
+    SQLite uses them one by one. The same SQL runs on both.
+    """
+    if not kinds:
+        return []
+    parts = _select_parts()
+    ops = connection.ops
+    params = [*Request.LIVE_STATUSES, *kinds, ops.adapt_datetimefield_value(since)]
+    where = [
+        f"r.status IN ({', '.join(['%s'] * len(Request.LIVE_STATUSES))})",
+        f"r.process_id IN ({', '.join(['%s'] * len(kinds))})",
+        "r.created_at >= %s",
+    ]
+    if exclude_pk:
+        where.append("r.id <> %s")
+        params.append(exclude_pk)
+    places = []
     if place.uprn:
-        lookups.append(Q(uprn=place.uprn))
+        places.append("r.uprn = %s")
+        params.append(place.uprn)
     if place.usrn:
-        lookups.append(Q(usrn=place.usrn))
+        places.append("r.usrn = %s")
+        params.append(place.usrn)
     if place.has_point:
         box = box_around(float(place.latitude), float(place.longitude), radius)
-        lookups.append(
-            Q(
-                latitude__gte=_six(box.min_lat),
-                latitude__lte=_six(box.max_lat),
-                longitude__gte=_six(box.min_lon),
-                longitude__lte=_six(box.max_lon),
-            )
+        places.append(
+            "(r.latitude >= %s AND r.latitude <= %s AND r.longitude >= %s AND r.longitude <= %s)"
         )
-    return lookups
+        params += [
+            ops.adapt_decimalfield_value(_six(value), 9, 6)
+            for value in (box.min_lat, box.max_lat, box.min_lon, box.max_lon)
+        ]
+    where.append(f"({' OR '.join(places)})")
+    sql = f"{parts.select} WHERE {' AND '.join(where)} LIMIT {LOOKUP_CAP}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    if parts.converters:
+        fetched = parts.compiler.apply_converters(fetched, parts.converters)
+    return [parts.build(row) for row in fetched]
+
+
+@dataclass
+class _SelectParts:
+    select: str
+    compiler: object
+    converters: dict
+    build: object
+
+
+_parts_by_alias: dict[str, _SelectParts] = {}
+
+
+def _select_parts() -> _SelectParts:
+    """The SELECT ... FROM ... JOINs, the column converters and a row -> Request builder, worked
+    out once per database connection alias."""
+    found = _parts_by_alias.get(connection.alias)
+    if found is not None:
+        return found
+    qn = connection.ops.quote_name
+    models = [(Request, "r"), (Process, "p"), (Stage, "s")]
+    fields = {model: list(model._meta.concrete_fields) for model, _ in models}
+    columns = [f"{alias}.{qn(f.column)}" for model, alias in models for f in fields[model]]
+    evidence = qn(Evidence._meta.db_table)
+    select = (
+        f"SELECT {', '.join(columns)}, "
+        f"(SELECT COUNT(*) FROM {evidence} e WHERE e.request_id = r.id "
+        f"AND e.content_type LIKE 'image/%%') "
+        f"FROM {qn(Request._meta.db_table)} r "
+        f"INNER JOIN {qn(Process._meta.db_table)} p ON p.id = r.process_id "
+        f"LEFT OUTER JOIN {qn(Stage._meta.db_table)} s ON s.id = r.current_stage_id"
+    )
+    compiler = Request.objects.none().query.get_compiler(connection=connection)
+    converters = compiler.get_converters(
+        [f.get_col(model._meta.db_table) for model, _ in models for f in fields[model]]
+    )
+    names = {model: [f.attname for f in fields[model]] for model, _ in models}
+    n_request, n_process = len(fields[Request]), len(fields[Process])
+    n_both = n_request + n_process
+    stage_pk = n_both + [f.primary_key for f in fields[Stage]].index(True)
+    process_field = Request._meta.get_field("process")
+    stage_field = Request._meta.get_field("current_stage")
+    alias = connection.alias
+
+    def build(row) -> Request:
+        made = Request.from_db(alias, names[Request], row[:n_request])
+        process_field.set_cached_value(
+            made, Process.from_db(alias, names[Process], row[n_request:n_both])
+        )
+        stage = None
+        if row[stage_pk] is not None:
+            stage = Stage.from_db(alias, names[Stage], row[n_both:-1])
+        stage_field.set_cached_value(made, stage)
+        made.photo_count = row[-1]
+        return made
+
+    parts = _SelectParts(select, compiler, converters, build)
+    _parts_by_alias[connection.alias] = parts
+    return parts
 
 
 def _six(value: float) -> Decimal:
