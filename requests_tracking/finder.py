@@ -20,12 +20,13 @@ A candidate scoring LIKELY_SCORE or more is "probably the same" and shown as suc
 import contextlib
 import threading
 import uuid
+import weakref
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Q, Subquery
 from django.utils import timezone
 
@@ -278,13 +279,17 @@ class _SelectParts:
     build: object
 
 
-_parts_by_alias: dict[str, _SelectParts] = {}
+# Per connection object (each thread has its own): the converters are bound to it.
+_parts_by_connection: "weakref.WeakKeyDictionary[object, _SelectParts]" = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _select_parts() -> _SelectParts:
     """The SELECT ... FROM ... JOINs, the column converters and a row -> Request builder, worked
-    out once per database connection alias."""
-    found = _parts_by_alias.get(connection.alias)
+    out once per database connection."""
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    found = _parts_by_connection.get(wrapper)
     if found is not None:
         return found
     qn = connection.ops.quote_name
@@ -325,7 +330,7 @@ def _select_parts() -> _SelectParts:
         return made
 
     parts = _SelectParts(select, compiler, converters, build)
-    _parts_by_alias[connection.alias] = parts
+    _parts_by_connection[wrapper] = parts
     return parts
 
 
