@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from requests_tracking import finder, services
 from requests_tracking.finder import LIKELY_SCORE, request_duplicate_candidates
-from requests_tracking.models import Process
+from requests_tracking.models import Evidence, Process
 from tests.factories import ContactTypeFactory, GazetteerAddressFactory, ProcessFactory
 from tests.requests_tracking.places_helpers import offset
 
@@ -332,3 +332,48 @@ def test_without_a_shared_cache_the_kinds_are_read_every_time(fly_tipping, monke
         with CaptureQueriesContext(connection) as captured:
             request_duplicate_candidates(process=fly_tipping, latitude=here[0], longitude=here[1])
         assert _kinds_queries(captured) == 1
+
+
+def test_candidates_carry_photo_count_stage_and_process_from_the_one_query(
+    fly_tipping, officer, django_assert_num_queries
+):
+    photographed = _report(fly_tipping, officer, at=offset(north_m=10))
+    plain = _report(fly_tipping, officer, at=offset(north_m=20))
+    for name, content_type in [
+        ("a.jpg", "image/jpeg"),
+        ("b.png", "image/png"),
+        ("c.pdf", "application/pdf"),
+    ]:
+        Evidence.objects.create(
+            request=photographed,
+            file=f"evidence/{name}",
+            stored_name=name,
+            original_name=name,
+            content_type=content_type,
+            size=1,
+        )
+    here = offset()
+    request_duplicate_candidates(process=fly_tipping, latitude=here[0], longitude=here[1])
+    with django_assert_num_queries(1):
+        found = request_duplicate_candidates(
+            process=fly_tipping, latitude=here[0], longitude=here[1]
+        )
+        shown = [
+            (
+                c.request.reference,
+                c.photo_count,
+                c.request.current_stage.name,
+                c.request.process.name,
+            )
+            for c in found
+        ]
+    stage = photographed.current_stage.name
+    assert shown == [
+        (photographed.reference, 2, stage, "Fly-tipping"),
+        (plain.reference, 0, stage, "Fly-tipping"),
+    ]
+    # The request being looked at is never its own candidate.
+    again = request_duplicate_candidates(
+        process=fly_tipping, latitude=here[0], longitude=here[1], exclude_pk=photographed.pk
+    )
+    assert _refs(again) == [plain.reference]
