@@ -18,14 +18,17 @@ A candidate scoring LIKELY_SCORE or more is "probably the same" and shown as suc
 """
 
 import contextlib
+import math
 import threading
+import time
 import uuid
 import weakref
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Q, Subquery
 from django.utils import timezone
@@ -99,12 +102,12 @@ def process_kinds(process: Process) -> dict[int, bool]:
     if generation is not None:
         with _kinds_lock:
             kept = _kinds_cache.get(key)
-        if kept is not None and kept[0] == generation:
+        if kept is not None and kept[0] == generation and kept[2] > time.monotonic():
             return kept[1]
     kinds = _process_kinds_query(process)
     if generation is not None:
         with _kinds_lock:
-            _kinds_cache[key] = (generation, kinds)
+            _kinds_cache[key] = (generation, kinds, time.monotonic() + _kept_for())
             while len(_kinds_cache) > KINDS_CACHE_SIZE:
                 _kinds_cache.pop(next(iter(_kinds_cache)))
     return kinds
@@ -139,11 +142,20 @@ def _process_kinds_query(process: Process) -> dict[int, bool]:
 # shared cache (Redis in production). Any change to processes, contact types or their links
 # (admin, shell, import) calls `kinds_changed`, which forgets this worker's copies and moves the
 # shared generation on, at once and again when the transaction commits, so every other worker
-# reads the kinds afresh on its next call. Without a working shared cache nothing is kept.
+# reads the kinds afresh on its next call. Without a working shared cache nothing is kept; with
+# a cache local to each process (local memory, the default without REDIS_URL) other processes
+# cannot be told, so copies are then kept KINDS_LOCAL_SECONDS at most.
 KINDS_GENERATION_KEY = "finder:kinds-generation"
 KINDS_CACHE_SIZE = 512
-_kinds_cache: dict[tuple, tuple[str, dict[int, bool]]] = {}
+KINDS_LOCAL_SECONDS = 10
+_kinds_cache: dict[tuple, tuple[str, dict[int, bool], float]] = {}
 _kinds_lock = threading.Lock()
+
+
+def _kept_for() -> float:
+    if isinstance(caches[DEFAULT_CACHE_ALIAS], LocMemCache):
+        return KINDS_LOCAL_SECONDS
+    return math.inf
 
 
 def _kinds_generation() -> str | None:

@@ -377,3 +377,27 @@ def test_candidates_carry_photo_count_stage_and_process_from_the_one_query(
         process=fly_tipping, latitude=here[0], longitude=here[1], exclude_pk=photographed.pk
     )
     assert _refs(again) == [plain.reference]
+
+
+def test_with_a_cache_local_to_each_process_copies_expire(
+    fly_tipping, officer, monkeypatch, settings
+):
+    """Local memory cannot tell other processes: their changes are seen once the copy expires."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    dumped_type = ContactTypeFactory(name="Bulky waste dumped")
+    dumped = ProcessFactory(code="dumped-bulky", place_based=True)
+    dumped.contact_types.add(dumped_type)
+    theirs = _report(dumped, officer, at=offset(north_m=20))
+    here = offset()
+    monkeypatch.setattr(finder, "KINDS_LOCAL_SECONDS", 0)  # expired as soon as kept
+    assert not request_duplicate_candidates(
+        process=fly_tipping, latitude=here[0], longitude=here[1]
+    )
+    link = Process.related_contact_types.through
+    with connection.cursor() as cursor:  # another process's change: no signal here
+        cursor.execute(
+            f"INSERT INTO {link._meta.db_table} (process_id, contacttype_id) VALUES (%s, %s)",
+            [fly_tipping.pk, dumped_type.pk],
+        )
+    found = request_duplicate_candidates(process=fly_tipping, latitude=here[0], longitude=here[1])
+    assert _refs(found) == [theirs.reference]
