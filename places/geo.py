@@ -35,79 +35,94 @@ GRID_EASTING = (0, 700_000)
 GRID_NORTHING = (0, 1_300_000)
 
 
-def _meridional_arc(b: float, n: float, lat: float) -> float:
+# Constants of the conversion, worked out once (an import converts hundreds of thousands of rows).
+_AIRY_E2 = 1 - AIRY_B**2 / AIRY_A**2
+_WGS84_E2 = 1 - WGS84_B**2 / WGS84_A**2
+_N = (AIRY_A - AIRY_B) / (AIRY_A + AIRY_B)
+_ARC_1 = AIRY_B * F0 * (1 + _N + 1.25 * _N**2 + 1.25 * _N**3)
+_ARC_2 = AIRY_B * F0 * (3 * _N + 3 * _N**2 + 21 / 8 * _N**3)
+_ARC_3 = AIRY_B * F0 * (15 / 8 * _N**2 + 15 / 8 * _N**3)
+_ARC_4 = AIRY_B * F0 * (35 / 24 * _N**3)
+_AF0 = AIRY_A * F0
+_HELMERT_SCALE = 1 + HELMERT["s"] * 1e-6
+_RX, _RY, _RZ = (math.radians(v / 3600) for v in HELMERT_ROTATION.values())
+
+
+def _meridional_arc(lat: float) -> float:
     dlat, slat = lat - LAT0, lat + LAT0
     return (
-        b
-        * F0
-        * (
-            (1 + n + 1.25 * n**2 + 1.25 * n**3) * dlat
-            - (3 * n + 3 * n**2 + 21 / 8 * n**3) * math.sin(dlat) * math.cos(slat)
-            + (15 / 8 * n**2 + 15 / 8 * n**3) * math.sin(2 * dlat) * math.cos(2 * slat)
-            - 35 / 24 * n**3 * math.sin(3 * dlat) * math.cos(3 * slat)
-        )
+        _ARC_1 * dlat
+        - _ARC_2 * math.sin(dlat) * math.cos(slat)
+        + _ARC_3 * math.sin(2 * dlat) * math.cos(2 * slat)
+        - _ARC_4 * math.sin(3 * dlat) * math.cos(3 * slat)
     )
 
 
 def grid_to_osgb36(easting: float, northing: float) -> tuple[float, float]:
     """National Grid easting/northing to OSGB36 latitude/longitude in degrees."""
-    a, b = AIRY_A, AIRY_B
-    e2 = 1 - b**2 / a**2
-    n = (a - b) / (a + b)
+    e2 = _AIRY_E2
     lat, arc = LAT0, 0.0
     while True:
-        lat = (northing - N0 - arc) / (a * F0) + lat
-        arc = _meridional_arc(b, n, lat)
+        lat = (northing - N0 - arc) / _AF0 + lat
+        arc = _meridional_arc(lat)
         if abs(northing - N0 - arc) < 0.00001:
             break
-    sin_lat, cos_lat, tan_lat = math.sin(lat), math.cos(lat), math.tan(lat)
-    nu = a * F0 / math.sqrt(1 - e2 * sin_lat**2)
-    rho = a * F0 * (1 - e2) / (1 - e2 * sin_lat**2) ** 1.5
+    sin_lat, cos_lat = math.sin(lat), math.cos(lat)
+    tan_lat = sin_lat / cos_lat
+    w = 1 - e2 * sin_lat * sin_lat
+    nu = _AF0 / math.sqrt(w)
+    rho = _AF0 * (1 - e2) / (w * math.sqrt(w))
     eta2 = nu / rho - 1
     sec = 1 / cos_lat
-    t2, t4, t6 = tan_lat**2, tan_lat**4, tan_lat**6
+    t2 = tan_lat * tan_lat
+    t4 = t2 * t2
+    t6 = t4 * t2
+    nu3 = nu * nu * nu
+    nu5 = nu3 * nu * nu
     vii = tan_lat / (2 * rho * nu)
-    viii = tan_lat / (24 * rho * nu**3) * (5 + 3 * t2 + eta2 - 9 * t2 * eta2)
-    ix = tan_lat / (720 * rho * nu**5) * (61 + 90 * t2 + 45 * t4)
+    viii = tan_lat / (24 * rho * nu3) * (5 + 3 * t2 + eta2 - 9 * t2 * eta2)
+    ix = tan_lat / (720 * rho * nu5) * (61 + 90 * t2 + 45 * t4)
     x = sec / nu
-    xi = sec / (6 * nu**3) * (nu / rho + 2 * t2)
-    xii = sec / (120 * nu**5) * (5 + 28 * t2 + 24 * t4)
-    xiia = sec / (5040 * nu**7) * (61 + 662 * t2 + 1320 * t4 + 720 * t6)
+    xi = sec / (6 * nu3) * (nu / rho + 2 * t2)
+    xii = sec / (120 * nu5) * (5 + 28 * t2 + 24 * t4)
+    xiia = sec / (5040 * nu5 * nu * nu) * (61 + 662 * t2 + 1320 * t4 + 720 * t6)
     de = easting - E0
-    lat_out = lat - vii * de**2 + viii * de**4 - ix * de**6
-    lon_out = LON0 + x * de - xi * de**3 + xii * de**5 - xiia * de**7
+    de2 = de * de
+    lat_out = lat - de2 * (vii - de2 * (viii - ix * de2))
+    lon_out = LON0 + de * (x - de2 * (xi - de2 * (xii - xiia * de2)))
     return math.degrees(lat_out), math.degrees(lon_out)
 
 
-def _to_cartesian(lat: float, lon: float, a: float, b: float) -> tuple[float, float, float]:
+def _to_cartesian(lat: float, lon: float, a: float, e2: float) -> tuple[float, float, float]:
     lat, lon = math.radians(lat), math.radians(lon)
-    e2 = 1 - b**2 / a**2
-    nu = a / math.sqrt(1 - e2 * math.sin(lat) ** 2)
+    sin_lat, cos_lat = math.sin(lat), math.cos(lat)
+    nu = a / math.sqrt(1 - e2 * sin_lat * sin_lat)
     return (
-        nu * math.cos(lat) * math.cos(lon),
-        nu * math.cos(lat) * math.sin(lon),
-        (1 - e2) * nu * math.sin(lat),
+        nu * cos_lat * math.cos(lon),
+        nu * cos_lat * math.sin(lon),
+        (1 - e2) * nu * sin_lat,
     )
 
 
-def _from_cartesian(x: float, y: float, z: float, a: float, b: float) -> tuple[float, float]:
-    e2 = 1 - b**2 / a**2
+def _from_cartesian(x: float, y: float, z: float, a: float, e2: float) -> tuple[float, float]:
     p = math.hypot(x, y)
     lat = math.atan2(z, p * (1 - e2))
     for _ in range(10):
-        nu = a / math.sqrt(1 - e2 * math.sin(lat) ** 2)
-        lat = math.atan2(z + e2 * nu * math.sin(lat), p)
+        sin_lat = math.sin(lat)
+        nu = a / math.sqrt(1 - e2 * sin_lat * sin_lat)
+        before, lat = lat, math.atan2(z + e2 * nu * sin_lat, p)
+        if abs(lat - before) < 1e-15:  # converged: further rounds change nothing
+            break
     return math.degrees(lat), math.degrees(math.atan2(y, x))
 
 
 def osgb36_to_wgs84(lat: float, lon: float) -> tuple[float, float]:
-    x, y, z = _to_cartesian(lat, lon, AIRY_A, AIRY_B)
-    s = HELMERT["s"] * 1e-6
-    rx, ry, rz = (math.radians(v / 3600) for v in HELMERT_ROTATION.values())
-    x2 = HELMERT["tx"] + (1 + s) * x - rz * y + ry * z
-    y2 = HELMERT["ty"] + rz * x + (1 + s) * y - rx * z
-    z2 = HELMERT["tz"] - ry * x + rx * y + (1 + s) * z
-    return _from_cartesian(x2, y2, z2, WGS84_A, WGS84_B)
+    x, y, z = _to_cartesian(lat, lon, AIRY_A, _AIRY_E2)
+    s, rx, ry, rz = _HELMERT_SCALE, _RX, _RY, _RZ
+    x2 = HELMERT["tx"] + s * x - rz * y + ry * z
+    y2 = HELMERT["ty"] + rz * x + s * y - rx * z
+    z2 = HELMERT["tz"] - ry * x + rx * y + s * z
+    return _from_cartesian(x2, y2, z2, WGS84_A, _WGS84_E2)
 
 
 def grid_to_latlon(easting: float, northing: float) -> tuple[float, float]:

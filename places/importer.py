@@ -201,7 +201,6 @@ def gazetteer_import(*, lines: Iterable[str], batch_size: int = BATCH_SIZE) -> I
         if values["uprn"] in batch:
             report.error(line, f"UPRN {values['uprn']} appears twice; this row was skipped.")
             continue
-        values["_line"] = line
         batch[values["uprn"]] = values
         if len(batch) >= batch_size:
             _write(batch, report)
@@ -216,15 +215,63 @@ def _same(row: GazetteerAddress, values: dict) -> bool:
     return all(getattr(row, name) == values[name] for name in FIELDS)
 
 
-@transaction.atomic
 def _write(batch: dict[str, dict], report: ImportReport) -> None:
+    if connection.vendor == "postgresql":
+        _write_copy(batch, report)
+    else:
+        _write_orm(batch, report)
+
+
+STAGING = "places_gazetteer_staging"
+
+
+@transaction.atomic
+def _write_copy(batch: dict[str, dict], report: ImportReport) -> None:
+    """PostgreSQL: COPY the batch into a temporary table, then one upsert that writes only the
+    rows that are new or changed and says which were new (no per-row ORM work at all)."""
+    table = connection.ops.quote_name(GazetteerAddress._meta.db_table)
+    columns = ["uprn", *FIELDS]
+    listed = ", ".join(columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGING} ({_staging_columns(columns)})"
+        )
+        cursor.execute(f"TRUNCATE {STAGING}")
+        with cursor.cursor.copy(f"COPY {STAGING} ({listed}) FROM STDIN") as copy:
+            for values in batch.values():
+                copy.write_row([values[name] for name in columns])
+        cursor.execute(
+            f"""
+            INSERT INTO {table} AS t ({listed}, imported_at)
+            SELECT {listed}, now() FROM {STAGING}
+            ON CONFLICT (uprn) DO UPDATE SET
+                {", ".join(f"{name} = EXCLUDED.{name}" for name in FIELDS)},
+                imported_at = EXCLUDED.imported_at
+            WHERE ({", ".join(f"t.{name}" for name in FIELDS)})
+                IS DISTINCT FROM ({", ".join(f"EXCLUDED.{name}" for name in FIELDS)})
+            RETURNING (t.xmax = 0)
+            """
+        )
+        written = [created for (created,) in cursor.fetchall()]
+    report.created += sum(written)
+    report.updated += len(written) - sum(written)
+    report.unchanged += len(batch) - len(written)
+
+
+def _staging_columns(columns: list[str]) -> str:
+    fields = {f.name: f for f in GazetteerAddress._meta.fields}
+    return ", ".join(f"{name} {fields[name].db_type(connection)}" for name in columns)
+
+
+@transaction.atomic
+def _write_orm(batch: dict[str, dict], report: ImportReport) -> None:
+    """Other databases (SQLite): read the batch's rows, write the new and changed ones."""
     existing = {
         row.uprn: row
         for row in GazetteerAddress.objects.filter(uprn__in=list(batch)).only("uprn", *FIELDS)
     }
     changed = []
     for uprn, values in batch.items():
-        values.pop("_line")
         row = existing.get(uprn)
         if row is not None and _same(row, values):
             report.unchanged += 1

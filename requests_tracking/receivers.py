@@ -15,3 +15,25 @@ def connect():
     contact_citizen_attached.connect(
         on_contact_citizen_attached, dispatch_uid="requests_contact_citizen_attached"
     )
+    _connect_finder_kinds()
+
+
+def _connect_finder_kinds():
+    """The duplicate finder keeps each process's related kinds: any change to processes,
+    contact types or the links between them makes every worker read them again."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from contacts.models import ContactType
+    from requests_tracking.finder import kinds_changed
+    from requests_tracking.models import Process
+
+    links = [Process.contact_types.through, Process.related_contact_types.through]
+    for model in [Process, ContactType, *links]:
+        for signal in (post_save, post_delete):
+            signal.connect(
+                kinds_changed, sender=model, dispatch_uid=f"finder_kinds_{model.__name__}"
+            )
+    for through in links:
+        m2m_changed.connect(
+            kinds_changed, sender=through, dispatch_uid=f"finder_kinds_m2m_{through.__name__}"
+        )

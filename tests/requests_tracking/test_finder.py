@@ -1,10 +1,15 @@
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
-from requests_tracking import services
+from requests_tracking import finder, services
 from requests_tracking.finder import LIKELY_SCORE, request_duplicate_candidates
+from requests_tracking.models import Evidence, Process
 from tests.factories import ContactTypeFactory, GazetteerAddressFactory, ProcessFactory
 from tests.requests_tracking.places_helpers import offset
 
@@ -204,3 +209,195 @@ def test_finder_query_count_does_not_grow_with_candidates(
             process=fly_tipping, uprn="42", latitude=here[0], longitude=here[1], limit=10
         )
         assert [c.request.current_stage.name for c in found]
+
+
+# --- The related kinds are kept per process; every change reaches every worker ----------------
+
+
+def _kinds_queries(captured) -> int:
+    return sum("requests_tracking_process_contact_types" in q["sql"] for q in captured)
+
+
+def _admin_form_data(response) -> dict:
+    """The admin change form's current values (main form and inlines), as the browser posts."""
+    data = {}
+
+    def add(form):
+        for name in form.fields:
+            value = form[name].value()
+            if value is None or value is False:
+                continue
+            if value is True:
+                value = "on"
+            if isinstance(value, (list, tuple)):
+                value = [getattr(v, "pk", v) for v in value]
+            data[form.add_prefix(name)] = getattr(value, "pk", value)
+
+    add(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        add(formset.management_form)
+        for form in formset.initial_forms:
+            add(form)
+    return data
+
+
+def test_related_kinds_are_read_once_per_process(fly_tipping, officer):
+    here = offset()
+    with CaptureQueriesContext(connection) as first:
+        request_duplicate_candidates(process=fly_tipping, latitude=here[0], longitude=here[1])
+    with CaptureQueriesContext(connection) as second:
+        request_duplicate_candidates(process=fly_tipping, latitude=here[0], longitude=here[1])
+    assert _kinds_queries(first) == 1
+    assert _kinds_queries(second) == 0
+    assert len(second) == len(first) - 1 == 1  # the lookup, with stage and photo counts
+
+
+def test_an_administrator_relating_types_in_the_admin_is_seen_at_once(
+    fly_tipping, officer, admin_client_
+):
+    dumped_type = ContactTypeFactory(name="Bulky waste dumped")
+    dumped = ProcessFactory(code="dumped-bulky", name="Dumped bulky waste", place_based=True)
+    dumped.contact_types.add(dumped_type)
+    theirs = _report(dumped, officer, at=offset(north_m=20))
+    here = offset()
+    assert not request_duplicate_candidates(
+        process=fly_tipping, latitude=here[0], longitude=here[1]
+    )
+    url = reverse("admin:requests_tracking_process_change", args=[fly_tipping.pk])
+    data = _admin_form_data(admin_client_.get(url))
+    data["related_contact_types"] = [dumped_type.pk]
+    response = admin_client_.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    found = request_duplicate_candidates(process=fly_tipping, latitude=here[0], longitude=here[1])
+    assert _refs(found) == [theirs.reference]
+    # And taking the relation away again in the admin is seen at once too.
+    data["related_contact_types"] = []
+    assert admin_client_.post(url, data).status_code == 302
+    assert not request_duplicate_candidates(
+        process=fly_tipping, latitude=here[0], longitude=here[1]
+    )
+
+
+def test_deleting_a_related_contact_type_is_seen_at_once(fly_tipping, officer):
+    """Deleting a type removes its links without m2m_changed: its own delete signal counts."""
+    dumped_type = ContactTypeFactory(name="Bulky waste dumped")
+    dumped = ProcessFactory(code="dumped-bulky", place_based=True)
+    dumped.contact_types.add(dumped_type)
+    fly_tipping.related_contact_types.add(dumped_type)
+    _report(dumped, officer, at=offset(north_m=20))
+    here = offset()
+    assert request_duplicate_candidates(process=fly_tipping, latitude=here[0], longitude=here[1])
+    dumped_type.delete()
+    assert not request_duplicate_candidates(
+        process=fly_tipping, latitude=here[0], longitude=here[1]
+    )
+
+
+def test_a_change_made_by_another_worker_is_seen_through_the_shared_generation(
+    fly_tipping, officer
+):
+    """Another worker's change reaches this one by the generation in the shared cache."""
+    dumped_type = ContactTypeFactory(name="Bulky waste dumped")
+    dumped = ProcessFactory(code="dumped-bulky", place_based=True)
+    dumped.contact_types.add(dumped_type)
+    theirs = _report(dumped, officer, at=offset(north_m=20))
+    here = offset()
+    assert not request_duplicate_candidates(
+        process=fly_tipping, latitude=here[0], longitude=here[1]
+    )
+    # The other worker's write, as this worker sees it: rows changed, no signal here...
+    link = Process.related_contact_types.through
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {link._meta.db_table} (process_id, contacttype_id) VALUES (%s, %s)",
+            [fly_tipping.pk, dumped_type.pk],
+        )
+    assert not request_duplicate_candidates(
+        process=fly_tipping, latitude=here[0], longitude=here[1]
+    )  # this worker's copy, until told
+    # ...and the generation it moved on in the shared cache.
+    cache.set(finder.KINDS_GENERATION_KEY, "another worker's change", timeout=None)
+    found = request_duplicate_candidates(process=fly_tipping, latitude=here[0], longitude=here[1])
+    assert _refs(found) == [theirs.reference]
+
+
+def test_without_a_shared_cache_the_kinds_are_read_every_time(fly_tipping, monkeypatch):
+    def down(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(finder.cache, "get", down)
+    here = offset()
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as captured:
+            request_duplicate_candidates(process=fly_tipping, latitude=here[0], longitude=here[1])
+        assert _kinds_queries(captured) == 1
+
+
+def test_candidates_carry_photo_count_stage_and_process_from_the_one_query(
+    fly_tipping, officer, django_assert_num_queries
+):
+    photographed = _report(fly_tipping, officer, at=offset(north_m=10))
+    plain = _report(fly_tipping, officer, at=offset(north_m=20))
+    for name, content_type in [
+        ("a.jpg", "image/jpeg"),
+        ("b.png", "image/png"),
+        ("c.pdf", "application/pdf"),
+    ]:
+        Evidence.objects.create(
+            request=photographed,
+            file=f"evidence/{name}",
+            stored_name=name,
+            original_name=name,
+            content_type=content_type,
+            size=1,
+        )
+    here = offset()
+    request_duplicate_candidates(process=fly_tipping, latitude=here[0], longitude=here[1])
+    with django_assert_num_queries(1):
+        found = request_duplicate_candidates(
+            process=fly_tipping, latitude=here[0], longitude=here[1]
+        )
+        shown = [
+            (
+                c.request.reference,
+                c.photo_count,
+                c.request.current_stage.name,
+                c.request.process.name,
+            )
+            for c in found
+        ]
+    stage = photographed.current_stage.name
+    assert shown == [
+        (photographed.reference, 2, stage, "Fly-tipping"),
+        (plain.reference, 0, stage, "Fly-tipping"),
+    ]
+    # The request being looked at is never its own candidate.
+    again = request_duplicate_candidates(
+        process=fly_tipping, latitude=here[0], longitude=here[1], exclude_pk=photographed.pk
+    )
+    assert _refs(again) == [plain.reference]
+
+
+def test_with_a_cache_local_to_each_process_copies_expire(
+    fly_tipping, officer, monkeypatch, settings
+):
+    """Local memory cannot tell other processes: their changes are seen once the copy expires."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    dumped_type = ContactTypeFactory(name="Bulky waste dumped")
+    dumped = ProcessFactory(code="dumped-bulky", place_based=True)
+    dumped.contact_types.add(dumped_type)
+    theirs = _report(dumped, officer, at=offset(north_m=20))
+    here = offset()
+    monkeypatch.setattr(finder, "KINDS_LOCAL_SECONDS", 0)  # expired as soon as kept
+    assert not request_duplicate_candidates(
+        process=fly_tipping, latitude=here[0], longitude=here[1]
+    )
+    link = Process.related_contact_types.through
+    with connection.cursor() as cursor:  # another process's change: no signal here
+        cursor.execute(
+            f"INSERT INTO {link._meta.db_table} (process_id, contacttype_id) VALUES (%s, %s)",
+            [fly_tipping.pk, dumped_type.pk],
+        )
+    found = request_duplicate_candidates(process=fly_tipping, latitude=here[0], longitude=here[1])
+    assert _refs(found) == [theirs.reference]
