@@ -1,21 +1,17 @@
 """The contacts report: demand, trend, staffing heat map, handling time, repeat contacts,
-avoidable contact, signposting. Volumes come from the summaries; percentiles and partners
-from the contacts themselves."""
+avoidable contact, signposting. Everything comes from the daily summaries: volumes and sums
+from `ContactDay`, percentiles from the handling-time histogram (`HandlingBand`), partners
+from `PartnerDay`."""
 
 from collections import defaultdict
 from datetime import timedelta
 
-from django.db.models import Count, F, Sum
+from django.db.models import Sum
 
-from contacts.models import Contact
 from reports import charts
-from reports.selectors.common import (
-    EpochSeconds,
-    contact_days,
-    contact_hours,
-    raw_contacts,
-    spread_sets,
-)
+from reports.models import HandlingBand, PartnerDay
+from reports.selectors.common import contact_days, contact_hours
+from reports.summary import band_percentile
 from reports.tables import (
     Headline,
     Report,
@@ -23,6 +19,7 @@ from reports.tables import (
     change_words,
     fmt_duration,
     fmt_int,
+    fmt_minutes,
     fmt_pct,
     num,
     rate,
@@ -169,59 +166,69 @@ def _heat_map(f):
 
 
 HANDLING = [
-    ("handling_channel", "Handling time by channel", "Channel", ["channel__name"]),
-    (
-        "handling_type",
-        "Handling time by contact type",
-        "Contact type",
-        ["contact_type__name", "service_area__name"],
-    ),
+    ("handling_channel", "Handling time by channel", "Channel"),
+    ("handling_type", "Handling time by contact type", "Contact type"),
 ]
 
 
-def _handling(f):
-    """Handling time by channel and by contact type: one query for both."""
-    ended = raw_contacts(f).filter(ended_at__isnull=False)
-    figures = spread_sets(
-        ended,
-        groupings=[group for _, _, _, group in HANDLING],
-        value_pg=EpochSeconds(F("ended_at"), F("started_at")),
-        value_py=lambda row: (row["ended_at"] - row["started_at"]).total_seconds(),
-        fields_py=("started_at", "ended_at"),
+def _type_label(kind, area):
+    return f"{kind} ({area or NOT_RECORDED})" if kind else NOT_RECORDED
+
+
+def _handling(f, by):
+    """Handling time by channel and by contact type. Counts and averages are exact (sums in
+    the daily summary); the median and 90th percentile come from the handling-time histogram,
+    to the nearest minute."""
+    bands = {"channel": defaultdict(dict), "type": defaultdict(dict)}
+    rows = (
+        contact_days(f, model=HandlingBand)
+        .values("channel__name", "contact_type__name", "service_area__name", "band")
+        .annotate(n=Sum("total"))
+        .order_by()
     )
+    for row in rows:
+        keys = (
+            ("channel", row["channel__name"] or NOT_RECORDED),
+            ("type", _type_label(row["contact_type__name"], row["service_area__name"])),
+        )
+        for kind, label in keys:
+            counts = bands[kind][label]
+            counts[row["band"]] = counts.get(row["band"], 0) + row["n"]
     tables = []
-    for (key, title, heading, _group), groups in zip(HANDLING, figures, strict=True):
+    for (key, title, heading), kind in zip(HANDLING, ("channel", "type"), strict=True):
         table = Table(
             key, title, [heading, "Contacts ended", "Average", "Median", "90th percentile"]
         )
-        rows = []
-        for names, x in groups.items():
-            label = " – ".join(str(n) for n in names if n) or NOT_RECORDED
-            rows.append((label, x["n"], x["avg"], x["p50"], x["p90"]))
-        rows.sort(key=lambda r: (-r[1], r[0]))
-        for label, n, average, median, p90 in rows:
+        groups = [(label, m) for label, m in by[kind].items() if m.ended]
+        groups.sort(key=lambda kv: (-kv[1].ended, kv[0]))
+        for label, m in groups:
+            counts = bands[kind].get(label, {})
             table.add(
                 label,
-                num(fmt_int(n)),
-                num(fmt_duration(average)),
-                num(fmt_duration(median)),
-                num(fmt_duration(p90)),
+                num(fmt_int(m.ended)),
+                num(fmt_duration(m.average_handling)),
+                num(fmt_minutes(band_percentile(counts, 0.5))),
+                num(fmt_minutes(band_percentile(counts, 0.9))),
             )
-        table.note = "From the start to the end of each contact; contacts still open are left out."
+        table.note = (
+            "From the start to the end of each contact; contacts still open are left out. "
+            "Averages are exact; the median and 90th percentile are to the nearest minute "
+            "(to the nearest 5 minutes past an hour; 4 hours or longer counts as 4 hours)."
+        )
         tables.append(table)
     return tables
 
 
 def _partners(f):
-    through = Contact.partners.through.objects.filter(contact_id__in=raw_contacts(f).values("pk"))
     rows = (
-        through.values("partnerorganisation__name")
-        .annotate(n=Count("contact_id"))
-        .order_by("-n", "partnerorganisation__name")
+        contact_days(f, model=PartnerDay)
+        .values("partner__name")
+        .annotate(n=Sum("total"))
+        .order_by("-n", "partner__name")
     )
     table = Table("partners", "Signposting by partner", ["Partner organisation", "Contacts"])
     for row in rows:
-        table.add(row["partnerorganisation__name"], num(fmt_int(row["n"])))
+        table.add(row["partner__name"], num(fmt_int(row["n"])))
     return table
 
 
@@ -253,8 +260,7 @@ def contacts_report(f) -> Report:
         area = row["service_area__name"] or NOT_RECORDED
         by["channel"][row["channel__name"] or NOT_RECORDED].add(row)
         by["area"][area].add(row)
-        kind = row["contact_type__name"]
-        by["type"][f"{kind} ({area})" if kind else NOT_RECORDED].add(row)
+        by["type"][_type_label(row["contact_type__name"], area)].add(row)
         by["location"][row["location__name"] or NOT_RECORDED].add(row)
         if row["avoidable_reason__name"]:
             reasons[row["avoidable_reason__name"]] += row["s_avoidable"] or 0
@@ -315,7 +321,7 @@ def contacts_report(f) -> Report:
         _breakdown("contact_type", "Contacts by contact type", "Contact type", by["type"], total),
         _breakdown("location", "Contacts by location", "Location", by["location"], total),
         _heat_map(f),
-        *_handling(f),
+        *_handling(f, by),
         repeat,
         avoidable,
         _partners(f),
