@@ -5,8 +5,8 @@ days"); the page and the CSV both show those same strings, so the CSV is exactly
 """
 
 from dataclasses import dataclass, field
+from html import escape
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 WORKING_DAY_SECONDS = 8 * 3600
