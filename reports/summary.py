@@ -117,8 +117,9 @@ class WholeSeconds(Func):
 
 
 def band_of(seconds, bands):
-    """The band (its middle, in seconds) a number of seconds falls in: rounded to the nearest
-    step of each band, everything past the last band counted as its end."""
+    """(seconds, band): the seconds clamped at 0, to annotate as `r_secs`, and the band they
+    fall in (its middle, in seconds), read from `r_secs`: rounded to the nearest step of each
+    band, everything past the last band counted as its end."""
     seconds = Greatest(seconds, Value(0))
     whens = [
         When(
