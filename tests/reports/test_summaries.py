@@ -2,6 +2,7 @@
 back-dated records; pages refresh stale summaries; the nightly recount finds differences."""
 
 import logging
+from collections import Counter
 from datetime import timedelta
 
 import pytest
@@ -259,3 +260,34 @@ def test_nightly_recount_mends_request_summaries(sla_set, caplog):
     }
     assert all(d["summary"] == "requests" for d in differences)
     assert request_summaries_match_raw()
+
+
+def test_handling_bands_round_to_the_nearest_minute_then_five_minutes(ref):
+    from tests.factories.contacts import ContactFactory
+
+    start = at(3, 2, 9)
+    expected = {
+        29: 0,
+        30: 60,
+        3569: 3540,  # 59 min 29 s: 59 minutes
+        3570: 3600,  # past 59.5 minutes: the 5-minute bands begin at 60 minutes
+        3749: 3600,
+        3750: 3900,
+        14249: 14100,
+        14250: 14400,  # 4 hours or more: one band
+        20000: 14400,
+    }
+    for seconds in expected:
+        ContactFactory(ended=True, started_at=start, ended_at=start + timedelta(seconds=seconds))
+    summaries_refresh()
+    got = HandlingBand.objects.values("band").annotate(n=Sum("total")).values_list("band", "n")
+    assert dict(got) == Counter(expected.values())
+
+
+def test_band_percentile_interpolates_like_percentile_cont():
+    from reports.summary import band_percentile
+
+    assert band_percentile({}, 0.5) is None
+    assert band_percentile({240: 2, 300: 1, 420: 1}, 0.5) == 270
+    assert band_percentile({240: 2, 300: 1, 420: 1}, 0.9) == pytest.approx(384)
+    assert band_percentile({600: 1}, 0.9) == 600
