@@ -1,8 +1,9 @@
 """Summaries behind the reports: contacts counted per day and per combination of the filters.
 
 Kept by `reports.summary` (refreshed every 5 minutes by a Celery beat job from the contacts
-changed since the last refresh, recounted nightly). Figures that cannot be added up across days
-(percentiles) are counted from the raw rows instead.
+and requests changed since the last refresh, recounted nightly). Percentiles cannot be added up
+across days, so times are kept as histograms (`*Band`: how many fell in each band of time) and
+percentiles are read from the band counts; averages stay exact (sums and counts).
 """
 
 from django.conf import settings
@@ -86,6 +87,108 @@ class StaffDay(models.Model):
 
     def __str__(self):
         return f"{self.day} staff {self.agent_id}: {self.total} contacts"
+
+
+class StaffStageDay(models.Model):
+    """Stage stays one member of staff ended on one day: moved on, and of those resolved."""
+
+    day = models.DateField()
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    moved = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["day", "agent"], name="reports_staffstageday_idx")]
+
+    def __str__(self):
+        return f"{self.day} staff {self.agent_id}: {self.moved} stages completed"
+
+
+class HandlingBand(models.Model):
+    """Ended contacts of one day and combination whose handling time fell in one band.
+
+    `band`: the band's middle in seconds: handling time to the nearest minute under an hour,
+    to the nearest 5 minutes under 4 hours; 4 hours or more is one band (14,400)."""
+
+    day = models.DateField()
+    channel = _ref("contacts.Channel")
+    service_area = _ref("organisation.ServiceArea")
+    contact_type = _ref("contacts.ContactType")
+    location = _ref("organisation.Location")
+    team = _ref("organisation.Team")
+    band = models.PositiveIntegerField()
+    total = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], name="reports_handlingband_day_idx")]
+
+    def __str__(self):
+        return f"{self.day} ~{self.band} s: {self.total} contacts"
+
+
+class PartnerDay(models.Model):
+    """Contacts of one day and combination signposted to one partner organisation."""
+
+    day = models.DateField()
+    channel = _ref("contacts.Channel")
+    service_area = _ref("organisation.ServiceArea")
+    contact_type = _ref("contacts.ContactType")
+    location = _ref("organisation.Location")
+    team = _ref("organisation.Team")
+    partner = _ref("contacts.PartnerOrganisation")
+    total = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], name="reports_partnerday_day_idx")]
+
+    def __str__(self):
+        return f"{self.day} partner {self.partner_id}: {self.total} contacts"
+
+
+class RequestDay(models.Model):
+    """Requests opened and resolved on one day, per process, service area, channel and team."""
+
+    day = models.DateField()
+    process = _ref("requests_tracking.Process")
+    service_area = _ref("organisation.ServiceArea")
+    channel = _ref("contacts.Channel")
+    team = _ref("organisation.Team")
+    opened = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], name="reports_requestday_day_idx")]
+
+    def __str__(self):
+        return f"{self.day}: {self.opened} opened, {self.resolved} resolved"
+
+
+class StageBand(models.Model):
+    """Stays in one stage that ended on one day with an SLA outcome, per request filters, whose
+    working time fell in one band: a histogram for the 90th percentile, with exact sums.
+
+    `band`: the band's middle in working seconds: to the nearest tenth of a working day (2,880
+    s) under 20 working days, to the nearest working day under 100; 100 or more is one band.
+    `working_seconds` and `paused_seconds` are exact sums (averages are exact)."""
+
+    day = models.DateField()
+    stage = _ref("requests_tracking.Stage")
+    service_area = _ref("organisation.ServiceArea")
+    channel = _ref("contacts.Channel")
+    team = _ref("organisation.Team")
+    band = models.PositiveIntegerField()
+    total = models.PositiveIntegerField(default=0)
+    met = models.PositiveIntegerField(default=0)
+    working_seconds = models.FloatField(default=0)
+    paused_seconds = models.FloatField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], name="reports_stageband_day_idx")]
+
+    def __str__(self):
+        return f"{self.day} stage {self.stage_id} ~{self.band} s: {self.met}/{self.total} in SLA"
 
 
 class SummaryState(models.Model):

@@ -5,8 +5,9 @@ days"); the page and the CSV both show those same strings, so the CSV is exactly
 """
 
 from dataclasses import dataclass, field
+from html import escape
 
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 WORKING_DAY_SECONDS = 8 * 3600
 
@@ -35,6 +36,14 @@ def fmt_duration(seconds) -> str:
     if minutes:
         return f"{minutes} min {secs} s" if secs else f"{minutes} min"
     return f"{secs} s"
+
+
+def fmt_minutes(seconds) -> str:
+    """Seconds to the nearest minute ("5 min", "1 h 5 min"): for figures read from histograms
+    counted in whole minutes, which would be falsely precise in seconds."""
+    if seconds is None:
+        return "–"
+    return fmt_duration(60 * int(seconds / 60 + 0.5))
 
 
 def fmt_working_days(seconds) -> str:
@@ -91,6 +100,27 @@ class Table:
     @property
     def numeric_columns(self):
         return [any(row[i].numeric for row in self.rows) for i in range(len(self.headers))]
+
+    def rows_html(self) -> SafeString:
+        """The table body's rows, built here rather than cell by cell in the template: a year
+        of days is thousands of cells, and the template loop was most of a page's render time."""
+        parts = []
+        for row in self.rows:
+            parts.append('<tr class="govuk-table__row">')
+            for index, cell in enumerate(row):
+                text = escape(cell.text)
+                if cell.href:
+                    text = f'<a class="govuk-link" href="{escape(cell.href)}">{text}</a>'
+                if index == 0:
+                    parts.append(f'<th scope="row" class="govuk-table__header">{text}</th>')
+                elif cell.numeric:
+                    parts.append(
+                        f'<td class="govuk-table__cell govuk-table__cell--numeric">{text}</td>'
+                    )
+                else:
+                    parts.append(f'<td class="govuk-table__cell">{text}</td>')
+            parts.append("</tr>\n")
+        return mark_safe("".join(parts))  # noqa: S308 (every text and link is escaped above)
 
     def csv_rows(self):
         yield self.headers

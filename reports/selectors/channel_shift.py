@@ -1,18 +1,15 @@
 """Channel shift: the share of requests residents start themselves online (an online form or
 a reporting app through Open311) against those staff raise, over time and per service area,
-and contacts per 1,000 requests."""
+and contacts per 1,000 requests. Read from the daily summaries (`RequestDay`, `ContactDay`)."""
 
 from collections import defaultdict
 from datetime import timedelta
 
-from django.db.models import Count, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import Sum
 
 from reports import charts
-from reports.selectors.common import contact_days
-from reports.selectors.requests import _range, _requests
+from reports.selectors.common import contact_days, request_days
 from reports.tables import Headline, Report, Table, change_words, fmt_int, fmt_pct, num, rate
-from requests_tracking.models import Request
 
 ONLINE_CODES = ("online_form", "open311")  # forms_engine and open311 channel codes
 WEEKLY_AFTER_DAYS = 31
@@ -25,10 +22,10 @@ def _is_online(code) -> bool:
 def channel_shift_report(f) -> Report:
     prev = f.previous()
     per_day = (
-        Request.objects.filter(_requests(f), _range(prev, "created_at") | _range(f, "created_at"))
-        .annotate(r_day=TruncDate("created_at"))
-        .values("r_day", "channel__code")
-        .annotate(n=Count("pk"))
+        request_days(f, date_from=prev.date_from)
+        .filter(opened__gt=0)
+        .values("day", "channel__code")
+        .annotate(n=Sum("opened"))
         .order_by()
     )
     weekly = f.days > WEEKLY_AFTER_DAYS
@@ -36,7 +33,7 @@ def channel_shift_report(f) -> Report:
     now_split, before_split = [0, 0], [0, 0]
     for row in per_day:
         online = _is_online(row["channel__code"])
-        day = row["r_day"]
+        day = row["day"]
         split = now_split if day >= f.date_from else before_split
         split[0 if online else 1] += row["n"]
         if day >= f.date_from:
@@ -90,9 +87,10 @@ def channel_shift_report(f) -> Report:
     )
 
     by_area = (
-        Request.objects.filter(_requests(f), _range(f, "created_at"))
+        request_days(f)
+        .filter(opened__gt=0)
         .values("service_area__name", "channel__code")
-        .annotate(n=Count("pk"))
+        .annotate(n=Sum("opened"))
         .order_by()
     )
     areas = defaultdict(lambda: [0, 0])

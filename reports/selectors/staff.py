@@ -2,10 +2,12 @@
 resolution and handling time. Team leaders see the members of their own teams;
 administrators see everyone."""
 
+from dataclasses import replace
+
 from django.db.models import Count, Q, Sum
 
 from accounts.models import Role, Staff
-from reports.models import StaffDay
+from reports.models import StaffDay, StaffStageDay
 from reports.selectors.common import contact_days
 from reports.selectors.requests import _range, _requests
 from reports.tables import Report, Table, fmt_duration, fmt_int, fmt_pct, num, rate
@@ -49,20 +51,37 @@ def staff_report(f, *, viewer) -> Report:
     agents = _agents(f, viewer, everyone)
     mine = Q() if agents is None else Q(agent_id__in=agents)
     theirs = Q() if agents is None else Q(left_by_id__in=agents)
+    # Request figures follow the member of staff's team (as the contact figures do), not the
+    # team the request is assigned to.
     contact_rows = (
         StaffDay.objects.filter(mine, day__gte=f.date_from, day__lte=f.date_to)
         .values("agent_id", "agent__first_name", "agent__last_name", "agent__username")
         .annotate(**SUMS)
         .order_by()
     )
-    stays = (
-        StageVisit.objects.filter(
-            theirs, _range(f, "left_at"), _requests(f, "request__"), left_by_id__isnull=False
+    if f.service_area or f.channel or f.process:
+        # Narrowed by what the requests are about: counted from the stays themselves.
+        stays = (
+            StageVisit.objects.filter(
+                theirs,
+                _range(f, "left_at"),
+                _requests(replace(f, team=None), "request__"),
+                left_by_id__isnull=False,
+            )
+            .values("left_by_id", "left_by__first_name", "left_by__last_name", "left_by__username")
+            .annotate(
+                moved=Count("pk"), resolved=Count("pk", filter=Q(exit=StageVisit.Exit.RESOLVED))
+            )
+            .order_by()
         )
-        .values("left_by_id", "left_by__first_name", "left_by__last_name", "left_by__username")
-        .annotate(moved=Count("pk"), resolved=Count("pk", filter=Q(exit=StageVisit.Exit.RESOLVED)))
-        .order_by()
-    )
+    else:
+        stays = [
+            {k.replace("agent", "left_by"): v for k, v in row.items()}
+            for row in StaffStageDay.objects.filter(mine, day__gte=f.date_from, day__lte=f.date_to)
+            .values("agent_id", "agent__first_name", "agent__last_name", "agent__username")
+            .annotate(moved=Sum("moved"), resolved=Sum("resolved"))
+            .order_by()
+        ]
     people = {}
     for row in contact_rows:
         people[row["agent_id"]] = {
@@ -138,8 +157,8 @@ def staff_report(f, *, viewer) -> Report:
     if not everyone:
         report.notes.append("You see the members of your own teams.")
     report.notes.append(
-        "Staff figures follow the dates and the team filter; request figures also the "
-        "service area, channel and process."
+        "Staff figures follow the dates and the team filter (the member of staff's team); "
+        "request figures also the service area, channel and process."
     )
     report.tables = [table, teams]
     return report

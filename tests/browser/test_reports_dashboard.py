@@ -17,9 +17,9 @@ from tests.reports.conftest import (  # noqa: F401 (fixtures)
     _no_cached_freshness,
     contacts_set,
     ref,
+    sla_set,
     teams,
 )
-from tests.reports.test_requests_report import sla_set  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

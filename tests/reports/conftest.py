@@ -5,12 +5,16 @@ from datetime import datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from contacts.models import Outcome
+from contacts.models import Channel, Outcome
+from forms_engine.reference import online_form_channel
+from requests_tracking import services
+from requests_tracking.models import Request
 from tests.contacts.conftest import Ref
 from tests.factories.accounts import StaffFactory
-from tests.factories.citizens import CitizenFactory
+from tests.factories.citizens import CitizenFactory, EmailAddressFactory
 from tests.factories.contacts import ContactFactory
 from tests.factories.organisation import TeamFactory
+from tests.factories.requests_tracking import ProcessFactory
 
 
 def at(month, day, hour, minute=0):
@@ -127,6 +131,58 @@ def contacts_set(ref, teams):
 
 
 RANGE = {"date_from": "2/3/2026", "date_to": "9/3/2026"}
+APRIL = {"date_from": "1/4/2026", "date_to": "30/4/2026"}
+
+
+def at_april(day, hour, minute=0):
+    return timezone.make_aware(datetime(2026, 4, day, hour, minute))
+
+
+@pytest.fixture
+def sla_set(reference_data, officer):
+    """Five requests in April 2026 (Easter: Good Friday 3 April, Easter Monday 6 April)."""
+    process = ProcessFactory(
+        name="Bulky waste", stages=[("Assess", 2, "days"), ("Collect", 3, "days")]
+    )
+    process.stages.filter(order=1).update(pauses_while_waiting=True)
+    phone = Channel.objects.get(code="phone")
+    citizen = CitizenFactory()
+    EmailAddressFactory(citizen=citizen, email="resident@example.com")
+    open311, _ = Channel.objects.get_or_create(code="open311", defaults={"name": "Open311 app"})
+
+    def raise_request(channel=phone, day=2):
+        made = services.request_create(
+            actor=officer,
+            process=process,
+            citizen=citizen,
+            description="Sofa",
+            channel=channel,
+            now=at_april(day, 10),
+        )
+        # As if raised then.
+        Request.objects.filter(pk=made.pk).update(created_at=at_april(day, 10))
+        return Request.objects.get(pk=made.pk)
+
+    # Due Wednesday 8 April 10:00: two working days from Thursday 10:00 over Easter.
+    on_time = raise_request()
+    services.request_advance(actor=officer, service_request=on_time, now=at_april(8, 9, 30))
+    services.request_resolve(
+        actor=officer, service_request=on_time, resolution="Collected", now=at_april(10, 12)
+    )
+    # Waits for the citizen from Tuesday 9:00 to Thursday 9:00 (16 working hours, not counted).
+    paused = raise_request()
+    services.request_information_request(
+        actor=officer, service_request=paused, question="Which floor?", now=at_april(7, 9)
+    )
+    services.request_citizen_reply(service_request=paused, text="Ground floor", now=at_april(9, 9))
+    services.request_advance(actor=officer, service_request=paused, now=at_april(9, 12))
+    # No pause: 26 working hours, past the 16 allowed.
+    late = raise_request()
+    services.request_advance(actor=officer, service_request=late, now=at_april(9, 12))
+    Request.objects.filter(pk=paused.pk).update(sla_state=Request.SlaState.BREACHED)
+    online = raise_request(channel=online_form_channel(), day=14)
+    app = raise_request(channel=open311, day=15)
+    return {"process": process, "requests": [on_time, paused, late, online, app]}
 
 
 @pytest.fixture(autouse=True)

@@ -48,11 +48,33 @@ def test_breakdowns_by_channel_and_reason(team_leader_client, contacts_set):
 
 def test_handling_time_percentiles(team_leader_client, contacts_set):
     report = page(team_leader_client).context["report"]
-    # Phone: 2, 4, 5 and 6 minutes. Median 4.5 min; 90th percentile 5 + 0.7 × 1 = 5.7 min.
+    # Phone: 2, 4, 5 and 6 minutes. Average 4 min 15 s (exact). Median 4.5 min and 90th
+    # percentile 5 + 0.7 × 1 = 5.7 min, shown to the nearest minute: 5 min and 6 min.
     assert cells(report, "handling_channel") == [
-        ["Phone", "4", "4 min 15 s", "4 min 30 s", "5 min 42 s"],
+        ["Phone", "4", "4 min 15 s", "5 min", "6 min"],
         ["Face to face", "1", "10 min", "10 min", "10 min"],
     ]
+    assert "to the nearest minute" in report.table("handling_channel").note
+
+
+def test_handling_percentiles_are_read_from_minute_bands(team_leader_client, contacts_set):
+    # Phone becomes 4 min, 6 min 52 s, 4 min 20 s and 5 min: average 1,212 s / 4 = 5 min 3 s,
+    # exact. The histogram counts them to the nearest minute: 4, 7, 4 and 5 min, so the median
+    # is 4.5 min → "5 min" and the 90th percentile 5 + 0.7 × 2 = 6.4 min → "6 min" (exactly:
+    # 4 min 40 s and 6 min 18 s).
+    from datetime import timedelta
+
+    from contacts.models import Contact
+    from reports.models import HandlingBand
+
+    for contact, seconds in ((contacts_set[1], 412), (contacts_set[3], 260)):
+        Contact.objects.filter(pk=contact.pk).update(
+            ended_at=contact.started_at + timedelta(seconds=seconds)
+        )
+    report = page(team_leader_client).context["report"]
+    assert cells(report, "handling_channel")[0] == ["Phone", "4", "5 min 3 s", "5 min", "6 min"]
+    phone = HandlingBand.objects.filter(channel=contacts_set[0].channel, day__gte="2026-03-02")
+    assert sorted(phone.values_list("band", "total")) == [(240, 1), (240, 1), (300, 1), (420, 1)]
 
 
 def test_heat_map_by_weekday_and_hour(team_leader_client, contacts_set):

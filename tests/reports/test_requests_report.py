@@ -2,71 +2,13 @@
 
 Easter 2026: Good Friday is 3 April and Easter Monday 6 April (bank holidays in England)."""
 
-from datetime import datetime
-
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
-from contacts.models import Channel
-from forms_engine.reference import online_form_channel
-from requests_tracking import services
-from requests_tracking.models import Request
-from tests.factories.citizens import CitizenFactory, EmailAddressFactory
 from tests.factories.requests_tracking import ProcessFactory
+from tests.reports.conftest import APRIL
 
 pytestmark = pytest.mark.django_db
-
-APRIL = {"date_from": "1/4/2026", "date_to": "30/4/2026"}
-
-
-def at(day, hour, minute=0):
-    return timezone.make_aware(datetime(2026, 4, day, hour, minute))
-
-
-@pytest.fixture
-def sla_set(reference_data, officer):
-    process = ProcessFactory(
-        name="Bulky waste", stages=[("Assess", 2, "days"), ("Collect", 3, "days")]
-    )
-    process.stages.filter(order=1).update(pauses_while_waiting=True)
-    phone = Channel.objects.get(code="phone")
-    citizen = CitizenFactory()
-    EmailAddressFactory(citizen=citizen, email="resident@example.com")
-    open311, _ = Channel.objects.get_or_create(code="open311", defaults={"name": "Open311 app"})
-
-    def raise_request(channel=phone, day=2):
-        made = services.request_create(
-            actor=officer,
-            process=process,
-            citizen=citizen,
-            description="Sofa",
-            channel=channel,
-            now=at(day, 10),
-        )
-        Request.objects.filter(pk=made.pk).update(created_at=at(day, 10))  # as if raised then
-        return Request.objects.get(pk=made.pk)
-
-    # Due Wednesday 8 April 10:00: two working days from Thursday 10:00 over Easter.
-    on_time = raise_request()
-    services.request_advance(actor=officer, service_request=on_time, now=at(8, 9, 30))
-    services.request_resolve(
-        actor=officer, service_request=on_time, resolution="Collected", now=at(10, 12)
-    )
-    # Waits for the citizen from Tuesday 9:00 to Thursday 9:00 (16 working hours, not counted).
-    paused = raise_request()
-    services.request_information_request(
-        actor=officer, service_request=paused, question="Which floor?", now=at(7, 9)
-    )
-    services.request_citizen_reply(service_request=paused, text="Ground floor", now=at(9, 9))
-    services.request_advance(actor=officer, service_request=paused, now=at(9, 12))
-    # No pause: 26 working hours, past the 16 allowed.
-    late = raise_request()
-    services.request_advance(actor=officer, service_request=late, now=at(9, 12))
-    Request.objects.filter(pk=paused.pk).update(sla_state=Request.SlaState.BREACHED)
-    online = raise_request(channel=online_form_channel(), day=14)
-    app = raise_request(channel=open311, day=15)
-    return {"process": process, "requests": [on_time, paused, late, online, app]}
 
 
 def cells(report, key):

@@ -80,3 +80,20 @@ def test_csv_cells_that_look_like_formulas_are_neutralised():
     assert neutralise("@x") == "'@x"
     assert neutralise("\tx") == "'\tx"
     assert neutralise("Phone") == "Phone"
+
+
+def test_request_stages_per_member_of_staff_from_the_summary_and_live(admin_client_, sla_set):
+    # The officer ended four stage stays in April (three assessments, one collection) and
+    # resolved one request. Unfiltered: read from the daily summary; by process: counted live.
+    from tests.factories.requests_tracking import ProcessFactory
+    from tests.reports.conftest import APRIL
+
+    def request_figures(**params):
+        response = admin_client_.get(
+            reverse("reports:report", args=["staff"]), {**APRIL, **params}
+        )
+        return [row[-2:] for row in cells(response.context["report"], "staff")]
+
+    assert request_figures() == [["4", "1"]]
+    assert request_figures(process=sla_set["process"].code) == [["4", "1"]]
+    assert request_figures(process=ProcessFactory(name="Graffiti").code) == []

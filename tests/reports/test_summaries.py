@@ -2,6 +2,7 @@
 back-dated records; pages refresh stale summaries; the nightly recount finds differences."""
 
 import logging
+from collections import Counter
 from datetime import timedelta
 
 import pytest
@@ -14,9 +15,20 @@ from django.utils import timezone
 
 from contacts import services as contact_services
 from contacts.models import Contact
-from reports.models import ContactDay, ContactHour, StaffDay, SummaryState
+from reports.models import (
+    ContactDay,
+    ContactHour,
+    HandlingBand,
+    PartnerDay,
+    RequestDay,
+    StaffDay,
+    StageBand,
+    SummaryState,
+)
 from reports.summary import fresh_cache_key, summaries_recount, summaries_refresh
-from tests.reports.conftest import RANGE, at
+from requests_tracking import services as request_services
+from requests_tracking.models import Request, StageVisit
+from tests.reports.conftest import RANGE, at, at_april
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +45,57 @@ def summary_by_day():
         )
         .order_by()
     }
+
+
+def summed(model, **measures):
+    return {
+        row["day"]: tuple(row[m] for m in measures)
+        for row in model.objects.values("day").annotate(**measures).order_by()
+    }
+
+
+def counted(queryset, field, **measures):
+    return {
+        row["day"]: tuple(row[m] for m in measures)
+        for row in queryset.annotate(day=TruncDate(field))
+        .values("day")
+        .annotate(**measures)
+        .order_by()
+    }
+
+
+def contact_histograms_match_raw():
+    """Handling bands hold every ended contact of the day; partner rows every signposting."""
+    ended = counted(Contact.objects.filter(ended_at__isnull=False), "started_at", n=Count("id"))
+    signposted = counted(Contact.partners.through.objects, "contact__started_at", n=Count("id"))
+    return (
+        summed(HandlingBand, n=Sum("total")) == ended
+        and summed(PartnerDay, n=Sum("total")) == signposted
+    )
+
+
+def request_summaries_match_raw():
+    opened = counted(Request.objects, "created_at", n=Count("id"))
+    resolved = counted(
+        Request.objects.filter(resolved_at__isnull=False), "resolved_at", n=Count("id")
+    )
+    stays = counted(
+        StageVisit.objects.filter(sla_met__isnull=False),
+        "left_at",
+        n=Count("id"),
+        met=Count("id", filter=Q(sla_met=True)),
+        paused=Sum("paused_seconds"),
+    )
+
+    def nonzero(measure):
+        return {d: v for d, v in summed(RequestDay, n=Sum(measure)).items() if v != (0,)}
+
+    return (
+        nonzero("opened") == opened
+        and nonzero("resolved") == resolved
+        and summed(StageBand, n=Sum("total"), met=Sum("met"), paused=Sum("paused_seconds"))
+        == stays
+    )
 
 
 def raw_by_day():
@@ -69,7 +132,7 @@ def test_summaries_equal_the_raw_counts_after_edits_late_and_back_dated_records(
         avoidable_reason=ref.chasing,
         resolved_at_first_contact=True,
     )
-    # A back-dated record from the API, for a day already summarised.
+    # A back-dated record from the API, for a day already summarised, signposted to a partner.
     contact_services.contact_record(
         actor=agent,
         channel=ref.phone,
@@ -78,7 +141,8 @@ def test_summaries_equal_the_raw_counts_after_edits_late_and_back_dated_records(
         ended_at=at(3, 4, 11, 7),
         service_area=ref.waste,
         contact_type=ref.missed_bin,
-        outcome=ref.resolved,
+        outcome=ref.signposted,
+        partners=[ref.citizens_advice],
         avoidable=False,
         resolved_at_first_contact=True,
     )
@@ -95,8 +159,10 @@ def test_summaries_equal_the_raw_counts_after_edits_late_and_back_dated_records(
         resolved_at_first_contact=False,
     )
     assert summary_by_day() != raw_by_day()
+    assert not contact_histograms_match_raw()
     summaries_refresh()
     assert summary_by_day() == raw_by_day()
+    assert contact_histograms_match_raw()
     assert sum(ContactHour.objects.values_list("total", flat=True)) == Contact.objects.count()
     assert sum(StaffDay.objects.values_list("total", flat=True)) == Contact.objects.count()
 
@@ -119,7 +185,8 @@ def test_a_page_refreshes_summaries_older_than_five_minutes(team_leader_client, 
     )
     response = team_leader_client.get(reverse("reports:report", args=["contacts"]), RANGE)
     assert response.context["report"].headlines[0].value == "6"
-    assert "Contact figures include every contact saved up to" in response.content.decode()
+    page = response.content.decode()
+    assert "Figures include every contact, request and stage stay saved up to" in page
     assert timezone.now() - SummaryState.objects.get().refreshed_at < timedelta(minutes=1)
 
 
@@ -137,6 +204,90 @@ def test_nightly_recount_logs_and_mends_differences(contacts_set, caplog):
     with caplog.at_level(logging.WARNING, logger="reports.summary"):
         differences = summaries_recount()
     day = timezone.localtime(contacts_set[2].started_at).date()
-    assert differences == [{"day": day, "raw": (1, 0, 0), "summary": (2, 1, 0)}]
-    assert "differed from the contacts" in caplog.text
+    # (contacts, resolved first time, avoidable, ended, signposted): the deleted contact was
+    # resolved and ended; the other contact that day was signposted.
+    assert differences == [
+        {"day": day, "summary": "contacts", "raw": (1, 0, 0, 1, 1), "counted": (2, 1, 0, 2, 1)}
+    ]
+    assert "differed from the raw rows" in caplog.text
     assert summary_by_day() == raw_by_day()
+    assert contact_histograms_match_raw()
+
+
+def test_request_summaries_equal_the_raw_rows_after_transitions_and_back_dated_records(
+    sla_set, officer
+):
+    summaries_refresh()
+    assert request_summaries_match_raw()
+    on_time, paused, late, online, app = sla_set["requests"]
+    # A transition today on a request raised weeks ago, and a resolution.
+    request_services.request_resolve(
+        actor=officer,
+        service_request=Request.objects.get(pk=paused.pk),
+        resolution="Done",
+        now=at_april(21, 11),
+    )
+    request_services.request_advance(
+        actor=officer, service_request=Request.objects.get(pk=online.pk), now=at_april(21, 12)
+    )
+    # A back-dated record (an import through the API): raised on 20 April, saved now.
+    made = request_services.request_create(
+        actor=officer,
+        process=sla_set["process"],
+        citizen=paused.citizen,
+        description="Fridge",
+        channel=paused.channel,
+        now=at_april(20, 10),
+    )
+    Request.objects.filter(pk=made.pk).update(created_at=at_april(20, 10))
+    assert not request_summaries_match_raw()
+    summaries_refresh()
+    assert request_summaries_match_raw()
+
+
+def test_nightly_recount_mends_request_summaries(sla_set, caplog):
+    summaries_refresh()
+    on_time = sla_set["requests"][0]
+    # Reopened by hand in the database: its resolved day must no longer count it.
+    Request.objects.filter(pk=on_time.pk).update(resolved_at=None)
+    StageVisit.objects.filter(request=on_time, stage__order=1).delete()
+    with caplog.at_level(logging.WARNING, logger="reports.summary"):
+        differences = summaries_recount()
+    # (opened, resolved, stage stays ended, within SLA)
+    assert {(d["day"], d["raw"], d["counted"]) for d in differences} == {
+        (at_april(8, 9).date(), (0, 0, 0, 0), (0, 0, 1, 1)),
+        (at_april(10, 9).date(), (0, 0, 1, 1), (0, 1, 1, 1)),
+    }
+    assert all(d["summary"] == "requests" for d in differences)
+    assert request_summaries_match_raw()
+
+
+def test_handling_bands_round_to_the_nearest_minute_then_five_minutes(ref):
+    from tests.factories.contacts import ContactFactory
+
+    start = at(3, 2, 9)
+    expected = {
+        29: 0,
+        30: 60,
+        3569: 3540,  # 59 min 29 s: 59 minutes
+        3570: 3600,  # past 59.5 minutes: the 5-minute bands begin at 60 minutes
+        3749: 3600,
+        3750: 3900,
+        14249: 14100,
+        14250: 14400,  # 4 hours or more: one band
+        20000: 14400,
+    }
+    for seconds in expected:
+        ContactFactory(ended=True, started_at=start, ended_at=start + timedelta(seconds=seconds))
+    summaries_refresh()
+    got = HandlingBand.objects.values("band").annotate(n=Sum("total")).values_list("band", "n")
+    assert dict(got) == Counter(expected.values())
+
+
+def test_band_percentile_interpolates_like_percentile_cont():
+    from reports.summary import band_percentile
+
+    assert band_percentile({}, 0.5) is None
+    assert band_percentile({240: 2, 300: 1, 420: 1}, 0.5) == 270
+    assert band_percentile({240: 2, 300: 1, 420: 1}, 0.9) == pytest.approx(384)
+    assert band_percentile({600: 1}, 0.9) == 600
