@@ -19,6 +19,7 @@ dropped without loading the record; the survivors are loaded (four queries) and 
 one matcher — the same candidates, scores and explanations as `match_candidates`.
 """
 
+import math
 from datetime import date
 from functools import lru_cache
 
@@ -175,10 +176,11 @@ class Bound:
             for lv in ("exact", "different")
             for near in (False, True)
         }
-        self.first_weight = lru_cache(maxsize=500_000)(self._first_weight)
-        self.last_weight = lru_cache(maxsize=500_000)(self._last_weight)
-        self.dob_weight = lru_cache(maxsize=500_000)(self._dob_weight)
-        self.crossed = lru_cache(maxsize=500_000)(self._crossed)
+        self.first_weight = lru_cache(maxsize=100_000)(self._first_weight)
+        self.last_weight = lru_cache(maxsize=100_000)(self._last_weight)
+        self.dob_weight = lru_cache(maxsize=100_000)(self._dob_weight)
+        self.crossed = lru_cache(maxsize=100_000)(self._crossed)
+        self.last_max = lru_cache(maxsize=100_000)(self._last_max)
 
     def _weight(self, level: Level, near: bool) -> float:
         w = self.params.weight(level, household=False)
@@ -199,16 +201,16 @@ class Bound:
             PersonRecord(first=a_first, last=a_last), PersonRecord(first=b_first, last=b_last)
         )
 
-    def upper(self, a: PersonRecord, row) -> float:
+    def upper(self, a: PersonRecord, row, cut: float = math.inf) -> float:
         """The bound for `a` and a candidate row of `_PAIRS_SQL`."""
         _idx, _cid, first_raw, last_raw, has_other, dob, near, emails, phones = row
         keys = {email_key(e) for e in emails} - {""} if emails and a.emails else ()
         return self._upper(
             a, _first_token(first_raw), " ".join(_tokens(last_raw)), has_other, dob, near,
-            keys, phones,
+            keys, phones, cut,
         )  # fmt: skip
 
-    def upper_records(self, a: PersonRecord, b: PersonRecord) -> float:
+    def upper_records(self, a: PersonRecord, b: PersonRecord, cut: float = math.inf) -> float:
         """The bound for two loaded records (the register review)."""
         near = bool(
             {x.postcode for x in a.addresses if x.postcode}
@@ -217,25 +219,36 @@ class Bound:
             {x.uprn for x in a.addresses if x.uprn} & {y.uprn for y in b.addresses if y.uprn}
         )
         return self._upper(
-            a, b.first, b.last, bool(b.other_names), b.dob, near, b.emails, b.phones
+            a, b.first, b.last, bool(b.other_names), b.dob, near, b.emails, b.phones, cut
         )
 
-    def _upper(self, a, b_first, b_last, has_other, dob, near, email_keys, phones) -> float:
-        names = self.first_weight(a.first, b_first, near)
-        if a.other_names or has_other:
-            names = max(names, self.other_name[near])
-        names += self.last_weight(a.last, b_last, near)
-        swap = a.first and a.last and b_first and b_last and a.first != b_first
-        if swap and self.crossed(a.first, a.last, b_first, b_last):
-            names = max(names, self.swapped[near] + self.last_weight(a.last, b_first, near))
-        total = self.prior + names + (self.address_near if near else self.address_far)
+    def _last_max(self, last: str, near: bool) -> float:
+        """The most a surname comparison with `last` can weigh (exact, part of one, a typo)."""
+        exact = self._weight(Level("last_name", "exact", tf_value=last), near)
+        return max(exact, *(self._weight(Level("last_name", lv), near) for lv in ("part", "typo")))
+
+    def _upper(self, a, b_first, b_last, has_other, dob, near, email_keys, phones, cut) -> float:
+        total = self.prior + (self.address_near if near else self.address_far)
         if a.dob and dob:
             total += self.dob_weight(a.dob, dob, near)
         if email_keys and a.emails:
             total += self.email["exact" if a.emails & set(email_keys) else "different", near]
         if phones and a.phones:
             total += self.phone["exact" if a.phones & set(phones) else "different", near]
-        return total
+        first = self.first_weight(a.first, b_first, near)
+        if a.other_names or has_other:
+            first = max(first, self.other_name[near])
+        swap = a.first and a.last and b_first and b_last and a.first != b_first
+        # Cheap first: with the first name known and the surname at its best, and names that
+        # may be swapped at their best, is the floor out of reach? Most strangers stop here.
+        last_max = self.last_max(a.last, near) if a.last and b_last else 0.0
+        optimistic = max(first, self.swapped[near] if swap else first) + last_max
+        if total + optimistic < cut:
+            return total + optimistic
+        names = first + self.last_weight(a.last, b_last, near)
+        if swap and self.crossed(a.first, a.last, b_first, b_last):
+            names = max(names, self.swapped[near] + self.last_weight(a.last, b_first, near))
+        return total + names
 
 
 def candidates_bounded(
@@ -256,6 +269,7 @@ def candidates_bounded(
         # rows streamed through a server-side cursor so memory stays flat at any batch size.
         plain.execute("SET LOCAL jit = off")
         plain.execute("SET LOCAL work_mem = '128MB'")
+        plain.execute("SET LOCAL cursor_tuple_fraction = 1.0")  # all rows are read
         cursor = connection.connection.cursor(name="bulk_match_pairs")
         cursor.itersize = 20_000
         cursor.execute(_PAIRS_SQL, args)
@@ -268,7 +282,7 @@ def candidates_bounded(
                 person = people[i]
                 if cid == person.id:
                     continue
-                if bound.upper(person, row) >= cut:
+                if bound.upper(person, row, cut) >= cut:
                     survivors[i].add(cid)
         cursor.close()
     return survivors, capped

@@ -105,3 +105,27 @@ def test_the_bound_is_never_below_the_score_and_drops_most_pairs(labelled):
                 assert score < floor, (record, loaded[cid])
     assert dropped > pairs / 2  # the bound does its job: most blocked pairs never load
     assert isinstance(Bound(params).prior, float)
+
+
+def test_the_review_bound_is_never_below_the_score(labelled):
+    """The register review drops a pair on `Bound.upper_records` before scoring it: over every
+    pair born on one day or living at one postcode, the bound is at least the score."""
+    _people, _truth, ids = labelled
+    records = records_for_ids(ids.values())
+    params = parameters_current()
+    bound = Bound(params)
+    groups: dict = {}
+    for r in records.values():
+        if r.dob:
+            groups.setdefault(("d", r.dob), []).append(r)
+        for a in r.addresses:
+            groups.setdefault(("p", a.postcode), []).append(r)
+    pairs = {(x.id, y.id) for g in groups.values() for x in g for y in g if x.id < y.id}
+    cut = thresholds()["possible"]
+    dropped = 0
+    for a, b in pairs:
+        upper = bound.upper_records(records[a], records[b], cut)
+        score = _weigh(records[a], records[b], params)[3]
+        assert upper >= score - 1e-6, (records[a], records[b])
+        dropped += upper < cut
+    assert dropped > len(pairs) / 2
