@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Collate, Lower
 
 from citizens.matching import explain
+from citizens.matching.bound import may_reach
 from citizens.matching.bulk import candidates_bounded
 from citizens.matching.compare import compare
 from citizens.matching.parameters import Parameters, parameters_current
@@ -17,7 +18,7 @@ from citizens.matching.records import (
     PersonRecord,
     record_from_data,
     records_for_ids,
-    records_from_rows,
+    records_from_load_rows,
 )
 
 BANDS = ("certain", "probable", "possible")
@@ -108,11 +109,17 @@ def score_pair(
 
 
 def score_pairs(pairs, records, *, floor: float, params=None, limits=None):
-    """Yield (a_id, b_id, Match) for pairs scoring at least `floor`; only those are explained."""
+    """Yield (a_id, b_id, Match) for pairs scoring at least `floor`; only those are explained.
+
+    Pairs whose upper bound (`bound.may_reach`, exact) is below `floor` are not compared at all.
+    """
     params = params or parameters_current()
     limits = limits or thresholds()
     for a_id, b_id in pairs:
-        weighed = _weigh(records[a_id], records[b_id], params)
+        a, b = records[a_id], records[b_id]
+        if floor > -math.inf and not may_reach(a, b, floor, params):
+            continue
+        weighed = _weigh(a, b, params)
         if weighed[3] >= floor:
             yield a_id, b_id, _match(b_id, *weighed, params, limits)
 
@@ -228,27 +235,81 @@ SELECT c.id, c.first_name, c.middle_names, c.last_name, c.preferred_name, c.date
 FROM citizens_citizen c
 WHERE c.id IN ({blocking}) AND c.status = %s
 """
+# The blocking union of `_blocking_query` written out once (PostgreSQL): the same branches,
+# with arrays for the lists (`x = ANY(array)` is how PostgreSQL plans `x IN (...)` anyway),
+# so a check costs string joins instead of building the query with the ORM.
+_SQL_DOB = '"date_of_birth" = %s'
+_SQL_SLIP = '("date_of_birth" = ANY(%s) AND "search_last_name" = ANY(%s))'
+_SQL_UNDATED = '("date_of_birth" IS NULL AND "search_last_name" = ANY(%s))'
+_SQL_NAME = (
+    'SELECT "id" FROM "citizens_citizen" WHERE "search_last_name" COLLATE "C" = %s AND '
+    '"search_name" COLLATE "C" >= %s AND "search_name" COLLATE "C" < %s AND "status" = %s'
+)
+_SQL_EMAIL = 'SELECT "citizen_id" FROM "citizens_emailaddress" WHERE LOWER("email") = ANY(%s)'
+_SQL_PHONE = 'SELECT "citizen_id" FROM "citizens_phonenumber" WHERE "number" = ANY(%s)'
+
+
+def _blocking_sql(person: PersonRecord, *, cap: int = CANDIDATE_CAP):
+    """(sql, params) of `_blocking_query(person, cap=cap)` for PostgreSQL, or None."""
+    from citizens.models import Citizen
+
+    branches, params = [], []
+    surnames = {person.last, *person.last_tokens} - {""}
+    swapped = {person.first} if person.first and len(person.first) > 1 else set()
+    by_citizen = []
+    if person.dob:
+        by_citizen.append(_SQL_DOB)
+        params.append(person.dob)
+        if surnames | swapped:
+            by_citizen.append(_SQL_SLIP)
+            params += [sorted(dob_variants(person.dob)), sorted(surnames | swapped)]
+    if surnames:
+        by_citizen.append(_SQL_UNDATED)
+        params.append(sorted(surnames))
+    if by_citizen:
+        branches.append('SELECT "id" FROM "citizens_citizen" WHERE ' + " OR ".join(by_citizen))
+    if not person.dob and surnames and person.first and len(person.first) > 1:
+        branches.append(_SQL_NAME)
+        params += [person.last, person.first + " ", person.first + "!", Citizen.Status.ACTIVE]
+    postcodes = sorted({a.postcode for a in person.addresses if a.postcode})
+    uprns = sorted({a.uprn for a in person.addresses if a.uprn})
+    if postcodes or uprns:
+        where = []
+        if postcodes:
+            where.append('"postcode_compact" = ANY(%s)')
+            params.append(postcodes)
+        if uprns:
+            where.append('"uprn" = ANY(%s)')
+            params.append(uprns)
+        branches.append('SELECT "citizen_id" FROM "citizens_address" WHERE ' + " OR ".join(where))
+    if person.emails:
+        branches.append(_SQL_EMAIL)
+        params.append(sorted(person.emails | person.raw_emails))
+    if person.phones:
+        branches.append(_SQL_PHONE)
+        params.append(sorted(person.phones))
+    if not branches:
+        return None
+    sql = " UNION ALL ".join(f"({b})" for b in branches) + f" LIMIT {int(cap * 4)}"
+    return sql, params
 
 
 def _blocked_records(person: PersonRecord, *, cap: int = CANDIDATE_CAP):
     """Active records blocked with `person`, loaded: one query on PostgreSQL, five elsewhere."""
     from citizens.models import Citizen
 
-    query = _blocking_query(person, cap=cap)
-    if query is None:
-        return {}
     if connection.vendor != "postgresql":
+        query = _blocking_query(person, cap=cap)
+        if query is None:
+            return {}
         return records_for_ids({pk for (pk,) in query}, active_only=True)
-    sql, params = query.query.sql_with_params()
-    rows, addresses, emails, phones = [], [], [], []
+    blocking = _blocking_sql(person, cap=cap)
+    if blocking is None:
+        return {}
+    sql, params = blocking
     with connection.cursor() as cursor:
         cursor.execute(_LOAD_SQL.format(blocking=sql), [*params, Citizen.Status.ACTIVE])
-        for pk, first, middle, last, preferred, dob, adds, mails, numbers in cursor.fetchall():
-            rows.append((pk, first, middle, last, preferred, dob))
-            addresses += [(pk, *a[:4], a[4] == "true") for a in adds or ()]
-            emails += [(pk, e) for e in mails or ()]
-            phones += [(pk, n) for n in numbers or ()]
-    return records_from_rows(rows, addresses, emails, phones)
+        return records_from_load_rows(cursor.fetchall())
 
 
 def _blocking_terms(person: PersonRecord) -> dict:

@@ -131,6 +131,7 @@ def _first_token(value: str) -> str:
     return tokens[0] if tokens else ""
 
 
+@lru_cache(maxsize=65536)  # AddressKey is immutable: one per distinct address, shared
 def _address(line_1, postcode, uprn="", town="", is_current=True) -> AddressKey | None:
     pc = postcode_compact(postcode or "")
     if not pc and not (uprn or "").strip():
@@ -230,20 +231,48 @@ def records_from_rows(rows, addresses, emails, phones) -> dict[int, PersonRecord
     for cid, number in phones:
         if number:
             by_phone.setdefault(cid, set()).add(number)
+    return {
+        row[0]: _stored(*row, by_addr.get(row[0], ()), by_email.get(row[0], ()),
+                        by_phone.get(row[0], ()))
+        for row in rows
+    }  # fmt: skip
+
+
+def records_from_load_rows(rows) -> dict[int, PersonRecord]:
+    """Records from rows carrying their addresses, emails and phones as arrays (one query):
+    (id, first_name, middle_names, last_name, preferred_name, date_of_birth,
+    [[line_1, postcode, uprn, town, is_current as 'true'/'false'], ...], [email, ...],
+    [number, ...]) — the same records `records_from_rows` makes of the four queries' rows."""
     out = {}
-    for pk, first_name, middle, last_name, preferred, dob in rows:
-        first = _first_token(first_name)
-        other = set(_tokens(middle)) | set(_tokens(preferred))
-        out[pk] = PersonRecord(
-            id=pk,
-            first=first,
-            first_raw=first_name or "",
-            last=" ".join(_tokens(last_name)),
-            last_raw=last_name or "",
-            other_names=frozenset(other - {first}),
-            dob=dob,
-            addresses=sorted(by_addr.get(pk, []), key=lambda a: not a.is_current),
-            emails=frozenset(by_email.get(pk, ())),
-            phones=frozenset(by_phone.get(pk, ())),
-        )
+    for pk, first_name, middle, last_name, preferred, dob, adds, mails, numbers in rows:
+        addresses = []
+        for line_1, postcode, uprn, town, is_current in adds or ():
+            a = _address(line_1, postcode, uprn, town, is_current == "true")
+            if a:
+                addresses.append(a)
+        emails = {k for k in map(email_key, mails or ()) if k}
+        phones = {n for n in numbers or () if n}
+        out[pk] = _stored(pk, first_name, middle, last_name, preferred, dob, addresses, emails,
+                          phones)  # fmt: skip
     return out
+
+
+def _stored(pk, first_name, middle, last_name, preferred, dob, addresses, emails, phones):
+    first = _first_token(first_name)
+    other = set(_tokens(middle)) | set(_tokens(preferred))
+    return PersonRecord(
+        id=pk,
+        first=first,
+        first_raw=first_name or "",
+        last=" ".join(_tokens(last_name)),
+        last_raw=last_name or "",
+        other_names=frozenset(other - {first}),
+        dob=dob,
+        addresses=sorted(addresses, key=_previous),
+        emails=frozenset(emails),
+        phones=frozenset(phones),
+    )
+
+
+def _previous(a: AddressKey) -> bool:
+    return not a.is_current
