@@ -182,6 +182,12 @@ class Bound:
         self.crossed = lru_cache(maxsize=100_000)(self._crossed)
         self.last_max = lru_cache(maxsize=100_000)(self._last_max)
 
+    def forget(self):
+        """Empty the caches now (they refer back to this object, so would wait for the GC)."""
+        for cached in (self.first_weight, self.last_weight, self.dob_weight, self.crossed,
+                       self.last_max):  # fmt: skip
+            cached.cache_clear()
+
     def _weight(self, level: Level, near: bool) -> float:
         w = self.params.weight(level, household=False)
         return max(w, self.params.weight(level, household=True)) if near else w
@@ -285,4 +291,5 @@ def candidates_bounded(
                 if bound.upper(person, row, cut) >= cut:
                     survivors[i].add(cid)
         cursor.close()
+    bound.forget()
     return survivors, capped

@@ -73,6 +73,7 @@ def _score_and_store(run, pairs, records) -> tuple[int, int]:
         and p[::-1] not in ruled_out
         and bound.upper_records(records[p[0]], records[p[1]], cut) >= cut
     ]
+    bound.forget()
     rows = []
     for a, b, m in score_pairs(wanted, records, floor=limits["possible"], limits=limits):
         if m.band:
