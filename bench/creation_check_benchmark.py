@@ -58,10 +58,10 @@ def main():
     parser.add_argument("--no-prefilter", action="store_true")
     args = parser.parse_args()
 
+    from django.conf import settings
+
     from citizens.matching import match_candidates
     from citizens.matching import matcher as m
-
-    from django.conf import settings
 
     load_before = " ".join(f"{x:.1f}" for x in os.getloadavg())
     fill(args.register)
