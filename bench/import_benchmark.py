@@ -194,7 +194,7 @@ def typo(name, rng):
     return name[:i] + name[i + 1] + name[i] + name[i + 2 :]
 
 
-def write_file(path, rows, register, share, rng):
+def write_file(path, rows, register, share, rng, seed=16):
     """The CSV to import; returns {source_reference: register citizen id} for planted rows."""
     planted = {}
     with open(path, "w", newline="") as out:
@@ -217,7 +217,7 @@ def write_file(path, rows, register, share, rng):
             else:
                 # Someone new, living at one of the register's postcodes.
                 home = person(rng.randrange(register))
-                p = person(register + 10_000_000 + n)
+                p = person(register + 10_000_000 + (seed - 16) * 1_000_000 + n)
                 last = "Newperson" + p["last_name"].lower()
                 email = f"{p['first_name']}.{last}.{n}@example.org".lower() if n % 2 else ""
                 writer.writerow(
@@ -292,6 +292,9 @@ def main():
     parser.add_argument("--fill-only", action="store_true")
     parser.add_argument("--checks", type=int, default=0, help="time N creation checks first")
     parser.add_argument("--skip-import", action="store_true")
+    parser.add_argument(
+        "--seed", type=int, default=16, help="another seed for another file (new people differ)"
+    )
     args = parser.parse_args()
     print("load average " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     start = time.perf_counter()
@@ -303,9 +306,9 @@ def main():
         creation_checks(args.checks, args.register, random.Random(15))
     if args.skip_import:
         return
-    rng = random.Random(16)
+    rng = random.Random(args.seed)
     path = Path(tempfile.mkdtemp()) / "import.csv"
-    planted = write_file(path, args.rows, args.register, args.planted, rng)
+    planted = write_file(path, args.rows, args.register, args.planted, rng, args.seed)
     with open(path, "rb") as f:
         run = import_upload(
             actor=None,

@@ -11,6 +11,7 @@ from django.db.models.functions import Collate, Lower
 
 from citizens.matching import explain
 from citizens.matching.bound import may_reach
+from citizens.matching.bulk import candidates_bounded
 from citizens.matching.compare import compare
 from citizens.matching.parameters import Parameters, parameters_current
 from citizens.matching.records import (
@@ -533,12 +534,22 @@ def match_candidates_many(*, people, limit: int = 10, min_band: str = "possible"
             records.append(_as_record(p))
         else:
             records.append(loaded.get(p.pk) or PersonRecord(id=p.pk))
-    blocked = [ids - {r.id} for ids, r in zip(candidate_ids_many(records), records, strict=True)]
-    dismissed = _dismissed_many({r.id for r in records if r.id is not None})
-    blocked = [ids - dismissed.get(r.id, set()) for ids, r in zip(blocked, records, strict=True)]
     params = parameters_current()
     limits = thresholds()
     floor = limits[min_band] if min_band else -math.inf
+    if connection.vendor == "postgresql" and floor > -math.inf:
+        # Blocking as set operations, and only pairs whose score can reach the floor loaded.
+        terms = [_blocking_terms(r) for r in records]
+        blocked, capped = candidates_bounded(
+            records, terms, limit=CANDIDATE_CAP * 4, floor=floor, params=params
+        )
+        for i in capped:
+            blocked[i] = candidate_ids(records[i])
+    else:
+        blocked = candidate_ids_many(records)
+    blocked = [ids - {r.id} for ids, r in zip(blocked, records, strict=True)]
+    dismissed = _dismissed_many({r.id for r in records if r.id is not None})
+    blocked = [ids - dismissed.get(r.id, set()) for ids, r in zip(blocked, records, strict=True)]
     others = records_for_ids(set().union(*blocked), active_only=True)
     out = []
     for record, ids in zip(records, blocked, strict=True):

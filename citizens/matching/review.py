@@ -25,7 +25,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from citizens.matching.bulk import MARGIN, Bound
 from citizens.matching.matcher import score_pairs, thresholds
+from citizens.matching.parameters import parameters_current
 from citizens.matching.records import records_for_ids
 from citizens.models import Citizen, DuplicatePair, DuplicateReviewRun, NotDuplicate, PhoneNumber
 
@@ -58,11 +60,20 @@ def _score_and_store(run, pairs, records) -> tuple[int, int]:
         )
     )
     limits = thresholds()
+    # The score's exact upper bound first (names compared only as far as needed): pairs that
+    # cannot reach "possible" are not scored and explained.
+    bound = Bound(parameters_current())
+    cut = limits["possible"] - MARGIN
     wanted = [
         p
         for p in pairs
-        if p[0] in records and p[1] in records and p not in ruled_out and p[::-1] not in ruled_out
+        if p[0] in records
+        and p[1] in records
+        and p not in ruled_out
+        and p[::-1] not in ruled_out
+        and bound.upper_records(records[p[0]], records[p[1]], cut) >= cut
     ]
+    bound.forget()
     rows = []
     for a, b, m in score_pairs(wanted, records, floor=limits["possible"], limits=limits):
         if m.band:
