@@ -107,6 +107,8 @@ def main():
     parser.add_argument("--only", default="", help="comma-separated page names")
     parser.add_argument("--profile", default="", help="cProfile this page's repeats")
     parser.add_argument("--profile-lines", type=int, default=45)
+    parser.add_argument("--sql", default="", help="print the queries of this page")
+    parser.add_argument("--sql-width", type=int, default=300)
     args = parser.parse_args()
     only = {n for n in args.only.split(",") if n}
 
@@ -257,6 +259,10 @@ def main():
             run(page, i)
         page.times.pop()
         page.queries = len(queries.captured_queries)
+        if args.sql and args.sql in page.name:
+            print(f"--- {page.name}")
+            for q in queries.captured_queries:
+                print(f"{q['time']:>6} {q['sql'][:args.sql_width]}")
 
     print(f"citizen {citizen.pk} ({citizen.reference}); load average before: {_load()}")
     # Warm-up (per-process caches, first connection), then one counted request per page.
