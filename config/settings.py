@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "core.assets.FrontendAssetsMiddleware",  # WhiteNoise, plus GOV.UK/MOJ /assets/ fonts
     "core.security_headers.SecurityHeadersMiddleware",  # CSP on pages, no-store on answers
+    "core.refcache.RefCacheMiddleware",  # roles/permissions kept per process, one cache read
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
