@@ -21,6 +21,7 @@ import uuid
 
 from django.core.cache import cache
 from django.db import transaction
+from django.forms.models import ModelChoiceIterator
 
 logger = logging.getLogger(__name__)
 
@@ -112,3 +113,63 @@ class RefCacheMiddleware:
             return self.get_response(request)
         finally:
             generation_end()
+
+
+# --- reference lists offered by forms' selects ---------------------------------------------
+
+_watched: set = set()
+
+
+def _watch(model) -> None:
+    """Any saved or deleted row of `model` makes every process read its lists again."""
+    from django.db.models.signals import post_delete, post_save
+
+    if model in _watched:
+        return
+    for signal in (post_save, post_delete):
+        signal.connect(
+            _forget_rows, sender=model, weak=False, dispatch_uid=f"refcache.{model._meta.label}"
+        )
+    _watched.add(model)
+
+
+def _forget_rows(sender, **kwargs):
+    refcache_forget()
+
+
+def _related_models(queryset):
+    related = queryset.query.select_related
+    if not isinstance(related, dict):
+        return []
+    model = queryset.model
+    return [model._meta.get_field(name).related_model for name in related]
+
+
+class HeldModelChoiceIterator(ModelChoiceIterator):
+    """A select's rows kept per process (small reference lists: service areas, channels,
+    locations, contact types, outcomes…), read again after any change to them."""
+
+    def _rows(self):
+        queryset = self.queryset
+        for model in (queryset.model, *_related_models(queryset)):
+            _watch(model)
+        sql, params = queryset.query.sql_with_params()
+        return held(("choices", sql, tuple(params)), lambda: list(queryset))
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self._rows():
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self._rows()) + (self.field.empty_label is not None)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self._rows())
+
+
+def held_choices(field):
+    """`field` (a ModelChoiceField over a small reference list) with its rows kept."""
+    field.iterator = HeldModelChoiceIterator
+    return field

@@ -182,7 +182,7 @@ def test_agent_pages_keep_their_query_budgets_whatever_the_record_holds(
             staff=staff,
         )
     for name in walks[SIZES[0]]:  # shown when the test fails
-        print(f"{name:<30}", *(walks[times][name][0] for times in SIZES))
+        print(f"{name:<30}", *(walks[times][name][0] for times in SIZES), flush=True)
     assert set(walks[SIZES[0]]) == set(BUDGETS)
     for name, budget in BUDGETS.items():
         for times in SIZES:
