@@ -68,3 +68,23 @@ def test_a_committed_change_tells_every_process(agent, django_capture_on_commit_
     from django.core.cache import cache
 
     assert cache.get(GENERATION_KEY) not in (None, before)
+
+
+def test_a_select_keeps_its_reference_list_until_an_administrator_changes_it(agent_client):
+    from organisation.models import ServiceArea
+    from tests.factories.citizens import CitizenFactory
+
+    area = ServiceArea.objects.create(name="Waste and recycling", slug="waste")
+    url = f"/citizens/{CitizenFactory().pk}/notes/new/"
+    assert "Waste and recycling" in agent_client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        agent_client.get(url)
+    assert not [q for q in queries.captured_queries if "organisation_servicearea" in q["sql"]]
+
+    area.name = "Bins and recycling"
+    area.save()
+    page = agent_client.get(url).content.decode()
+    assert "Bins and recycling" in page
+    assert "Waste and recycling" not in page
+    area.delete()
+    assert "Bins and recycling" not in agent_client.get(url).content.decode()
