@@ -84,6 +84,11 @@ def held(key, build):
     return value
 
 
+def refcache_clear() -> None:
+    """Drop what this process holds (tests: each test's rolled-back rows must not outlive it)."""
+    _held.clear()
+
+
 def refcache_forget() -> None:
     """Reference data or someone's permissions changed: every process reads them again
     (once the change is committed, so nobody rereads the old rows)."""
