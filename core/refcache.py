@@ -69,8 +69,11 @@ def generation_end() -> None:
     _request.generation = _MISSING
 
 
-def held(key, build):
-    """`build()`'s value, kept under `key` while the generation stays the same."""
+def held(key, build, *, models=()):
+    """`build()`'s value, kept under `key` while the generation stays the same; any save or
+    delete of a row of `models` replaces the generation."""
+    for model in models:
+        _watch(model)
     current = generation()
     if current is None:
         return build()

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 BUDGETS = {
     "search page": 13,
     "search results (htmx)": 4,
-    "record": 17,
+    "record": 16,
     "record tab timeline (htmx)": 11,
     "record tab notes (htmx)": 9,
     "add note (POST)": 7,
