@@ -29,7 +29,7 @@ BUDGETS = {
     "search page": 13,
     "search results (htmx)": 4,
     "record": 16,
-    "record tab timeline (htmx)": 11,
+    "record tab timeline (htmx)": 10,
     "record tab notes (htmx)": 9,
     "add note (POST)": 7,
     "timeline": 8,
@@ -42,8 +42,8 @@ BUDGETS = {
     "request page": 14,
     "request add note (POST)": 8,
     "request advance (POST)": 19,
-    "report contacts": 9,
-    "report requests": 8,
+    "report contacts": 10,
+    "report requests": 9,
     "report staff": 7,
 }
 SIZES = (1, 20)

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from core.filters import DayRangeFilterSet, DayRangeForm
+from core.refcache import held_choices
 from organisation.models import ServiceArea
 from timeline.models import Category, Entry, Kind
 
@@ -40,6 +41,9 @@ class TimelineFilter(DayRangeFilterSet):
         super().__init__(*args, **kwargs)
         if actor_queryset is not None:
             self.filters["actor"].queryset = actor_queryset
+        # The service areas are a small reference list: kept per process (core.refcache).
+        areas = held_choices(self.form.fields["service_area"])
+        areas.widget.choices = areas.choices
         # Plain-words messages for choices that are not (or no longer) on the list.
         self.form.fields["service_area"].error_messages["invalid_choice"] = (
             "Choose a service area from the list"
