@@ -258,7 +258,7 @@ def main():
                     "config",
                     "worker",
                     "--loglevel=WARNING",
-                    "--concurrency=2",
+                    "--concurrency=4",
                 ],
                 env,
                 "celery-worker.log",
