@@ -20,3 +20,30 @@ class AccountsConfig(AppConfig):
     def ready(self):
         # Later apps add models (and so permissions); grant them to the roles after migrating.
         post_migrate.connect(_sync_roles, dispatch_uid="accounts.sync_roles")
+        _forget_permissions_on_change()
+
+
+def _forget_permissions_on_change():
+    """Roles and permissions are kept per process (accounts.backends, core.refcache): any
+    change to who has which role, or to what a role may do, makes every process read them
+    again."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group, Permission
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from core.refcache import refcache_forget
+
+    def forget(sender, **kwargs):
+        if kwargs.get("action", "post_").startswith("post_"):
+            refcache_forget()
+
+    staff = get_user_model()
+    for through in (
+        staff.groups.through,
+        staff.user_permissions.through,
+        Group.permissions.through,
+    ):
+        m2m_changed.connect(forget, sender=through, weak=False, dispatch_uid=f"refcache.{through}")
+    for model in (Group, Permission):
+        for signal in (post_save, post_delete):
+            signal.connect(forget, sender=model, weak=False, dispatch_uid=f"refcache.{model}")

@@ -1,8 +1,11 @@
-"""Django's model backend, reading a member of staff's roles and permissions in one query."""
+"""Django's model backend, reading a member of staff's roles and permissions in one query, kept
+in the process between requests until roles or permissions change (core.refcache)."""
 
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.db.models import CharField, Value
+
+from core.refcache import held
 
 
 class StaffModelBackend(ModelBackend):
@@ -17,27 +20,31 @@ class StaffModelBackend(ModelBackend):
                 rows = Permission.objects.values_list("content_type__app_label", "codename")
                 user_obj._perm_cache = {f"{app}.{codename}" for app, codename in rows}
                 return user_obj._perm_cache
-            # No ORDER BY inside the UNION (Permission has a default ordering; SQLite refuses it).
-            by_role = (
-                Group.objects.filter(user=user_obj)
-                .order_by()
-                .values_list(
-                    "name", "permissions__content_type__app_label", "permissions__codename"
-                )
-            )
-            own = (
-                Permission.objects.filter(user=user_obj)
-                .order_by()
-                .annotate(role=Value("", output_field=CharField()))
-                .values_list("role", "content_type__app_label", "codename")
-            )
-            perms, roles = set(), []
-            for role, app, codename in by_role.union(own, all=True):
-                if role and role not in roles:
-                    roles.append(role)
-                if codename:
-                    perms.add(f"{app}.{codename}")
-            user_obj._perm_cache = perms
+            perms, roles = held(("permissions", user_obj.pk), lambda: _read(user_obj))
+            user_obj._perm_cache = set(perms)
             # accounts.Staff.role_names reads this instead of querying the groups again.
-            user_obj.__dict__["_role_names"] = sorted(roles)
+            user_obj.__dict__["_role_names"] = list(roles)
         return user_obj._perm_cache
+
+
+def _read(user_obj) -> tuple[frozenset, tuple]:
+    """(permissions, role names) of a member of staff, in one query."""
+    # No ORDER BY inside the UNION (Permission has a default ordering; SQLite refuses it).
+    by_role = (
+        Group.objects.filter(user=user_obj)
+        .order_by()
+        .values_list("name", "permissions__content_type__app_label", "permissions__codename")
+    )
+    own = (
+        Permission.objects.filter(user=user_obj)
+        .order_by()
+        .annotate(role=Value("", output_field=CharField()))
+        .values_list("role", "content_type__app_label", "codename")
+    )
+    perms, roles = set(), []
+    for role, app, codename in by_role.union(own, all=True):
+        if role and role not in roles:
+            roles.append(role)
+        if codename:
+            perms.add(f"{app}.{codename}")
+    return frozenset(perms), tuple(sorted(roles))

@@ -4,6 +4,7 @@ from django import forms
 
 from citizens.models import AssistanceFlag, Citizen
 from citizens.normalise import phone_normalise, postcode_normalise
+from core.refcache import held_choices
 from organisation.models import ServiceArea
 
 DATE_HELP = "For example, 27/03/1985"
@@ -153,11 +154,13 @@ class NoteForm(forms.Form):
         max_length=5000,
         error_messages={"required": "Enter the note"},
     )
-    service_area = forms.ModelChoiceField(
-        queryset=ServiceArea.objects.filter(active=True),
-        required=False,
-        empty_label="All service areas",
-        error_messages={"invalid_choice": "Choose a service area from the list"},
+    service_area = held_choices(
+        forms.ModelChoiceField(
+            queryset=ServiceArea.objects.filter(active=True),
+            required=False,
+            empty_label="All service areas",
+            error_messages={"invalid_choice": "Choose a service area from the list"},
+        )
     )
     sensitive = forms.BooleanField(
         label="Sensitive: only team leaders and administrators can see it", required=False

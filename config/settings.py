@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "core.assets.FrontendAssetsMiddleware",  # WhiteNoise, plus GOV.UK/MOJ /assets/ fonts
     "core.security_headers.SecurityHeadersMiddleware",  # CSP on pages, no-store on answers
+    "core.refcache.RefCacheMiddleware",  # roles/permissions kept per process, one cache read
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -161,6 +162,9 @@ AUTH_PASSWORD_VALIDATORS = [
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=10 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Sessions are read from the cache (Redis) and kept in the database, so a page costs no session
+# query; core.sessions carries on from the database alone while Redis is unreachable (#19).
+SESSION_ENGINE = "core.sessions"
 
 # Lockout: at most AXES_FAILURE_LIMIT failures for a username, then even the right password is
 # refused for a while (never a permanent lock; accounts.lockout): SIGN_IN_COOLOFF_MINUTES for
@@ -351,7 +355,16 @@ CELERY_BEAT_SCHEDULE = {
 
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A stopped or silent Redis costs a page at most this long per cache call, never a
+            # hang: sessions and cached reference data then come from the database (#19).
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("CACHE_TIMEOUT", default=0.5),
+                "socket_timeout": env.float("CACHE_TIMEOUT", default=0.5),
+            },
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from contacts.models import AvoidableReason, Channel, ContactType, PartnerOrganisation
 from contacts.selectors import agent_outcomes
+from core.refcache import held_choices
 from organisation.models import Location, ServiceArea
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -18,49 +19,59 @@ def _yes_no(value):
 
 
 class StartContactForm(forms.Form):
-    channel = forms.ModelChoiceField(
-        queryset=Channel.objects.for_staff(),
-        empty_label=None,
-        error_messages={
-            "required": "Select how the citizen contacted us.",
-            "invalid_choice": "Select one of the channels in the list.",
-        },
+    channel = held_choices(
+        forms.ModelChoiceField(
+            queryset=Channel.objects.for_staff(),
+            empty_label=None,
+            error_messages={
+                "required": "Select how the citizen contacted us.",
+                "invalid_choice": "Select one of the channels in the list.",
+            },
+        )
     )
-    location = forms.ModelChoiceField(
-        queryset=Location.objects.active(),
-        empty_label="Select a location",
-        error_messages={
-            "required": "Select where you are taking this contact.",
-            "invalid_choice": "Select one of the locations in the list.",
-        },
+    location = held_choices(
+        forms.ModelChoiceField(
+            queryset=Location.objects.active(),
+            empty_label="Select a location",
+            error_messages={
+                "required": "Select where you are taking this contact.",
+                "invalid_choice": "Select one of the locations in the list.",
+            },
+        )
     )
 
 
 class EndContactForm(forms.Form):
-    service_area = forms.ModelChoiceField(
-        queryset=ServiceArea.objects.active(),
-        empty_label="Select a service area",
-        error_messages={
-            "required": "Select the service area the contact was about.",
-            "invalid_choice": "Select one of the service areas in the list.",
-        },
+    service_area = held_choices(
+        forms.ModelChoiceField(
+            queryset=ServiceArea.objects.active(),
+            empty_label="Select a service area",
+            error_messages={
+                "required": "Select the service area the contact was about.",
+                "invalid_choice": "Select one of the service areas in the list.",
+            },
+        )
     )
-    contact_type = forms.ModelChoiceField(
-        queryset=ContactType.objects.active().select_related("service_area"),
-        empty_label="Select a contact type",
-        error_messages={
-            "required": "Select what the contact was about.",
-            "invalid_choice": "Select one of the contact types in the list.",
-        },
+    contact_type = held_choices(
+        forms.ModelChoiceField(
+            queryset=ContactType.objects.active().select_related("service_area"),
+            empty_label="Select a contact type",
+            error_messages={
+                "required": "Select what the contact was about.",
+                "invalid_choice": "Select one of the contact types in the list.",
+            },
+        )
     )
-    outcome = forms.ModelChoiceField(
-        queryset=agent_outcomes(),
-        widget=forms.RadioSelect,
-        empty_label=None,
-        error_messages={
-            "required": "Select the outcome of the contact.",
-            "invalid_choice": "Select one of the outcomes in the list.",
-        },
+    outcome = held_choices(
+        forms.ModelChoiceField(
+            queryset=agent_outcomes(),
+            widget=forms.RadioSelect,
+            empty_label=None,
+            error_messages={
+                "required": "Select the outcome of the contact.",
+                "invalid_choice": "Select one of the outcomes in the list.",
+            },
+        )
     )
     avoidable = forms.TypedChoiceField(
         label="Was the contact avoidable?",
@@ -71,12 +82,14 @@ class EndContactForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select yes if the contact was avoidable, or no."},
     )
-    avoidable_reason = forms.ModelChoiceField(
-        label="Why was it avoidable?",
-        queryset=AvoidableReason.objects.active(),
-        required=False,
-        empty_label="Select a reason",
-        error_messages={"invalid_choice": "Select one of the reasons in the list."},
+    avoidable_reason = held_choices(
+        forms.ModelChoiceField(
+            label="Why was it avoidable?",
+            queryset=AvoidableReason.objects.active(),
+            required=False,
+            empty_label="Select a reason",
+            error_messages={"invalid_choice": "Select one of the reasons in the list."},
+        )
     )
     resolved_at_first_contact = forms.TypedChoiceField(
         label="Was it resolved during this contact?",
@@ -86,12 +99,14 @@ class EndContactForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select yes if the query was resolved during the contact."},
     )
-    partners = forms.ModelMultipleChoiceField(
-        label="Signposted or referred to (optional)",
-        queryset=PartnerOrganisation.objects.active(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Select partner organisations from the list."},
+    partners = held_choices(
+        forms.ModelMultipleChoiceField(
+            label="Signposted or referred to (optional)",
+            queryset=PartnerOrganisation.objects.active(),
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            error_messages={"invalid_choice": "Select partner organisations from the list."},
+        )
     )
     notes = forms.CharField(
         label="Notes (optional)",

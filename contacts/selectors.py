@@ -15,6 +15,7 @@ from contacts import report_summary as summary
 from contacts.filters import ContactFilter
 from contacts.models import Channel, Contact, ContactType, Outcome, ReportDayCount
 from core.filters import day_start
+from core.refcache import held
 from organisation.models import Location, ServiceArea
 
 # Reverse relations on Contact that are bookkeeping, not "items linked to the contact".
@@ -250,13 +251,21 @@ def contact_default_channel(*, location_id, requested: str = "", channels=None):
 
     # Ordered: the first is the default. `channels`: the active rows, when the caller has them;
     # channels residents use on their own (online forms, Open311) are never offered to staff.
-    rows = Channel.objects.for_staff() if channels is None else channels
-    channels = {c.code: c for c in rows if not c.self_service}
+    # Both lists are small reference data kept per process (core.refcache).
+    if channels is None:
+        channels = held(
+            ("staff channels",), lambda: list(Channel.objects.for_staff()), models=[Channel]
+        )
+    channels = {c.code: c for c in channels if not c.self_service}
     if requested in channels:
         return channels[requested]
     if location_id and "face_to_face" in channels:
-        kind = Location.objects.filter(pk=location_id).values_list("kind", flat=True).first()
-        if kind in FACE_TO_FACE_LOCATIONS:
+        kinds = held(
+            ("location kinds",),
+            lambda: dict(Location.objects.values_list("pk", "kind")),
+            models=[Location],
+        )
+        if kinds.get(location_id) in FACE_TO_FACE_LOCATIONS:
             return channels["face_to_face"]
     return next(iter(channels.values()), None)
 

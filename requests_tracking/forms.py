@@ -12,6 +12,7 @@ from django.utils.text import get_valid_filename
 from accounts.models import Staff
 from citizens.normalise import postcode_normalise
 from contacts.models import Channel
+from core.refcache import held_choices
 from organisation.models import Team
 from places.validation import LOCATION_NEEDED, coordinates_clean, uprn_clean, usrn_clean
 from requests_tracking.models import Process, Request
@@ -69,12 +70,14 @@ class RequestCreateForm(forms.Form):
     longitude = forms.CharField(
         required=False, max_length=20, widget=forms.TextInput(attrs={"inputmode": "decimal"})
     )
-    channel = forms.ModelChoiceField(
-        queryset=Channel.objects.for_staff(),
-        required=False,
-        label="How did the citizen get in touch?",
-        empty_label="Not recorded",
-        to_field_name="code",
+    channel = held_choices(
+        forms.ModelChoiceField(
+            queryset=Channel.objects.for_staff(),
+            required=False,
+            label="How did the citizen get in touch?",
+            empty_label="Not recorded",
+            to_field_name="code",
+        )
     )
     new_reason = forms.CharField(
         required=False,

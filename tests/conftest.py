@@ -53,6 +53,17 @@ def _fresh_rate_limits():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_refcache():
+    """Permissions and reference lists are kept per process (core.refcache); a test's rows are
+    rolled back after it, so nothing it held may serve the next test."""
+    from core.refcache import refcache_clear
+
+    refcache_clear()
+    yield
+    refcache_clear()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_bank_holiday_nation():
     """The nation is cached per process for a minute; each test reads its own database's."""
     from requests_tracking.working_time import bank_holiday_nation_forget
