@@ -15,6 +15,7 @@ help:
 	@echo "make test     run the whole test suite"
 	@echo "make install  virtual environment + Python and npm dependencies (nothing else)"
 	@echo "make lint     ruff"
+	@echo "make bench-load  the load benchmark: gunicorn + Celery + PostgreSQL, 1/16/64 agents (docs/performance.md)"
 
 install: $(STAMP) node_modules/.package-lock.json
 
@@ -48,8 +49,22 @@ run: install var
 test: install var
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The load benchmark (bench/load/run.py): its own PostgreSQL database, built once and reused.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/crm_bench_load
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/10
+BENCH_LOAD_ARGS ?=
+BENCH_STAMP := $(VENV)/.installed-bench
+
+$(BENCH_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $(BENCH_STAMP)
+
+bench-load: install $(BENCH_STAMP) var
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) \
+		$(BIN)/python bench/load/run.py $(BENCH_LOAD_ARGS)
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-.PHONY: help install run test lint var
+.PHONY: help install run test lint var bench-load
