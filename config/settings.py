@@ -133,6 +133,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     _db_name = Path(str(DATABASES["default"]["NAME"])).stem
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test_{_db_name}.sqlite3")}
 IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
+# Web requests only (gunicorn through config/wsgi.py, runserver): PostgreSQL cancels a query
+# that runs longer than this, and the page answers a plain "too busy, try again" 503
+# (core.views.error_500) instead of holding a worker until gunicorn's timeout kills it. Half of
+# that timeout by default; 0 turns it off. Celery tasks and management commands (imports, the
+# register review, report refreshes) are not web requests and are never cut short.
+WEB_STATEMENT_TIMEOUT = env.float("WEB_STATEMENT_TIMEOUT", default=30.0)
+WEB_PROCESS = os.environ.get("CRM_PROCESS") == "web" or "runserver" in sys.argv[1:2]
+if IS_POSTGRES and WEB_PROCESS and WEB_STATEMENT_TIMEOUT > 0:
+    _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _db_options["options"] = " ".join(
+        filter(
+            None,
+            [
+                _db_options.get("options", ""),
+                f"-c statement_timeout={int(WEB_STATEMENT_TIMEOUT * 1000)}",
+            ],
+        )
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.Staff"
