@@ -25,3 +25,11 @@ keepalive = 5
 # Workers are recycled now and then so a slow leak never builds up (jitter: not all at once).
 max_requests = 5000
 max_requests_jitter = 500
+
+
+def post_worker_init(worker):
+    """Compile the templates and build the URL resolver before the worker takes requests, so a
+    new or recycled worker's first agents do not wait for it (core/warmup.py)."""
+    from core.warmup import warm
+
+    warm()
