@@ -133,6 +133,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     _db_name = Path(str(DATABASES["default"]["NAME"])).stem
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test_{_db_name}.sqlite3")}
 IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
+# Prepared statements (#19): parameters sent apart from the SQL (server-side binding), so the
+# same query has the same text whatever the citizen, and psycopg prepares it on its 5th use on a
+# connection — PostgreSQL then parses and plans it once per connection instead of per page
+# (the record page's PostgreSQL CPU fell from ~20 ms to ~7 ms: docs/performance.md). Turn off
+# behind a connection pooler in transaction mode (PgBouncer), which cannot keep them.
+DATABASE_PREPARED_STATEMENTS = IS_POSTGRES and env.bool(
+    "DATABASE_PREPARED_STATEMENTS", default=True
+)
+if DATABASE_PREPARED_STATEMENTS:
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"server_side_binding": True, "prepare_threshold": 5}
+    )
 # Web requests only (gunicorn through config/wsgi.py, runserver): PostgreSQL cancels a query
 # that runs longer than this, and the page answers a plain "too busy, try again" 503
 # (core.views.error_500) instead of holding a worker until gunicorn's timeout kills it. Half of
