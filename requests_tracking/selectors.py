@@ -99,7 +99,6 @@ def request_get(*, pk) -> Request:
             "team",
             "assigned_to",
             "channel",
-            "originating_contact",
             "created_by",
         )
         .prefetch_related(Prefetch("process__stages", queryset=Stage.objects.order_by("order")))
@@ -197,6 +196,16 @@ def request_duplicates(*, service_request):
     return list(
         RequestDuplicateLink.objects.filter(original=service_request, undone_at__isnull=True)
         .select_related("duplicate", "marked_by")
+        # What the request page shows of each duplicate: its reference and link.
+        .only(
+            "id",
+            "duplicate_id",
+            "reason",
+            "marked_by",
+            "marked_at",
+            "duplicate__id",
+            "duplicate__reference",
+        )
         .order_by("-marked_at")
     )
 

@@ -293,7 +293,10 @@ def test_list_and_detail_queries_do_not_grow_with_data(officer_client, raise_req
     # An officer with service areas is sent on to their own list; ask for every request.
     list_url = reverse("requests_tracking:list") + "?sort=newest"
     detail_url = first.get_absolute_url()
-    _queries(officer_client, list_url)  # warm session and permission caches
+    # Warm the session, permission and reference-list caches (the assign form's teams and
+    # officers are kept per process).
+    _queries(officer_client, list_url)
+    _queries(officer_client, detail_url)
     few = (_queries(officer_client, list_url), _queries(officer_client, detail_url))
     for n in range(12):
         services.request_note_add(
