@@ -6,14 +6,13 @@ import uuid
 import filetype
 from django import forms
 from django.conf import settings
-from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from accounts.models import Staff
 from citizens.normalise import postcode_normalise
 from contacts.models import Channel
-from core.refcache import held_choices
+from core.refcache import HeldModelChoiceIterator, held, held_choices
 from organisation.models import Team
 from places.validation import LOCATION_NEEDED, coordinates_clean, uprn_clean, usrn_clean
 from requests_tracking.models import Process, Request
@@ -270,15 +269,14 @@ class NoteForm(forms.Form):
     visible_to_citizen = forms.BooleanField(required=False, label="The citizen can see this note")
 
 
-class ListedModelChoiceIterator(ModelChoiceIterator):
-    """A select's rows read with one plain query: Django's own iterator reads them through a
-    server-side cursor on PostgreSQL (declare, fetch, close: three round trips)."""
+class HeldOfficersIterator(HeldModelChoiceIterator):
+    """The officers a request can be assigned to, kept per process. Not `held_choices`: that
+    would forget every kept list whenever someone signs in (Django saves `last_login`)."""
 
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for obj in list(self.queryset):
-            yield self.choice(obj)
+    def _rows(self):
+        queryset = self.queryset
+        sql, params = queryset.query.sql_with_params()
+        return held(("officers", sql, tuple(params)), lambda: list(queryset))
 
 
 class AssignForm(forms.Form):
@@ -301,13 +299,14 @@ class AssignForm(forms.Form):
             self.fields["assigned_to"].queryset = Staff.objects.filter(
                 is_active=True, groups__permissions__codename="work_request"
             ).distinct()
-        # The teams offered are kept per process (#19; a saved team makes every process read
-        # them again). The officers are read with the page, in one query rather than through
-        # a server-side cursor (not kept: every sign-in saves a member of staff).
+        # The teams and officers offered are kept per process (#19): a saved team, a member
+        # of staff saved for anything but signing in (requests_tracking.receivers), or a
+        # change of roles or of a role's permissions (accounts.apps) makes every process
+        # read them again.
         team = held_choices(self.fields["team"])
         team.widget.choices = team.choices
         officer = self.fields["assigned_to"]
-        officer.iterator = ListedModelChoiceIterator
+        officer.iterator = HeldOfficersIterator
         officer.widget.choices = officer.choices
 
 
