@@ -359,3 +359,25 @@ def test_request_page_links_its_contact_and_its_duplicates(
         in page
     )
     assert "during a contact" not in officer_client.get(duplicate.get_absolute_url()).text
+
+
+def test_request_list_shows_process_and_stage_renamed_since_the_last_page(
+    officer_client, raise_request, process
+):
+    from organisation.models import ServiceArea
+
+    first = raise_request()
+    url = reverse("requests_tracking:list") + "?sort=newest"
+    page = officer_client.get(url).text
+    assert process.name in page
+    assert first.current_stage.name in page
+    process.name = "Renamed process"
+    process.save()
+    stage = first.current_stage
+    stage.name = "Renamed stage"
+    stage.save()
+    ServiceArea.objects.create(name="Brand new area")
+    page = officer_client.get(url).text
+    assert "Renamed process" in page
+    assert "Renamed stage" in page
+    assert ">Brand new area</option>" in page  # the filter's service areas
