@@ -26,6 +26,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -126,6 +127,16 @@ def main():
     record = f"/citizens/{citizen.pk}/"
     surname = citizen.last_name
     search_q = f"{citizen.first_name} {citizen.last_name}"
+    # What agents type (bench/load/prepare.py's fixture): a caller's first and last name, a
+    # different active citizen's each repeat, the same ones every run.
+    from citizens.models import Citizen
+
+    top = Citizen.objects.order_by("-pk").values_list("pk", flat=True).first() or 1
+    callers = list(
+        Citizen.objects.filter(pk__in=range(1, top + 1, max(1, top // 97)), status="active")
+        .exclude(first_name="")
+        .values_list("first_name", "last_name")
+    ) or [(citizen.first_name, citizen.last_name)]
     state = {"contacts": [], "requests": []}
 
     def start_data(_i):
@@ -168,6 +179,13 @@ def main():
     pages = [
         Page("search page", "agent", "GET", f"/citizens/?q={search_q}"),
         Page("search results (htmx)", "agent", "GET", f"/citizens/?q={surname}", htmx="results"),
+        Page(
+            "search results name (htmx)",
+            "agent",
+            "GET",
+            lambda i: "/citizens/?" + urlencode({"q": " ".join(callers[i % len(callers)])}),
+            htmx="results",
+        ),
         Page("record", "agent", "GET", record),
         *[
             Page(f"record tab {t} (htmx)", "agent", "GET", f"{record}?tab={t}", htmx="record-tabs")
@@ -196,7 +214,13 @@ def main():
             expect=(302,),
         ),
         Page("end contact (POST)", "agent", "POST", end_url, end_data, expect=(302,)),
-        Page("request list filtered", "officer", "GET", "/requests/?status=open&assigned=team"),
+        # What an officer opens the list on (the redirect from /requests/, bench/load journey c).
+        Page(
+            "request list filtered",
+            "officer",
+            "GET",
+            "/requests/?status=live&mine=true&sort=urgent",
+        ),
         Page("request page", "officer", "GET", request_url),
         Page(
             "request add note (POST)",

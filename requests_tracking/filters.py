@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Case, IntegerField, Q, Value, When
 
 from core.filters import DATE_FROM, DATE_TO, DateRangeNamesMixin
+from core.refcache import held_choices
 from organisation.models import ServiceArea
 from requests_tracking.models import Process, Request, Stage
 
@@ -66,6 +67,16 @@ class RequestFilter(DateRangeNamesMixin, django_filters.FilterSet):
     class Meta:
         model = Request
         fields = []
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form = super().form
+            # The processes and service areas offered: reference lists kept per process (#19).
+            for name in ("process", "service_area"):
+                field = held_choices(form.fields[name])
+                field.widget.choices = field.choices
+        return self._form
 
     def filter_q(self, qs, name, value):
         value = value.strip()

@@ -12,7 +12,7 @@ from django.utils.text import get_valid_filename
 from accounts.models import Staff
 from citizens.normalise import postcode_normalise
 from contacts.models import Channel
-from core.refcache import held_choices
+from core.refcache import HeldModelChoiceIterator, held, held_choices
 from organisation.models import Team
 from places.validation import LOCATION_NEEDED, coordinates_clean, uprn_clean, usrn_clean
 from requests_tracking.models import Process, Request
@@ -269,6 +269,16 @@ class NoteForm(forms.Form):
     visible_to_citizen = forms.BooleanField(required=False, label="The citizen can see this note")
 
 
+class HeldOfficersIterator(HeldModelChoiceIterator):
+    """The officers a request can be assigned to, kept per process. Not `held_choices`: that
+    would forget every kept list whenever someone signs in (Django saves `last_login`)."""
+
+    def _rows(self):
+        queryset = self.queryset
+        sql, params = queryset.query.sql_with_params()
+        return held(("officers", sql, tuple(params)), lambda: list(queryset))
+
+
 class AssignForm(forms.Form):
     team = forms.ModelChoiceField(
         queryset=Team.objects.none(), required=False, empty_label="No team"
@@ -289,6 +299,15 @@ class AssignForm(forms.Form):
             self.fields["assigned_to"].queryset = Staff.objects.filter(
                 is_active=True, groups__permissions__codename="work_request"
             ).distinct()
+        # The teams and officers offered are kept per process (#19): a saved team, a member
+        # of staff saved for anything but signing in (requests_tracking.receivers), or a
+        # change of roles or of a role's permissions (accounts.apps) makes every process
+        # read them again.
+        team = held_choices(self.fields["team"])
+        team.widget.choices = team.choices
+        officer = self.fields["assigned_to"]
+        officer.iterator = HeldOfficersIterator
+        officer.widget.choices = officer.choices
 
 
 class EvidenceForm(forms.Form):

@@ -51,7 +51,10 @@ def request_list(request):
         base = base.none()
     filters = RequestFilter(request.GET or None, queryset=base, request=request)
     qs = filters.qs if filters.is_bound and filters.is_valid() else base
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The page's ids first (the filters and the order need the request and its current
+    # visit only), then those rows with what the table shows.
+    page = Paginator(qs.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.request_list_rows(ids=list(page.object_list))
     if filters.is_bound and any(v for k, v in request.GET.items() if k != "page"):
         audit_record(
             actor=request.user,

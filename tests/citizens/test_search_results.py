@@ -68,3 +68,19 @@ def test_people_without_contact_details_are_listed(alice):
     assert {c.pk for c in results} == {alice.pk, bob.pk}
     bob_found = next(c for c in results if c.pk == bob.pk)
     assert shown(bob_found) == shown(results_queryset([bob.pk]).get())
+
+
+def test_start_a_contact_is_offered_only_to_staff_who_may_start_one(client, agent, alice):
+    from django.contrib.auth.models import Permission
+
+    from tests.factories.accounts import StaffFactory
+
+    link = f'href="/contacts/start/?citizen={alice.pk}"'
+    client.force_login(agent)
+    assert link in client.get("/citizens/", {"q": "Alice Ardent"}).text
+    viewer = StaffFactory(username="viewer-only")
+    viewer.user_permissions.add(Permission.objects.get(codename="view_citizen"))
+    client.force_login(viewer)
+    page = client.get("/citizens/", {"q": "Alice Ardent"}).text
+    assert "Alice Ardent" in page
+    assert link not in page

@@ -293,7 +293,10 @@ def test_list_and_detail_queries_do_not_grow_with_data(officer_client, raise_req
     # An officer with service areas is sent on to their own list; ask for every request.
     list_url = reverse("requests_tracking:list") + "?sort=newest"
     detail_url = first.get_absolute_url()
-    _queries(officer_client, list_url)  # warm session and permission caches
+    # Warm the session, permission and reference-list caches (the assign form's teams and
+    # officers are kept per process).
+    _queries(officer_client, list_url)
+    _queries(officer_client, detail_url)
     few = (_queries(officer_client, list_url), _queries(officer_client, detail_url))
     for n in range(12):
         services.request_note_add(
@@ -302,3 +305,79 @@ def test_list_and_detail_queries_do_not_grow_with_data(officer_client, raise_req
         raise_request()
     first = services.request_advance(actor=officer, service_request=first)
     assert (_queries(officer_client, list_url), _queries(officer_client, detail_url)) == few
+
+
+def _assign_options(html):
+    import re
+
+    select = re.search(r'<select[^>]*name="assigned_to".*?</select>', html, re.S)
+    return select[0] if select else ""
+
+
+def test_assign_form_officers_are_kept_but_read_again_after_staff_changes(
+    officer_client, team_leader, raise_request
+):
+    url = raise_request().get_absolute_url()
+    assert str(team_leader) in _assign_options(officer_client.get(url).text)
+    team_leader.first_name = "Renamed"
+    team_leader.save()
+    assert "Renamed" in _assign_options(officer_client.get(url).text)
+    team_leader.is_active = False
+    team_leader.save()
+    assert "Renamed" not in _assign_options(officer_client.get(url).text)
+
+
+def test_signing_in_does_not_forget_the_kept_lists(officer_client, officer, raise_request):
+    from core import refcache
+
+    officer_client.get(raise_request().get_absolute_url())
+    kept = set(refcache._held)
+    assert any(key[0] == "officers" for key in kept)
+    officer.save(update_fields=["last_login"])  # what signing in saves
+    assert set(refcache._held) == kept
+    officer.save()
+    assert not refcache._held
+
+
+def test_request_page_links_its_contact_and_its_duplicates(
+    officer_client, officer, raise_request, citizen
+):
+    from tests.factories import CitizenFactory, ContactFactory
+
+    contact = ContactFactory(citizen=citizen, agent=officer)
+    original = raise_request(originating_contact=contact, description="Mattress at the gate")
+    duplicate = raise_request(
+        citizen=CitizenFactory(first_name="Rob", last_name="Reporter"),
+        description="Mattress left at the gates",
+    )
+    services.request_duplicate_mark(actor=officer, duplicate=duplicate, original=original)
+    page = officer_client.get(original.get_absolute_url()).text
+    contact_url = reverse("contacts:detail", kwargs={"pk": contact.pk})
+    assert f'<a class="govuk-link" href="{contact_url}">during a contact</a>' in page
+    assert (
+        f'<a class="govuk-link" href="{duplicate.get_absolute_url()}">{duplicate.reference}</a>'
+        in page
+    )
+    assert "during a contact" not in officer_client.get(duplicate.get_absolute_url()).text
+
+
+def test_request_list_shows_process_and_stage_renamed_since_the_last_page(
+    officer_client, raise_request, process
+):
+    from organisation.models import ServiceArea
+
+    first = raise_request()
+    url = reverse("requests_tracking:list") + "?sort=newest"
+    page = officer_client.get(url).text
+    assert process.name in page
+    assert first.current_stage.name in page
+    process.name = "Renamed process"
+    process.save()
+    stage = first.current_stage
+    stage.name = "Renamed stage"
+    stage.save()
+    ServiceArea.objects.create(name="Brand new area")
+    page = officer_client.get(url).text
+    assert "Renamed process" in page
+    assert "Renamed stage" in page
+    assert ">Brand new area</option>" in page  # the filter's service areas
