@@ -175,6 +175,21 @@ def main():
         Page("search page", "agent", "GET", f"/citizens/?q={search_q}"),
         Page("search results (htmx)", "agent", "GET", f"/citizens/?q={surname}", htmx="results"),
         Page("record", "agent", "GET", record),
+        # The two panels the record page loads itself (hx-trigger="load").
+        Page(
+            "faq contact panel (htmx)",
+            "agent",
+            "GET",
+            f"/faq/contact/?citizen={citizen.pk}",
+            htmx="contact-knowledge-slot",
+        ),
+        Page(
+            "faq citizen content (htmx)",
+            "agent",
+            "GET",
+            f"/faq/citizens/{citizen.pk}/content/",
+            htmx="dynamic-content-slot",
+        ),
         *[
             Page(f"record tab {t} (htmx)", "agent", "GET", f"{record}?tab={t}", htmx="record-tabs")
             for t in tabs
@@ -190,6 +205,13 @@ def main():
         Page("timeline", "agent", "GET", f"/timeline/citizens/{citizen.pk}/"),
         Page(
             "start contact (POST)", "agent", "POST", "/contacts/start/", start_data, expect=(302,)
+        ),
+        Page(
+            "contact bar (htmx)",
+            "agent",
+            "GET",
+            "/contacts/active-bar/",
+            htmx="active-contact-bar",
         ),
         Page("verify", "agent", "GET", f"/citizens/{citizen.pk}/accounts/{account.pk}/verify/"),
         Page("raise request form", "agent", "GET", f"/requests/new/?citizen={citizen.pk}"),
@@ -240,6 +262,7 @@ def main():
     by_name = {p.name: p for p in pages}
     journey_b = [
         "start contact (POST)",
+        "contact bar (htmx)",
         "verify",
         "raise request form",
         "raise request (POST)",
