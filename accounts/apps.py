@@ -24,9 +24,9 @@ class AccountsConfig(AppConfig):
 
 
 def _forget_permissions_on_change():
-    """Roles and permissions are kept per process (accounts.backends, core.refcache): any
-    change to who has which role, or to what a role may do, makes every process read them
-    again."""
+    """Roles, permissions and staff rows are kept per process (accounts.backends,
+    core.refcache): any change to who has which role, to what a role may do or to a member of
+    staff's row makes every process read them again."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group, Permission
     from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -44,6 +44,8 @@ def _forget_permissions_on_change():
         Group.permissions.through,
     ):
         m2m_changed.connect(forget, sender=through, weak=False, dispatch_uid=f"refcache.{through}")
-    for model in (Group, Permission):
+    # Staff: their rows are kept too (accounts.backends.StaffModelBackend.get_user), so a
+    # password changed, someone made inactive or a usual location moved is seen on the next page.
+    for model in (Group, Permission, staff):
         for signal in (post_save, post_delete):
             signal.connect(forget, sender=model, weak=False, dispatch_uid=f"refcache.{model}")

@@ -1,16 +1,30 @@
 """Django's model backend, reading a member of staff's roles and permissions in one query, kept
-in the process between requests until roles or permissions change (core.refcache)."""
+in the process between requests until roles or permissions change (core.refcache) — and their
+own row, which every signed-in page needs, kept the same way until any member of staff's row
+is saved or deleted (accounts.apps)."""
+
+from functools import cache
 
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.db.models import CharField, Value
 
+from accounts.models import Staff
 from core.refcache import held
 
 
 class StaffModelBackend(ModelBackend):
     """As ModelBackend, but their roles (groups), their roles' permissions and their own come in
     one query — Django reads permissions in two, and the page header reads the roles again."""
+
+    def get_user(self, user_id):
+        """The signed-in member of staff of a session: their row is kept per process (#19),
+        and each request gets an instance of its own (permissions are cached on it)."""
+        row = held(("staff row", user_id), lambda: _read_row(user_id))
+        if row is None:
+            return None
+        user = Staff.from_db(Staff._default_manager.db, _row_fields(), row)
+        return user if self.user_can_authenticate(user) else None
 
     def get_all_permissions(self, user_obj, obj=None):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
@@ -25,6 +39,15 @@ class StaffModelBackend(ModelBackend):
             # accounts.Staff.role_names reads this instead of querying the groups again.
             user_obj.__dict__["_role_names"] = list(roles)
         return user_obj._perm_cache
+
+
+@cache
+def _row_fields() -> tuple[str, ...]:
+    return tuple(f.attname for f in Staff._meta.concrete_fields)
+
+
+def _read_row(user_id) -> tuple | None:
+    return Staff._default_manager.filter(pk=user_id).values_list(*_row_fields()).first()
 
 
 def _read(user_obj) -> tuple[frozenset, tuple]:

@@ -32,27 +32,27 @@ def citizen_get(*, pk) -> Citizen:
     return citizen
 
 
-def citizen_detail(*, pk) -> Citizen:
-    """One citizen with everything the record page shows, in a fixed number of queries."""
+def citizen_detail(*, pk, related=True) -> Citizen:
+    """One citizen with everything the record page shows, in a fixed number of queries.
+    `related=False`: the citizen's own row alone (a tab of the record loaded on its own shows
+    none of their addresses, emails, phones or flags)."""
     from citizens.models import MergeRecord
 
     merges = MergeRecord.objects.filter(Q(survivor=OuterRef("pk")) | Q(merged=OuterRef("pk")))
-    return (
-        Citizen.objects.select_related("merged_into", "created_by")
-        # Whether there are merges to list, so most records skip that query.
-        .annotate(has_merges=Exists(merges))
-        .prefetch_related(
-            "addresses",
-            "emails",
-            "phones",
-            Prefetch(
-                "assistance_flags",
-                queryset=AssistanceFlag.objects.filter(active=True),
-                to_attr="active_flags",
-            ),
-        )
-        .get(pk=pk)
-    )
+    # Whether there are merges to list, so most records skip that query.
+    citizen = Citizen.objects.annotate(has_merges=Exists(merges))
+    if not related:
+        return citizen.get(pk=pk)
+    return citizen.prefetch_related(
+        "addresses",
+        "emails",
+        "phones",
+        Prefetch(
+            "assistance_flags",
+            queryset=AssistanceFlag.objects.filter(active=True),
+            to_attr="active_flags",
+        ),
+    ).get(pk=pk)
 
 
 def _stale(confirmed_at, now) -> bool:

@@ -140,8 +140,12 @@ def _citizen_or_redirect(request, pk):
 
 @permission_required("citizens.view_citizen", raise_exception=True)
 def detail(request, pk):
+    # A tab loaded on its own (htmx) shows the tabs and their panels, not the call summary,
+    # details and side panels: it reads and renders none of those.
+    tab_only = bool(request.htmx) and request.htmx.target == "record-tabs"
     try:
-        citizen = selectors.citizen_detail(pk=pk)  # read once, with what the page shows
+        # Read once, with what the page shows.
+        citizen = selectors.citizen_detail(pk=pk, related=not tab_only)
     except Citizen.DoesNotExist:
         raise Http404("No such citizen") from None
     if citizen.is_merged:
@@ -154,35 +158,37 @@ def detail(request, pk):
     tab = request.GET.get("tab") or "overview"
     if tab not in dict(tabs):
         tab = "overview"
-    notes = (
-        list(selectors.citizen_notes(citizen=citizen, user=request.user)[:20])
-        if can_notes and tab == "notes"
-        else []
-    )
+    notes_tab = can_notes and tab == "notes"
     context = {
         "tabs": tabs,
         "tab": tab,
         "citizen": citizen,
-        "current_address": next((a for a in citizen.addresses.all() if a.is_current), None),
-        "previous_addresses": [a for a in citizen.addresses.all() if not a.is_current],
-        "prompts": selectors.citizen_contact_prompts(citizen=citizen),
-        "notes": notes,
-        "hidden_notes": selectors.citizen_hidden_note_count(citizen=citizen, user=request.user)
-        if can_notes and tab == "notes"
-        else 0,
-        "note_form": NoteForm(),
-        "flag_form": FlagForm(),
+        "notes": (
+            list(selectors.citizen_notes(citizen=citizen, user=request.user)[:20])
+            if notes_tab
+            else []
+        ),
+        "hidden_notes": (
+            selectors.citizen_hidden_note_count(citizen=citizen, user=request.user)
+            if notes_tab
+            else 0
+        ),
         "panels": panels_render(request, citizen, tab="" if tab == "overview" else tab),
-        "merges": list(selectors.merge_records(citizen=citizen)) if citizen.has_merges else [],
     }
-    if request.htmx and request.htmx.target == "record-tabs":
-        response = render(request, "citizens/detail.html#record_tabs", context)
-    else:
-        context["aside_panels"] = panels_render(request, citizen, slot="aside")
-        context["summary_panels"] = panels_render(request, citizen, slot="summary")
-        context["action_panels"] = panels_render(request, citizen, slot="actions")
-        response = render(request, "citizens/detail.html", context)
-    return response
+    if tab_only:
+        return render(request, "citizens/detail.html#record_tabs", context)
+    addresses = citizen.addresses.all()
+    context |= {
+        "current_address": next((a for a in addresses if a.is_current), None),
+        "previous_addresses": [a for a in addresses if not a.is_current],
+        "prompts": selectors.citizen_contact_prompts(citizen=citizen),
+        "note_form": NoteForm(),
+        "merges": list(selectors.merge_records(citizen=citizen)) if citizen.has_merges else [],
+        "aside_panels": panels_render(request, citizen, slot="aside"),
+        "summary_panels": panels_render(request, citizen, slot="summary"),
+        "action_panels": panels_render(request, citizen, slot="actions"),
+    }
+    return render(request, "citizens/detail.html", context)
 
 
 @permission_required("citizens.change_citizen", raise_exception=True)

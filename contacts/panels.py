@@ -3,12 +3,12 @@
 from citizens.panels import panel_context
 from contacts.active import active_contact_for_request
 from contacts.forms import StartContactForm
-from contacts.models import Channel
 from contacts.selectors import (
     citizen_contacts_recent_and_total,
     contact_default_channel,
     contact_default_location,
     contact_prompts,
+    staff_channels_held,
 )
 
 RECENT_ROWS = 5  # as citizen_contacts_recent's default
@@ -25,7 +25,7 @@ def contact_actions_context(request, citizen) -> dict:
     }
     if open_contact is None and context["can_start"]:
         location = contact_default_location(staff=request.user)
-        channels = list(Channel.objects.for_staff())
+        channels = staff_channels_held()
         channel = contact_default_channel(
             location_id=location, requested=request.GET.get("channel") or "", channels=channels
         )

@@ -35,6 +35,10 @@ def contact_open_for(*, staff) -> Contact | None:
     )
 
 
+_CONTACT_FIELDS = tuple(f.name for f in Contact._meta.concrete_fields)
+_BAR_CITIZEN_FIELDS = ("status", "reference", "title", "first_name", "last_name", "merged_into")
+
+
 @dataclass
 class ContactBar:
     contact: Contact | None
@@ -49,6 +53,9 @@ def contact_bar_for(*, staff) -> ContactBar:
         Contact.objects.filter(agent=staff)
         .filter(Q(status=Contact.Status.OPEN) | Q(needs_review=True))
         .select_related("citizen", "channel", "location")
+        # Every signed-in page runs this: the contact's own columns, and of the citizen's wide
+        # row only what the pages show of the person in the contact (name, reference).
+        .only(*_CONTACT_FIELDS, *(f"citizen__{name}" for name in _BAR_CITIZEN_FIELDS))
         .annotate(
             review_total=Window(
                 Sum(Case(When(needs_review=True, then=1), default=0, output_field=IntegerField()))
@@ -216,8 +223,26 @@ def citizen_contacts_recent(*, citizen, limit=5):
 
 def citizen_contacts_recent_and_total(*, citizen, limit=5) -> tuple[list, int]:
     """The citizen's latest contacts and how many they have in all, in one query."""
+    # What the rows show (contacts/_contact_rows.html without the citizen column), not the
+    # citizen's and the agent's whole rows: building and reading ~100 columns cost more than
+    # the query itself (#19).
     rows = list(
-        _with_related(Contact.objects.filter(citizen=citizen))
+        Contact.objects.filter(citizen=citizen)
+        .select_related("agent", "channel", "location", "service_area", "contact_type", "outcome")
+        .only(
+            "citizen_id",
+            "status",
+            "started_at",
+            "needs_review",
+            "agent__username",
+            "agent__first_name",
+            "agent__last_name",
+            "channel__name",
+            "location__name",
+            "service_area__name",
+            "contact_type__name",
+            "outcome__name",
+        )
         .annotate(all_count=Window(Count("id")))
         .order_by("-started_at", "-id")[:limit]
     )
@@ -244,6 +269,13 @@ def contact_default_location(*, staff):
 FACE_TO_FACE_LOCATIONS = {"reception", "community_hub"}
 
 
+def staff_channels_held() -> list:
+    """The channels staff record contacts on (Channel.objects.for_staff()), kept per process
+    (core.refcache) until a channel is saved or deleted. Shared rows: read them, never change
+    them."""
+    return held(("staff channels",), lambda: list(Channel.objects.for_staff()), models=[Channel])
+
+
 def contact_default_channel(*, location_id, requested: str = "", channels=None):
     """The channel to offer: the one asked for, else face to face at a reception desk or a
     community hub (people walk in there), else the first active one (the phone)."""
@@ -253,9 +285,7 @@ def contact_default_channel(*, location_id, requested: str = "", channels=None):
     # channels residents use on their own (online forms, Open311) are never offered to staff.
     # Both lists are small reference data kept per process (core.refcache).
     if channels is None:
-        channels = held(
-            ("staff channels",), lambda: list(Channel.objects.for_staff()), models=[Channel]
-        )
+        channels = staff_channels_held()
     channels = {c.code: c for c in channels if not c.self_service}
     if requested in channels:
         return channels[requested]

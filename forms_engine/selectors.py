@@ -10,6 +10,7 @@ from django.db.models.functions import RowNumber
 
 from accounts.models import Role
 from core.filters import day_start
+from core.refcache import held
 from forms_engine.definition import Definition, definition_for
 from forms_engine.models import Form, FormVersion, Portal, Submission
 
@@ -62,6 +63,19 @@ def forms_for_staff(user):
     )
 
 
+def forms_fillable_held(user) -> list[dict]:
+    """{"slug", "name"} of the forms this member of staff may fill in (forms_for_staff), kept
+    per process (core.refcache) until a form, a portal, a portal's members or forms, or
+    anyone's roles change (forms_engine.apps, accounts.apps) — the record page offers them on
+    every view."""
+    if not user.has_perm("forms_engine.add_submission"):
+        return []
+    return held(
+        ("fillable forms", user.pk),
+        lambda: list(forms_for_staff(user).values("slug", "name")),
+    )
+
+
 def form_can_fill(user, form) -> bool:
     return forms_for_staff(user).filter(pk=form.pk).exists()
 
@@ -97,10 +111,27 @@ PANEL_ROWS = 10
 
 def citizen_forms(*, citizen, user=None) -> CitizenForms:
     """A citizen's forms in progress (page reached, last saved and by whom) and completed."""
+    # Only the columns the panel shows (the request and form rows are wide).
     base = (
         Submission.objects.filter(citizen=citizen)
         .select_related("form", "last_saved_by", "request")
-        .defer("answers")
+        .only(
+            "pk",
+            "status",
+            "reference",
+            "version",
+            "current_page",
+            "last_saved_at",
+            "submitted_at",
+            "form",
+            "form__name",
+            "last_saved_by",
+            "request",
+            "last_saved_by__username",
+            "last_saved_by__first_name",
+            "last_saved_by__last_name",
+            "request__reference",
+        )
     )
     # The latest of each status in one query (a sent form's last save is when it was sent).
     latest = (
@@ -133,7 +164,7 @@ def citizen_forms(*, citizen, user=None) -> CitizenForms:
         if len(submitted) <= PANEL_ROWS
         else Submission.objects.filter(citizen=citizen, status=Submission.Status.SUBMITTED).count()
     )
-    fillable = list(forms_for_staff(user)) if user is not None else []
+    fillable = forms_fillable_held(user) if user is not None else []
     return CitizenForms(drafts, submitted[:PANEL_ROWS], fillable, total)
 
 

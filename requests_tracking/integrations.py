@@ -15,7 +15,20 @@ def citizen_panel_context(request, citizen) -> dict:
     """Open requests first, then the most recent others, and the total (one query)."""
     rows = list(
         Request.objects.filter(citizen=citizen)
-        .select_related("process", "current_stage", "current_visit")
+        .select_related("process", "current_stage")
+        # What the panel, the call summary and the actions show, not ~60 columns of three
+        # wide rows (#19).
+        .only(
+            "citizen",
+            "reference",
+            "status",
+            "sla_state",
+            "breached_at",
+            "due_at",
+            "created_at",
+            "process__name",
+            "current_stage__name",
+        )
         .annotate(all_count=Window(Count("id")))
         .order_by("-created_at")[: PANEL_ROWS + 1]
     )

@@ -57,8 +57,13 @@ def timeline_feed(*, citizen, filters, after: str | None = None, limit: int = PA
     `after` is the cursor of the last entry already shown: entries that arrive meanwhile are
     newer, so they never shift the pages being read (no duplicates, no gaps).
     """
-    actors = get_user_model().objects.filter(
-        pk__in=Entry.objects.filter(citizen=citizen, actor__isnull=False).values("actor_id")
+    # The "member of staff" select: names only (Staff.__str__), not whole staff rows.
+    actors = (
+        get_user_model()
+        .objects.filter(
+            pk__in=Entry.objects.filter(citizen=citizen, actor__isnull=False).values("actor_id")
+        )
+        .only("pk", "first_name", "last_name", "username")
     )
     filterset = TimelineFilter(
         filters, queryset=timeline_entries_base(citizen=citizen), actor_queryset=actors
@@ -84,6 +89,13 @@ def timeline_feed(*, citizen, filters, after: str | None = None, limit: int = PA
     )
 
 
+def _filters_given(filters) -> bool:
+    """Whether any filter has a value (none: the record page's panel, a feed's first page)."""
+    if hasattr(filters, "lists"):
+        return any(any(values) for _key, values in filters.lists())
+    return any(filters.values())
+
+
 def _counts(*, citizen, filters, selected=()):
     """Entries per kind under every filter except the kind one (so each count is a choice),
     and the total the filters select: only the kinds ticked, when some are."""
@@ -92,10 +104,13 @@ def _counts(*, citizen, filters, selected=()):
         others.setlist("kind", [])
     else:
         others.pop("kind", None)
-    filterset = TimelineFilter(others, queryset=Entry.objects.filter(citizen=citizen))
-    filterset.is_valid()
+    queryset = Entry.objects.filter(citizen=citizen)
+    if _filters_given(others):
+        filterset = TimelineFilter(others, queryset=queryset)
+        filterset.is_valid()
+        queryset = filterset.qs
     rows = dict(
-        filterset.qs.order_by()
+        queryset.order_by()
         .values_list("category")
         .annotate(n=Count("id"))
         .values_list("category", "n")

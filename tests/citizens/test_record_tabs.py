@@ -63,7 +63,10 @@ def test_tabs_cost_no_more_than_the_overview_and_do_not_grow_with_data(agent_cli
     for tab in tabs:  # reference lists and permissions are read once, then kept (core.refcache)
         count(tab)
     before = {tab: count(tab) for tab in tabs}
-    assert before["timeline"] <= before["overview"]
+    # The timeline tab's panel reads three things (entries, counts per kind, the staff its
+    # filter offers) where the overview's main panels now read two (contacts, forms: the forms
+    # staff may fill are kept per process since #19), so it may cost one more.
+    assert before["timeline"] <= before["overview"] + 1
     assert before["notes"] <= before["overview"]
     for n in range(100):
         NoteFactory(citizen=busy, text=f"More {n}")

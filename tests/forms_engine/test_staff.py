@@ -154,3 +154,24 @@ def test_the_forms_panel_keeps_its_queries_whatever_the_number_of_forms(
         Submission.objects.create(form=form, version=form.current_version, citizen=pat)
     with django_assert_max_num_queries(len(few.captured_queries)):
         citizen_panel_context(request, pat)
+
+
+def test_the_record_offers_a_changed_list_of_forms_on_the_next_view(agent_client, pat):
+    """The forms staff may fill are kept per process (forms_engine.selectors.
+    forms_fillable_held): a form renamed, taken offline or taken off the staff portal is
+    offered accordingly on the very next record page."""
+    form = published_form(
+        pages=[page("what", field("what"))], slug="kept-form", name="Kept", portals=("staff",)
+    )
+    url = pat.get_absolute_url()
+    assert '<option value="kept-form">Kept</option>' in agent_client.get(url).text
+    form.name = "Renamed"
+    form.save()
+    assert '<option value="kept-form">Renamed</option>' in agent_client.get(url).text
+    form.portals.remove(portal("staff"))
+    assert 'value="kept-form"' not in agent_client.get(url).text
+    form.portals.add(portal("staff"))
+    assert 'value="kept-form"' in agent_client.get(url).text
+    form.active = False
+    form.save()
+    assert 'value="kept-form"' not in agent_client.get(url).text
