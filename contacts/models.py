@@ -158,6 +158,10 @@ class Contact(TimestampedModel):
                 fields=["citizen", "-started_at", "-id"], name="contact_citizen_time_idx"
             ),
             models.Index(fields=["agent", "status"], name="contact_agent_status_idx"),
+            # The member of staff's last contact (the record page's default location): without
+            # it, a prepared statement's generic plan walks contact_time_idx backwards looking
+            # for a new agent's first contact — 180 ms at 300,000 contacts (#19).
+            models.Index(fields=["agent", "-started_at", "-id"], name="contact_agent_time_idx"),
             models.Index(fields=["-started_at", "-id"], name="contact_time_idx"),
             models.Index(fields=["status", "started_at"], name="contact_status_time_idx"),
             models.Index(fields=["agent", "needs_review"], name="contact_agent_review_idx"),
