@@ -11,8 +11,10 @@ whose blocks hold more rows than the single check's cap is reported as such and 
 their own, so the cap cuts their candidates exactly as it would for one check.
 
 The bound (`Bound.upper`) is, per comparison, the largest weight the pair can get: names and
-date of birth at their exact level (the same comparison functions, cached per pair of values),
-with the household and ordinary weights both allowed when an address may be shared; the
+date of birth at their exact level (the levels of compare.py's functions, worked out inline —
+no record or Level is built per pair — and the typo tests, the costly part, made only while
+the floor is still in reach with "typo" assumed), with the household and ordinary weights
+both allowed when an address may be shared; the
 address at its best level when a postcode or UPRN is shared, else "same area"; email and phone
 exact or different. A pair whose bound is below the floor cannot score at the floor, so it is
 dropped without loading the record; the survivors are loaded (four queries) and scored by the
