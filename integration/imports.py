@@ -61,7 +61,7 @@ FIELDS = [
 REQUIRED = ["last_name"]
 PERSON = [f for f in FIELDS if f not in ("reference", "source_reference")]
 MAX_FIELD_BYTES = 64 * 1024
-BATCH_SIZE = 10000  # rows checked, matched and written together (one transaction)
+BATCH_SIZE = 5000  # rows checked, matched and written together (one transaction)
 PREVIEW_ROWS = 50
 
 
