@@ -11,8 +11,10 @@ whose blocks hold more rows than the single check's cap is reported as such and 
 their own, so the cap cuts their candidates exactly as it would for one check.
 
 The bound (`Bound.upper`) is, per comparison, the largest weight the pair can get: names and
-date of birth at their exact level (the same comparison functions, cached per pair of values),
-with the household and ordinary weights both allowed when an address may be shared; the
+date of birth at their exact level (the levels of compare.py's functions, worked out inline —
+no record or Level is built per pair — and the typo tests, the costly part, made only while
+the floor is still in reach with "typo" assumed), with the household and ordinary weights
+both allowed when an address may be shared; the
 address at its best level when a postcode or UPRN is shared, else "same area"; email and phone
 exact or different. A pair whose bound is below the floor cannot score at the floor, so it is
 dropped without loading the record; the survivors are loaded (four queries) and scored by the
@@ -21,21 +23,29 @@ one matcher — the same candidates, scores and explanations as `match_candidate
 
 import math
 from datetime import date
-from functools import lru_cache
+from operator import ne
 
 from django.db import connection, transaction
 
-from citizens.matching.compare import (
-    Level,
-    date_of_birth,
-    first_name,
-    last_name,
-    names_swapped,
-)
+from citizens.matching.compare import Level, _close, _digits, _sound
+from citizens.matching.nicknames import groups as _groups
 from citizens.matching.parameters import Parameters
 from citizens.matching.records import PersonRecord, _first_token, _tokens, email_key
 
 MARGIN = 1e-6  # sums in another order differ in the last bits
+_NONE: frozenset = frozenset()
+
+
+def _close_fast(a: str, b: str) -> bool:
+    """compare._close, with its commonest answer found without it: names whose first letters
+    differ and whose lengths rule out a one-letter typo can only be close by sounding alike.
+    (Most pairs are strangers, and most of their name pairs are new to `_close`'s cache.)"""
+    if a and b and a[0] != b[0]:
+        la, lb = len(a), len(b)
+        if la < 4 or lb < 4 or abs(la - lb) > 1:
+            return la >= 3 and lb >= 3 and _sound(a) == _sound(b)
+    return _close(a, b)
+
 
 _PAIRS_SQL = """
 WITH pd AS (SELECT * FROM unnest(%(d_idx)s::int[], %(d_dob)s::date[]) AS t(idx, dob)),
@@ -176,45 +186,100 @@ class Bound:
             for lv in ("exact", "different")
             for near in (False, True)
         }
-        self.first_weight = lru_cache(maxsize=100_000)(self._first_weight)
-        self.last_weight = lru_cache(maxsize=100_000)(self._last_weight)
-        self.dob_weight = lru_cache(maxsize=100_000)(self._dob_weight)
-        self.crossed = lru_cache(maxsize=100_000)(self._crossed)
-        self.last_max = lru_cache(maxsize=100_000)(self._last_max)
+
+        def table(near):
+            lw = self._weight
+            return {
+                "first_initial": lw(Level("first_name", "initial"), near),
+                "first_nickname": lw(Level("first_name", "nickname"), near),
+                "first_typo": lw(Level("first_name", "typo"), near),
+                "first_different": lw(Level("first_name", "different"), near),
+                "last_part": lw(Level("last_name", "part"), near),
+                "last_typo": lw(Level("last_name", "typo"), near),
+                "last_different": lw(Level("last_name", "different"), near),
+                "dob_swapped": lw(Level("date_of_birth", "day_month_swapped"), near),
+                "dob_one_off": lw(Level("date_of_birth", "one_off"), near),
+                "dob_different": lw(Level("date_of_birth", "different"), near),
+            }
+
+        self.lv = {near: table(near) for near in (False, True)}
+        for near in (False, True):  # typo or different, not yet told apart
+            t = self.lv[near]
+            t["first_open"] = max(t["first_typo"], t["first_different"])
+            t["last_open"] = max(t["last_typo"], t["last_different"])
+        self.people: dict = {}  # id(record) -> (record, what the bound needs of it)
+        self.first_raw: dict = {}  # a candidate's first name as stored -> normalised token
+        self.last_raw: dict = {}  # a candidate's surname as stored -> normalised
+        self.last_parts: dict = {}  # normalised surname -> (its tokens, without spaces)
+        self.tf_weights: dict = {}
 
     def forget(self):
-        """Empty the caches now (they refer back to this object, so would wait for the GC)."""
-        for cached in (self.first_weight, self.last_weight, self.dob_weight, self.crossed,
-                       self.last_max):  # fmt: skip
-            cached.cache_clear()
+        """Empty the per-batch tables now."""
+        for table in (self.people, self.first_raw, self.last_raw, self.last_parts,
+                      self.tf_weights):  # fmt: skip
+            table.clear()
 
     def _weight(self, level: Level, near: bool) -> float:
         w = self.params.weight(level, household=False)
         return max(w, self.params.weight(level, household=True)) if near else w
 
-    def _first_weight(self, a: str, b: str, near: bool) -> float:
-        level = first_name(PersonRecord(first=a), PersonRecord(first=b))
-        return self._weight(level, near)
+    def _tf(self, comparison: str, value: str, near: bool) -> float:
+        key = (comparison, value, near)
+        w = self.tf_weights.get(key)
+        if w is None:
+            w = self.tf_weights[key] = self._weight(
+                Level(comparison, "exact", tf_value=value), near
+            )
+        return w
 
-    def _last_weight(self, a: str, b: str, near: bool) -> float:
-        return self._weight(last_name(PersonRecord(last=a), PersonRecord(last=b)), near)
+    def first_exact(self, first: str, near: bool) -> float:
+        return self._tf("first_name", first, near)
 
-    def _dob_weight(self, a: date, b: date, near: bool) -> float:
-        return self._weight(date_of_birth(PersonRecord(dob=a), PersonRecord(dob=b)), near)
+    def last_exact(self, last: str, near: bool) -> float:
+        return self._tf("last_name", last, near)
 
-    def _crossed(self, a_first, a_last, b_first, b_last) -> bool:
-        return names_swapped(
-            PersonRecord(first=a_first, last=a_last), PersonRecord(first=b_first, last=b_last)
+    def dob_exact(self, dob: date, near: bool) -> float:
+        key = ("dob", dob, near)
+        w = self.tf_weights.get(key)
+        if w is None:
+            w = self.tf_weights[key] = self._tf("date_of_birth", dob.isoformat(), near)
+        return w
+
+    def last_max(self, last: str, near: bool) -> float:
+        """The most a surname comparison with `last` can weigh (exact, part of one, a typo)."""
+        t = self.lv[near]
+        return max(self.last_exact(last, near), t["last_part"], t["last_typo"])
+
+    def _person(self, a: PersonRecord) -> tuple:
+        """What the bound needs of the person checked, worked out once per batch."""
+        found = self.people.get(id(a))
+        if found is not None and found[0] is a:
+            return found[1]
+        la = a.last
+        side = (
+            a.first,
+            la,
+            frozenset(la.split()),
+            la.replace(" ", ""),
+            a.dob,
+            _digits(a.dob) if a.dob else (),
+            _groups().get(a.first, _NONE) if a.first else _NONE,
+            {near: self.last_max(la, near) for near in (False, True)} if la else {},
         )
+        self.people[id(a)] = (a, side)
+        return side
 
     def upper(self, a: PersonRecord, row, cut: float = math.inf) -> float:
         """The bound for `a` and a candidate row of `_PAIRS_SQL`."""
         _idx, _cid, first_raw, last_raw, has_other, dob, near, emails, phones = row
         keys = {email_key(e) for e in emails} - {""} if emails and a.emails else ()
-        return self._upper(
-            a, _first_token(first_raw), " ".join(_tokens(last_raw)), has_other, dob, near,
-            keys, phones, cut,
-        )  # fmt: skip
+        first = self.first_raw.get(first_raw)
+        if first is None:
+            first = self.first_raw[first_raw] = _first_token(first_raw)
+        last = self.last_raw.get(last_raw)
+        if last is None:
+            last = self.last_raw[last_raw] = " ".join(_tokens(last_raw))
+        return self._upper(a, first, last, has_other, dob, near, keys, phones, cut)
 
     def upper_records(self, a: PersonRecord, b: PersonRecord, cut: float = math.inf) -> float:
         """The bound for two loaded records (the register review)."""
@@ -228,33 +293,98 @@ class Bound:
             a, b.first, b.last, bool(b.other_names), b.dob, near, b.emails, b.phones, cut
         )
 
-    def _last_max(self, last: str, near: bool) -> float:
-        """The most a surname comparison with `last` can weigh (exact, part of one, a typo)."""
-        exact = self._weight(Level("last_name", "exact", tf_value=last), near)
-        return max(exact, *(self._weight(Level("last_name", lv), near) for lv in ("part", "typo")))
-
     def _upper(self, a, b_first, b_last, has_other, dob, near, email_keys, phones, cut) -> float:
+        # The same levels as compare.py's functions (first_name without other names, last_name,
+        # date_of_birth, names_swapped), worked out inline: no records or Levels built per pair,
+        # the person's side once (`_person`), and the typo tests (`_close`) only when the
+        # floor is still in reach with them assumed at their best.
+        pa = self._person(a)
+        lv = self.lv[near]
         total = self.prior + (self.address_near if near else self.address_far)
-        if a.dob and dob:
-            total += self.dob_weight(a.dob, dob, near)
+        a_dob = pa[4]
+        if a_dob and dob:
+            if a_dob == dob:
+                total += self.dob_exact(dob, near)
+            elif a_dob.year == dob.year and a_dob.day == dob.month and a_dob.month == dob.day:
+                total += lv["dob_swapped"]
+            elif (
+                a_dob.day == dob.day
+                and a_dob.month == dob.month
+                and abs(a_dob.year - dob.year) == 1
+            ) or sum(map(ne, pa[5], _digits(dob))) == 1:
+                total += lv["dob_one_off"]
+            else:
+                total += lv["dob_different"]
         if email_keys and a.emails:
             total += self.email["exact" if a.emails & set(email_keys) else "different", near]
         if phones and a.phones:
             total += self.phone["exact" if a.phones & set(phones) else "different", near]
-        first = self.first_weight(a.first, b_first, near)
-        if a.other_names or has_other:
+        fa, la = pa[0], pa[1]
+        # First name (compare.first_name on the first names alone); `first_open`: typo or not.
+        first_open = False
+        if not fa or not b_first:
+            first = 0.0
+        elif fa == b_first:
+            first = lv["first_initial"] if len(fa) == 1 else self.first_exact(fa, near)
+        elif len(fa) == 1 or len(b_first) == 1:
+            first = lv["first_initial" if fa[0] == b_first[0] else "first_different"]
+        elif pa[6] and pa[6] & _groups().get(b_first, _NONE):
+            first = lv["first_nickname"]
+        else:
+            first_open = True
+            first = lv["first_open"]
+        other = a.other_names or has_other
+        if other:
             first = max(first, self.other_name[near])
-        swap = a.first and a.last and b_first and b_last and a.first != b_first
-        # Cheap first: with the first name known and the surname at its best, and names that
-        # may be swapped at their best, is the floor out of reach? Most strangers stop here.
-        last_max = self.last_max(a.last, near) if a.last and b_last else 0.0
-        optimistic = max(first, self.swapped[near] if swap else first) + last_max
-        if total + optimistic < cut:
-            return total + optimistic
-        names = first + self.last_weight(a.last, b_last, near)
-        if swap and self.crossed(a.first, a.last, b_first, b_last):
-            names = max(names, self.swapped[near] + self.last_weight(a.last, b_first, near))
-        return total + names
+        swap = fa and la and b_first and b_last and fa != b_first
+        last_max = pa[7][near] if la and b_last else 0.0
+        if total + max(first, self.swapped[near] if swap else first) + last_max < cut:
+            return total + max(first, self.swapped[near] if swap else first) + last_max
+        if first_open:
+            first = lv["first_typo" if _close_fast(fa, b_first) else "first_different"]
+            if other:
+                first = max(first, self.other_name[near])
+            optimistic = max(first, self.swapped[near] if swap else first) + last_max
+            if total + optimistic < cut:
+                return total + optimistic
+        # Surnames: equal or sharing a part settled by look-ups, "typo or different" left open
+        # (its best weight) and tested only if the floor is still in reach; the same for the
+        # names read the other way round (`names_swapped`), tested only if that could reach.
+        last, last_open, b_flat = self._last(pa, b_last, lv, near)
+        plain = first + last
+        swapped = -math.inf
+        if swap:
+            cross, cross_open, _ = self._last(pa, b_first, lv, near)
+            swapped = self.swapped[near] + cross
+        if total + max(plain, swapped) < cut:
+            return total + max(plain, swapped)
+        if last_open and total + plain >= cut:
+            plain = first + lv["last_typo" if _close_fast(pa[3], b_flat) else "last_different"]
+        if swap and total + swapped >= cut:
+            if (la == b_first or _close_fast(la, b_first)) and (
+                fa == b_last or _close_fast(fa, b_last)
+            ):
+                if cross_open:
+                    typo = _close_fast(pa[3], b_first)
+                    swapped = self.swapped[near] + lv["last_typo" if typo else "last_different"]
+            else:
+                swapped = -math.inf
+        return total + max(plain, swapped)
+
+    def _last(self, pa, b_last: str, lv: dict, near: bool) -> tuple[float, bool, str]:
+        """compare.last_name's weight for the person's surname against `b_last`, with "typo or
+        different" left open: (weight or its best, still open, `b_last` without spaces)."""
+        la = pa[1]
+        if not la or not b_last:
+            return 0.0, False, ""
+        if la == b_last:
+            return self.last_exact(la, near), False, ""
+        parts = self.last_parts.get(b_last)
+        if parts is None:
+            parts = self.last_parts[b_last] = (frozenset(b_last.split()), b_last.replace(" ", ""))
+        if pa[2] & parts[0]:
+            return lv["last_part"], False, ""
+        return lv["last_open"], True, parts[1]
 
 
 def candidates_bounded(
