@@ -1,4 +1,5 @@
-"""Markdown before/after tables from two saved load runs (var/bench-load/results-*.json).
+"""Markdown before/after tables from two saved load runs (var/bench-load/results-*.json), or
+the tables of one run when given one file.
 
     .venv/bin/python bench/load/report.py var/bench-load/results-before.json \\
         var/bench-load/results-after.json
@@ -28,7 +29,11 @@ def cell(run, page, field):
 
 
 def main():
-    before, after = runs_by_key(sys.argv[1]), runs_by_key(sys.argv[2])
+    files = sys.argv[1:]
+    if len(files) not in (1, 2):
+        raise SystemExit(__doc__)
+    before = runs_by_key(files[0]) if len(files) == 2 else {}
+    after = runs_by_key(files[-1])
     users = sorted({u for _j, u in before} | {u for _j, u in after})
     for journey, title in JOURNEYS.items():
         runs = [
@@ -40,7 +45,10 @@ def main():
         if not runs:
             continue
         print(f"\n**({journey}) {title}** — p50 / p95 ms\n")
-        head = " | ".join(f"{label} {u}" for label, u, _r in runs)
+        head = " | ".join(
+            f"{label} {u}" if before else f"{u} user{'s' if u > 1 else ''}"
+            for label, u, _r in runs
+        )
         print(f"| page | {head} |")
         print("| --- |" + " ---: |" * len(runs))
         pages = []
