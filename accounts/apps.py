@@ -37,6 +37,13 @@ def _forget_permissions_on_change():
         if kwargs.get("action", "post_").startswith("post_"):
             refcache_forget()
 
+    def forget_staff(sender, update_fields=None, **kwargs):
+        # Signing in saves only `last_login`, which no page reads from the kept row: forgetting
+        # everything kept in every process at each sign-in would cost more than it protects.
+        if update_fields is not None and set(update_fields) <= {"last_login"}:
+            return
+        refcache_forget()
+
     staff = get_user_model()
     for through in (
         staff.groups.through,
@@ -47,5 +54,6 @@ def _forget_permissions_on_change():
     # Staff: their rows are kept too (accounts.backends.StaffModelBackend.get_user), so a
     # password changed, someone made inactive or a usual location moved is seen on the next page.
     for model in (Group, Permission, staff):
+        receiver = forget_staff if model is staff else forget
         for signal in (post_save, post_delete):
-            signal.connect(forget, sender=model, weak=False, dispatch_uid=f"refcache.{model}")
+            signal.connect(receiver, sender=model, weak=False, dispatch_uid=f"refcache.{model}")
