@@ -20,17 +20,25 @@ def _ref(model):
     )
 
 
-class ContactDay(models.Model):
-    """Contacts started on one day with one combination of the report filters' values."""
+class ContactCombination(models.Model):
+    """A day and one combination of the contact report filters' values: what the contact
+    summaries are counted by. Foreign keys without database constraints: the summary joins
+    names in the same query, and never stops reference data being tidied up."""
 
     day = models.DateField()
-    # Foreign keys without database constraints: the summary joins names in the same query,
-    # and never stops reference data being tidied up.
     channel = _ref("contacts.Channel")
     service_area = _ref("organisation.ServiceArea")
     contact_type = _ref("contacts.ContactType")
     location = _ref("organisation.Location")
     team = _ref("organisation.Team")  # the agent's first team (lowest id)
+
+    class Meta:
+        abstract = True
+
+
+class ContactDay(ContactCombination):
+    """Contacts started on one day with one combination of the report filters' values."""
+
     avoidable_reason = _ref("contacts.AvoidableReason")
     total = models.PositiveIntegerField(default=0)
     anonymous = models.PositiveIntegerField(default=0)
@@ -106,18 +114,12 @@ class StaffStageDay(models.Model):
         return f"{self.day} staff {self.agent_id}: {self.moved} stages completed"
 
 
-class HandlingBand(models.Model):
+class HandlingBand(ContactCombination):
     """Ended contacts of one day and combination whose handling time fell in one band.
 
     `band`: the band's middle in seconds: handling time to the nearest minute under an hour,
     to the nearest 5 minutes under 4 hours; 4 hours or more is one band (14,400)."""
 
-    day = models.DateField()
-    channel = _ref("contacts.Channel")
-    service_area = _ref("organisation.ServiceArea")
-    contact_type = _ref("contacts.ContactType")
-    location = _ref("organisation.Location")
-    team = _ref("organisation.Team")
     band = models.PositiveIntegerField()
     total = models.PositiveIntegerField(default=0)
 
@@ -128,15 +130,9 @@ class HandlingBand(models.Model):
         return f"{self.day} ~{self.band} s: {self.total} contacts"
 
 
-class PartnerDay(models.Model):
+class PartnerDay(ContactCombination):
     """Contacts of one day and combination signposted to one partner organisation."""
 
-    day = models.DateField()
-    channel = _ref("contacts.Channel")
-    service_area = _ref("organisation.ServiceArea")
-    contact_type = _ref("contacts.ContactType")
-    location = _ref("organisation.Location")
-    team = _ref("organisation.Team")
     partner = _ref("contacts.PartnerOrganisation")
     total = models.PositiveIntegerField(default=0)
 

@@ -202,6 +202,18 @@ def _measures(information_id):
     }
 
 
+def _combination(v, prefix=""):
+    """The ContactCombination fields of one grouped row (`prefix`: the contact's path)."""
+    return {
+        "day": v["r_day"],
+        "channel_id": v[f"{prefix}channel_id"],
+        "service_area_id": v[f"{prefix}service_area_id"],
+        "contact_type_id": v[f"{prefix}contact_type_id"],
+        "location_id": v[f"{prefix}location_id"],
+        "team_id": v["r_team"],
+    }
+
+
 def _day_rows(first: date, last: date, information_id):
     queryset = _annotated(first, last)
     contact_days, hours, staff = [], [], []
@@ -210,12 +222,7 @@ def _day_rows(first: date, last: date, information_id):
     ):
         contact_days.append(
             ContactDay(
-                day=v["r_day"],
-                channel_id=v["channel_id"],
-                service_area_id=v["service_area_id"],
-                contact_type_id=v["contact_type_id"],
-                location_id=v["location_id"],
-                team_id=v["r_team"],
+                **_combination(v),
                 avoidable_reason_id=v["avoidable_reason_id"],
                 total=v["m_total"],
                 anonymous=v["m_anonymous"],
@@ -281,12 +288,7 @@ def _day_rows(first: date, last: date, information_id):
     for v in banded:
         handling.append(
             HandlingBand(
-                day=v["r_day"],
-                channel_id=v["channel_id"],
-                service_area_id=v["service_area_id"],
-                contact_type_id=v["contact_type_id"],
-                location_id=v["location_id"],
-                team_id=v["r_team"],
+                **_combination(v),
                 band=v["r_band"],
                 total=v["n"],
             )
@@ -313,12 +315,7 @@ def _day_rows(first: date, last: date, information_id):
     for v in signposted:
         partners.append(
             PartnerDay(
-                day=v["r_day"],
-                channel_id=v["contact__channel_id"],
-                service_area_id=v["contact__service_area_id"],
-                contact_type_id=v["contact__contact_type_id"],
-                location_id=v["contact__location_id"],
-                team_id=v["r_team"],
+                **_combination(v, "contact__"),
                 partner_id=v["partnerorganisation_id"],
                 total=v["n"],
             )
