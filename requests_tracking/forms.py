@@ -270,8 +270,10 @@ class NoteForm(forms.Form):
 
 
 class HeldOfficersIterator(HeldModelChoiceIterator):
-    """The officers a request can be assigned to, kept per process. Not `held_choices`: that
-    would forget every kept list whenever someone signs in (Django saves `last_login`)."""
+    """The officers a request can be assigned to, kept per process. Not `held_choices`, which
+    forgets every kept list on any save of the list's model — Django saves `last_login` at
+    every sign-in. Staff changes are accounts' to announce (`accounts.apps`: any save or delete
+    of a member of staff but a `last_login`-only one)."""
 
     def _rows(self):
         queryset = self.queryset

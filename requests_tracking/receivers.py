@@ -16,27 +16,6 @@ def connect():
         on_contact_citizen_attached, dispatch_uid="requests_contact_citizen_attached"
     )
     _connect_finder_kinds()
-    _connect_officers_kept()
-
-
-def _staff_changed(sender, instance=None, update_fields=None, **kwargs):
-    """A member of staff added, changed or removed: the assign form's kept officers
-    (`forms.HeldOfficersIterator`) are read again. Signing in saves only `last_login`,
-    which no list shows."""
-    from core.refcache import refcache_forget
-
-    if update_fields is not None and set(update_fields) <= {"last_login"}:
-        return
-    refcache_forget()
-
-
-def _connect_officers_kept():
-    from django.contrib.auth import get_user_model
-    from django.db.models.signals import post_delete, post_save
-
-    staff = get_user_model()
-    for name, signal in (("saved", post_save), ("deleted", post_delete)):
-        signal.connect(_staff_changed, sender=staff, dispatch_uid=f"requests_officers_{name}")
 
 
 def _connect_finder_kinds():
