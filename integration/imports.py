@@ -24,12 +24,13 @@ citizens it created has been merged, edited or given contacts, requests or notes
 import csv
 import hashlib
 import io
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 
 from django import forms
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -63,6 +64,32 @@ PERSON = [f for f in FIELDS if f not in ("reference", "source_reference")]
 MAX_FIELD_BYTES = 64 * 1024
 BATCH_SIZE = 5000  # rows checked, matched and written together (one transaction)
 PREVIEW_ROWS = 50
+
+
+class _InThread:
+    """A function run in another thread, with its own database connection (closed after)."""
+
+    def __init__(self, func, *args):
+        self._value = self._error = None
+        self._thread = threading.Thread(target=self._run, args=(func, args), daemon=True)
+        self._thread.start()
+
+    def _run(self, func, args):
+        try:
+            self._value = func(*args)
+        except BaseException as exc:  # handed to the caller by result()
+            self._error = exc
+        finally:
+            connections.close_all()  # this thread's connections only
+
+    def wait(self):
+        self._thread.join()
+
+    def result(self):
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
 
 
 class ImportFileError(ValueError):
@@ -363,23 +390,30 @@ def import_run(run: ImportRun, *, commit: bool, on_progress=None) -> ImportRun:
     counts: Counter = Counter()
     preview: list[dict] = []
     batch: list[tuple[int, str, Outcome]] = []
-    total = 0
+    total = done = 0
+    # A preview writes no citizens, so its batches do not depend on each other: on PostgreSQL
+    # (outside a transaction, as the task and the command run it) the next batch is checked
+    # and matched in a second thread while this one is, so the database's half of the work
+    # (the matcher's pairs query) runs beside Python's. An import matches each batch against
+    # the citizens the batch before it created, so it goes one batch at a time.
+    pipelined = not commit and connection.vendor == "postgresql" and not connection.in_atomic_block
+    in_flight: list = []  # batches being checked: (their rows, their pending outcomes)
 
-    def flush():
-        if not batch:
-            return
-        pending = [i for i, item in enumerate(batch) if not isinstance(item[2], Outcome)]
-        for i, outcome in zip(pending, rows_assess([batch[i][2] for i in pending]), strict=True):
-            line, key, _values = batch[i]
-            batch[i] = (line, key, outcome)
-        for line, _key, outcome in batch:
+    def write(items, outcomes):
+        nonlocal done
+        pending = [i for i, item in enumerate(items) if not isinstance(item[2], Outcome)]
+        for i, outcome in zip(pending, outcomes, strict=True):
+            line, key, _values = items[i]
+            items[i] = (line, key, outcome)
+        for line, _key, outcome in items:
             counts[outcome.outcome] += 1
             if len(preview) < PREVIEW_ROWS:
                 preview.append({"row": line, **outcome.__dict__})
+        done += len(items)
         with transaction.atomic():
             created = [
                 (line, outcome)
-                for line, _key, outcome in batch
+                for line, _key, outcome in items
                 if commit and outcome.outcome in ("new", "review")
             ]
             if created:
@@ -397,7 +431,7 @@ def import_run(run: ImportRun, *, commit: bool, on_progress=None) -> ImportRun:
                     differences=outcome.differences,
                     created=commit and outcome.outcome in ("new", "review"),
                 )
-                for line, key, outcome in batch
+                for line, key, outcome in items
             ]
             ImportRow.objects.bulk_create(rows, batch_size=BATCH_SIZE)
             touched = [r for r in rows if r.citizen_id and r.outcome != "error"]
@@ -405,13 +439,26 @@ def import_run(run: ImportRun, *, commit: bool, on_progress=None) -> ImportRun:
                 rows_imported.send(
                     sender=ImportRow, rows=touched, actor=run.created_by, source=run.source
                 )
-            ImportRun.objects.filter(pk=run.pk).update(rows_done=total)
-        batch.clear()
+            ImportRun.objects.filter(pk=run.pk).update(rows_done=done)
         if on_progress:
-            on_progress(total)
+            on_progress(done)
+
+    def flush():
+        if batch:
+            items = list(batch)
+            batch.clear()
+            values = [item[2] for item in items if not isinstance(item[2], Outcome)]
+            if pipelined:
+                in_flight.append((items, _InThread(rows_assess, values)))
+            else:
+                write(items, rows_assess(values))
+        while len(in_flight) > (1 if pipelined_more else 0):
+            items, job = in_flight.pop(0)
+            write(items, job.result())
 
     ImportRow.objects.filter(run=run).delete()  # a preview's rows are replaced by the import
     seen_in_file = set()
+    pipelined_more = True  # more rows may follow: keep one batch in flight
     try:
         for line, values in file_rows(run.file_path, mapping):
             total += 1
@@ -423,8 +470,11 @@ def import_run(run: ImportRun, *, commit: bool, on_progress=None) -> ImportRun:
             seen_in_file.add(key)
             if len(batch) >= BATCH_SIZE:
                 flush()
+        pipelined_more = False
         flush()
     except ImportFileError as exc:
+        for _items, job in in_flight:  # let a batch being checked finish (it writes nothing)
+            job.wait()
         ImportRow.objects.filter(run=run).delete()
         run.status = ImportRun.Status.FAILED
         run.error = str(exc)

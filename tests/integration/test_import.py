@@ -2,6 +2,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from citizens.models import Citizen
 from contacts.models import Contact
@@ -231,3 +232,71 @@ def test_progress_bar_polls_while_running_then_reloads_the_report(admin_client_,
     done = admin_client_.get(f"/integration/imports/{run.pk}/", HTTP_HX_REQUEST="true")
     assert done.status_code == 204
     assert done["HX-Refresh"] == "true"
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="batches are checked side by side on PostgreSQL"
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_preview_checks_the_next_batch_beside_this_one_with_the_same_report(
+    tmp_path, monkeypatch
+):
+    """Outside a transaction (as the task and the command run it) a preview checks and matches
+    the next batch in a second thread while this one is checked: the report is the one the
+    batches give one at a time, row for row, and the second thread's connection is closed."""
+    import threading
+
+    from django.db import transaction
+
+    from integration import imports
+    from integration.services import import_upload
+
+    known, _similar = (
+        CitizenFactory(first_name="Mary", last_name="Jones", date_of_birth="1970-05-01"),
+        CitizenFactory(first_name="Peter", last_name="Smith", date_of_birth="1980-02-03"),
+    )
+    AddressFactory(citizen=known, postcode="SW1A 1AA", line_1="1 High Street")
+    rows = [
+        f"{known.reference},Mary,Jones,1970-05-01,,SW1A 1AA,2 Low Road",
+        ",Peter,Smith,1980-02-03,,,",
+        ",Petre,Smith,1980-02-03,,,",
+        ",Bad,Date,31/02/1990,,,",
+        ",Bad,Postcode,,,NOT A POSTCODE,",
+    ] + [
+        f",Person{n},Newname{n},1990-01-{n % 28 + 1:02d},,E1 6AN,{n} Brick Lane" for n in range(30)
+    ]
+    path = tmp_path / "people.csv"
+    path.write_text(HEADER + "\n".join(rows) + "\n")
+    monkeypatch.setattr(imports, "BATCH_SIZE", 4)  # nine batches
+    threads = set()
+    assess = imports.rows_assess
+
+    def recorded(values):
+        threads.add(threading.get_ident())
+        return assess(values)
+
+    monkeypatch.setattr(imports, "rows_assess", recorded)
+
+    def report(run):
+        return [
+            (r.row_number, r.outcome, r.citizen_id, r.errors, r.candidates, r.differences)
+            for r in run.rows.order_by("row_number")
+        ]
+
+    with path.open("rb") as f:
+        run = import_upload(actor=None, source="council-tax", name="people.csv", chunks=[f.read()])
+    with transaction.atomic():  # one batch after another
+        imports.import_run(run, commit=False)
+    one_at_a_time = (report(run), dict(run.counts))
+    assert threads == {threading.get_ident()}
+    imports.import_run(run, commit=False)
+    assert (report(run), dict(run.counts)) == one_at_a_time
+    assert len(threads) > 1  # batches were checked in other threads
+    assert one_at_a_time[1] == {"matched": 1, "review": 2, "new": 30, "error": 2}
+    # Only this test's own connection is left open on the database.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        )
+        assert cursor.fetchone()[0] == 0
