@@ -209,8 +209,9 @@ SELECT agg.idx, c.id, c.first_name, c.last_name,
         ARRAY(SELECT e.email FROM citizens_emailaddress e WHERE e.citizen_id = c.id) END,
     CASE WHEN agg.idx = ANY(%(with_phone)s::int[]) THEN
         ARRAY(SELECT p.number FROM citizens_phonenumber p WHERE p.citizen_id = c.id) END
-FROM agg JOIN pw USING (idx) CROSS JOIN LATERAL (
+FROM (SELECT * FROM agg ORDER BY cid OFFSET 0) agg CROSS JOIN LATERAL (
     SELECT * FROM citizens_citizen c WHERE c.id = agg.cid AND c.status = 'active' OFFSET 0) c
+JOIN pw ON pw.idx = agg.idx
 CROSS JOIN LATERAL (
     SELECT CASE WHEN c.first_name ~ '^[-A-Za-z0-9 ,.`''’]*$' AND c.first_name ~ '[A-Za-z0-9]'
         THEN split_part(c.search_name, ' ', 1) END AS fb OFFSET 0) d
