@@ -22,11 +22,12 @@ one matcher — the same candidates, scores and explanations as `match_candidate
 """
 
 import math
+import threading
 from datetime import date
 from functools import lru_cache
 from operator import ne
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 
 from citizens.matching.compare import Level, _close, _digits, _sound
 from citizens.matching.nicknames import groups as _groups
@@ -36,6 +37,7 @@ from citizens.normalise import token_keys
 
 MARGIN = 1e-6  # sums in another order differ in the last bits
 SQL_MARGIN = 1e-3  # the database's pre-filter keeps pairs a little below the cut
+SPLIT_AT = 1000  # people in a batch from which its pairs query runs on two connections
 _NONE: frozenset = frozenset()
 
 
@@ -569,6 +571,47 @@ class Bound:
         return lv["last_open"], True, parts[1]
 
 
+def _pair_rows(args: dict):
+    """The pairs query's rows for one set of arguments, streamed through a server-side cursor
+    (memory stays flat however many pairs a caller asks for)."""
+    with transaction.atomic(), connection.cursor() as plain:
+        # Plans that are planned, not compiled (JIT costs seconds here), hashes in memory.
+        plain.execute("SET LOCAL jit = off")
+        plain.execute("SET LOCAL work_mem = '128MB'")
+        plain.execute("SET LOCAL cursor_tuple_fraction = 1.0")  # all rows are read
+        cursor = connection.connection.cursor(name="bulk_match_pairs")
+        cursor.itersize = 20_000
+        cursor.execute(_PAIRS_SQL, args)
+        while rows := cursor.fetchmany(20_000):
+            yield from rows
+        cursor.close()
+
+
+class _Elsewhere:
+    """The pairs query for part of a batch on a second connection, in another thread: the
+    query is most of a batch's time, and PostgreSQL runs one statement on one core."""
+
+    def __init__(self, args: dict):
+        self.rows: list = []
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, args=(args,), daemon=True)
+        self.thread.start()
+
+    def _run(self, args):
+        try:
+            self.rows = list(_pair_rows(args))  # pairs that can reach the floor: few
+        except BaseException as exc:  # raised again in the caller's thread
+            self.error = exc
+        finally:
+            connections.close_all()  # this thread's connection only
+
+    def result(self) -> list:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.rows
+
+
 def candidates_bounded(
     people: list[PersonRecord],
     terms: list[dict],
@@ -580,7 +623,11 @@ def candidates_bounded(
 ):
     """(survivors, capped): for each person, the ids of blocked active records whose bound
     reaches `floor`, and the set of people whose blocks exceed `limit` rows (to be looked up
-    on their own)."""
+    on their own).
+
+    On PostgreSQL outside a transaction (an import run by its task or command) a batch of at
+    least `SPLIT_AT` people is split in two and the second half's query runs on a second
+    connection at the same time: each person's pairs depend only on them and the register."""
     survivors: list[set] = [set() for _ in people]
     capped: set[int] = set()
     if not people:
@@ -589,27 +636,35 @@ def candidates_bounded(
     cut = floor - MARGIN
     # `prefilter=False` streams every blocked pair to the Python bound (the tests compare).
     sql_cut = cut if prefilter else -math.inf
-    args = _arrays(people, terms) | bound.sql_args(people, sql_cut) | {"limit": limit}
-    with transaction.atomic(), connection.cursor() as plain:
-        # Plans that are planned, not compiled (JIT costs seconds here), hashes in memory, and
-        # rows streamed through a server-side cursor so memory stays flat at any batch size.
-        plain.execute("SET LOCAL jit = off")
-        plain.execute("SET LOCAL work_mem = '128MB'")
-        plain.execute("SET LOCAL cursor_tuple_fraction = 1.0")  # all rows are read
-        cursor = connection.connection.cursor(name="bulk_match_pairs")
-        cursor.itersize = 20_000
-        cursor.execute(_PAIRS_SQL, args)
-        while rows := cursor.fetchmany(20_000):
-            for row in rows:
-                i, cid = row[0], row[1]
-                if cid is None:
-                    capped.add(i)
-                    continue
-                person = people[i]
-                if cid == person.id:
-                    continue
-                if bound.upper(person, row, cut) >= cut:
-                    survivors[i].add(cid)
-        cursor.close()
+    half = len(people) // 2
+    split = (
+        len(people) >= SPLIT_AT
+        and connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+    )
+    parts = [(0, len(people))] if not split else [(0, half), (half, len(people))]
+    args = [
+        _arrays(people[a:b], terms[a:b]) | bound.sql_args(people[a:b], sql_cut) | {"limit": limit}
+        for a, b in parts
+    ]
+    elsewhere = _Elsewhere(args[1]) if split else None
+
+    def bounded(rows, offset):
+        for row in rows:
+            i, cid = row[0] + offset, row[1]
+            if cid is None:
+                capped.add(i)
+                continue
+            person = people[i]
+            if cid == person.id:
+                continue
+            if bound.upper(person, row, cut) >= cut:
+                survivors[i].add(cid)
+
+    try:
+        bounded(_pair_rows(args[0]), 0)
+    finally:
+        rest = elsewhere.result() if elsewhere else []
+    bounded(rest, half)
     bound.forget()
     return survivors, capped

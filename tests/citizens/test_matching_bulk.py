@@ -271,3 +271,41 @@ def test_the_database_keeps_every_pair_the_bound_would_keep(labelled, band, monk
         assert stored[n].pk in kept[row[0]], (band, row)
     # … and the database sent a fraction of the blocked pairs.
     assert sent["calls"] < all_pairs / 3
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the set-based path is PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_split_over_two_connections_finds_the_same_pairs(labelled, monkeypatch):
+    """Outside a transaction a big batch's pairs query runs in two halves at once, the second
+    on its own connection: every person gets the same survivors as in one query."""
+    from django.db import transaction
+
+    from citizens.matching import bulk
+
+    _people, _truth, ids = labelled
+    people = list(records_for_ids(ids.values()).values())
+    terms = [_blocking_terms(r) for r in people]
+    params = parameters_current()
+    floor = thresholds()["possible"]
+    monkeypatch.setattr(bulk, "SPLIT_AT", 2)
+    started = []
+    elsewhere = bulk._Elsewhere
+
+    def counted(args):
+        started.append(len(args["w_idx"]))
+        return elsewhere(args)
+
+    monkeypatch.setattr(bulk, "_Elsewhere", counted)
+    with transaction.atomic():  # one query, on this connection
+        together = candidates_bounded(people, terms, limit=2000, floor=floor, params=params)
+    assert started == []
+    apart = candidates_bounded(people, terms, limit=2000, floor=floor, params=params)
+    assert started == [len(people) - len(people) // 2]
+    assert apart == together
+    assert sum(map(len, apart[0])) > 0
+    with connection.cursor() as cursor:  # the second connection was closed
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        )
+        assert cursor.fetchone()[0] == 0
