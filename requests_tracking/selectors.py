@@ -4,10 +4,13 @@
 every screen, form and API that logs a place-based request calls it.
 """
 
-from django.db.models import Prefetch
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Prefetch, Q, Window
+from django.db.models.functions import RowNumber
 
 from core.refcache import held
-from notifications.selectors import messages_for
+from notifications.selectors import messages_about
 from requests_tracking.finder import Candidate, request_duplicate_candidates
 from requests_tracking.models import (
     Evidence,
@@ -106,36 +109,102 @@ def request_get(*, pk) -> Request:
     )
 
 
-def request_visits(*, service_request):
-    return list(
-        StageVisit.objects.filter(request=service_request)
-        .select_related("stage", "entered_by", "left_by")
-        .order_by("entered_at", "id")
+# The request page shows the newest entries of each part of a request's history (notes, stage
+# visits, notifications) and says how many there are, with a link to all of them: its work
+# must not grow with the request's history (#19).
+HISTORY_SHOWN = 10
+
+
+@dataclass
+class Shown:
+    """The newest entries of a list, how many there are, and whether that is all of them."""
+
+    rows: list
+    total: int
+
+    @property
+    def partial(self) -> bool:
+        return len(self.rows) < self.total
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self):
+        return len(self.rows)
+
+    def __bool__(self):
+        return bool(self.rows)
+
+
+def newest(queryset, *, limit) -> Shown:
+    """`queryset`'s first `limit` rows (all with None) and how many it has, in one query."""
+    if limit is None:
+        rows = list(queryset)
+        return Shown(rows=rows, total=len(rows))
+    rows = list(queryset.annotate(shown_of=Window(Count("pk")))[:limit])
+    return Shown(rows=rows, total=rows[0].shown_of if rows else 0)
+
+
+@dataclass
+class StageHistory:
+    """A request's stage visits, oldest first (the newest `limit` of them), how many there
+    are, and each stage's last visit (the stage plan's), in one query."""
+
+    visits: Shown
+    last_by_stage: dict
+
+
+def request_history(*, service_request, limit=HISTORY_SHOWN) -> StageHistory:
+    newest_first = (F("entered_at").desc(), F("id").desc())
+    visits = StageVisit.objects.filter(request=service_request).select_related(
+        "stage", "entered_by", "left_by"
+    )
+    if limit is not None:
+        visits = visits.annotate(
+            rank=Window(RowNumber(), order_by=newest_first),
+            stage_rank=Window(RowNumber(), partition_by=F("stage_id"), order_by=newest_first),
+            shown_of=Window(Count("pk")),
+        ).filter(Q(rank__lte=limit) | Q(stage_rank=1))
+    rows = list(visits.order_by("entered_at", "id"))
+    last_by_stage = {v.stage_id: v for v in rows}  # oldest first: the last one stays
+    if limit is None:
+        return StageHistory(visits=Shown(rows=rows, total=len(rows)), last_by_stage=last_by_stage)
+    shown = [v for v in rows if v.rank <= limit]
+    return StageHistory(
+        visits=Shown(rows=shown, total=rows[0].shown_of if rows else 0),
+        last_by_stage=last_by_stage,
     )
 
 
-def request_notes(*, service_request):
-    return list(RequestNote.objects.filter(request=service_request).select_related("author"))
+def request_notes(*, service_request, limit=HISTORY_SHOWN) -> Shown:
+    """The request's notes, newest first: the newest `limit` (all with None)."""
+    return newest(
+        RequestNote.objects.filter(request=service_request)
+        .select_related("author")
+        .order_by("-created_at", "-id"),
+        limit=limit,
+    )
 
 
 def request_evidence(*, service_request):
     return list(Evidence.objects.filter(request=service_request).select_related("uploaded_by"))
 
 
-def request_messages(*, service_request):
-    return messages_for(obj=service_request)
+def request_messages(*, service_request, limit=HISTORY_SHOWN) -> Shown:
+    """Messages about the request, newest first: the newest `limit` (all with None)."""
+    return newest(messages_about(obj=service_request), limit=limit)
 
 
-def request_stage_plan(*, service_request, visits=None) -> list[dict]:
+def request_stage_plan(*, service_request, last_by_stage=None) -> list[dict]:
     """Each stage with its state (done/current/upcoming) and its own due date.
 
     Upcoming stages are due one after another from the current stage's due date.
+    `last_by_stage`: each stage's last visit (`request_history`'s), read here if not given.
     """
-    visits = visits if visits is not None else request_visits(service_request=service_request)
+    if last_by_stage is None:
+        last_by_stage = request_history(service_request=service_request, limit=0).last_by_stage
     stages = list(service_request.process.stages.all())
-    last_visit = {}
-    for visit in visits:
-        last_visit[visit.stage_id] = visit
+    last_visit = last_by_stage
     current = service_request.current_stage
     plan = []
     running_due = service_request.current_visit.due_at if service_request.current_visit else None

@@ -261,7 +261,9 @@ ACTION_DONE = {name: t.done for name, t in services.TRANSITION_TABLE.items()}
 
 
 def _page(request, service_request, *, forms=None, status=200):
-    visits = selectors.request_visits(service_request=service_request)
+    # The newest part of the request's history, or all of it when asked ("Show all…").
+    limit = None if request.GET.get("history") == "all" else selectors.HISTORY_SHOWN
+    history = selectors.request_history(service_request=service_request, limit=limit)
     work_refusal = selectors.request_work_refusal(
         staff=request.user, service_request=service_request
     )
@@ -270,11 +272,13 @@ def _page(request, service_request, *, forms=None, status=200):
     forms = forms or {}
     context = {
         "service_request": service_request,
-        "plan": selectors.request_stage_plan(service_request=service_request, visits=visits),
-        "visits": visits,
-        "notes": selectors.request_notes(service_request=service_request),
+        "plan": selectors.request_stage_plan(
+            service_request=service_request, last_by_stage=history.last_by_stage
+        ),
+        "visits": history.visits,
+        "notes": selectors.request_notes(service_request=service_request, limit=limit),
         "evidence": selectors.request_evidence(service_request=service_request),
-        "outbox": selectors.request_messages(service_request=service_request),
+        "outbox": selectors.request_messages(service_request=service_request, limit=limit),
         "tracking_url": tracking_url(service_request),
         "follower_emails": selectors.request_follower_emails(service_request=service_request),
         "can_work": can_work,
