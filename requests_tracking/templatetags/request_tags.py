@@ -1,0 +1,51 @@
+"""A request's status and SLA tags, rendered in Python (#19): the request list shows both on
+each of its rows, where an include per tag cost more than the row's own cells. The same markup
+as `_status_tag.html` and `_sla_tag.html`, which other pages still include."""
+
+from django import template
+from django.template.defaultfilters import date
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
+
+register = template.Library()
+
+STATUS_COLOURS = {
+    "open": "govuk-tag--blue",
+    "waiting": "govuk-tag--yellow",
+    "on_hold": "govuk-tag--purple",
+    "resolved": "govuk-tag--green",
+}
+SLA_TAGS = {
+    "breached": mark_safe('<strong class="govuk-tag govuk-tag--red">Breached</strong>'),
+    "at_risk": mark_safe('<strong class="govuk-tag govuk-tag--orange">At risk</strong>'),
+}
+ON_TRACK = mark_safe('<strong class="govuk-tag govuk-tag--green">On track</strong>')
+
+
+@register.simple_tag
+def status_tag(r):
+    colour = STATUS_COLOURS.get(r.status, "govuk-tag--grey")
+    label = r.get_status_display()
+    return format_html('<strong class="govuk-tag {}">{}</strong>\n', colour, label)
+
+
+def _missed(r):
+    return format_html(
+        '<strong class="govuk-tag govuk-tag--pink" title="First missed a target on {}">'
+        "Missed a target</strong>",
+        date(template_localtime(r.breached_at), "j F Y"),
+    )
+
+
+@register.simple_tag
+def sla_tag(r):
+    if r.status in ("open", "waiting", "on_hold"):
+        html = SLA_TAGS.get(r.sla_state, ON_TRACK)
+        if r.breached_at and r.sla_state != "breached":
+            html = format_html("{} {}", html, _missed(r))
+    elif r.breached_at:
+        html = _missed(r)
+    else:
+        html = ""
+    return format_html("{}\n", html)
