@@ -6,11 +6,12 @@ every screen, form and API that logs a place-based request calls it.
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Prefetch, Q, Window
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Window
 from django.db.models.functions import RowNumber
 
-from core.refcache import held
+from core.refcache import generation, held
 from notifications.selectors import messages_about
+from organisation.models import ServiceArea
 from requests_tracking.finder import Candidate, request_duplicate_candidates
 from requests_tracking.models import (
     Evidence,
@@ -37,6 +38,42 @@ def processes_current():
     )
 
 
+def processes_current_kept() -> list[Process]:
+    """`processes_current()` with their stages, kept per process (#19): the raise-request form
+    offers them on every call. Any saved process, stage or service area replaces them. Shared
+    between requests: read them, never change them (the form hands out copies)."""
+    return held(
+        ("requests_tracking", "processes_current"),
+        lambda: list(processes_current()),
+        models=(Process, Stage, ServiceArea),
+    )
+
+
+def _processes_and_stages():
+    return held(
+        ("requests_tracking", "processes_and_stages"),
+        lambda: (Process.objects.in_bulk(), Stage.objects.in_bulk()),
+        models=(Process, Stage),
+    )
+
+
+def process_stages_kept(*, process_id) -> list[Stage] | None:
+    """A process's stages in order from the kept stages; None when nothing is kept (cache
+    unreachable) or the process is not among them: then read them from the database."""
+    if generation() is None:
+        return None
+
+    def by_process():
+        grouped = {}
+        for stage in sorted(_processes_and_stages()[1].values(), key=lambda s: (s.order, s.pk)):
+            grouped.setdefault(stage.process_id, []).append(stage)
+        return grouped
+
+    return held(
+        ("requests_tracking", "stages_by_process"), by_process, models=(Process, Stage)
+    ).get(process_id)
+
+
 def request_list(*, filters=None):
     qs = Request.objects.select_related(
         "process",
@@ -61,11 +98,7 @@ def request_list_rows(*, ids) -> list[Request]:
     """One page of the request list, in the order of `ids` (#19): the page's ids come from the
     filtered, sorted list without its joins, so PostgreSQL joins 25 rows rather than every
     request the filters match before sorting them."""
-    processes, stages = held(
-        ("requests_tracking", "processes_and_stages"),
-        lambda: (Process.objects.in_bulk(), Stage.objects.in_bulk()),
-        models=(Process, Stage),
-    )
+    processes, stages = _processes_and_stages()
     # Processes and stages from the kept reference rows: each join costs PostgreSQL more to
     # plan (8 tables: 3–15 ms) than the 25 rows cost to read.
     rows = {
@@ -90,23 +123,43 @@ def request_list_rows(*, ids) -> list[Request]:
     return page
 
 
-def request_get(*, pk) -> Request:
-    return (
-        Request.objects.select_related(
-            "process",
-            "process__service_area",
-            "current_stage",
-            "current_visit",
-            "citizen",
-            "service_area",
-            "team",
-            "assigned_to",
-            "channel",
-            "created_by",
-        )
-        .prefetch_related(Prefetch("process__stages", queryset=Stage.objects.order_by("order")))
-        .get(pk=pk)
+def request_get(*, pk, for_page=False) -> Request:
+    """A request with what its page and its transitions read; its process's stages from the
+    kept ones (#19), which the stage plan and the transitions' guards use.
+
+    `for_page`: also whether it has evidence, followers by email and duplicates — usually
+    none, so the page reads those lists only when there is something to show."""
+    queryset = Request.objects.select_related(
+        "process",
+        "process__service_area",
+        "current_stage",
+        "current_visit",
+        "citizen",
+        "service_area",
+        "team",
+        "assigned_to",
+        "channel",
+        "created_by",
     )
+    if for_page:
+        here = OuterRef("pk")
+        queryset = queryset.annotate(
+            has_evidence=Exists(Evidence.objects.filter(request=here)),
+            has_followers=Exists(
+                RequestFollowerEmail.objects.filter(
+                    request=here, status__in=RequestFollowerEmail.ACTIVE
+                )
+            ),
+            has_duplicates=Exists(
+                RequestDuplicateLink.objects.filter(original=here, undone_at__isnull=True)
+            ),
+        )
+    service_request = queryset.get(pk=pk)
+    stages = process_stages_kept(process_id=service_request.process_id)
+    if stages is None:
+        stages = list(service_request.process.stages.order_by("order"))
+    service_request._stages_cache = list(stages)
+    return service_request
 
 
 # The request page shows the newest entries of each part of a request's history (notes, stage
@@ -137,7 +190,8 @@ class Shown:
 
 
 def newest(queryset, *, limit) -> Shown:
-    """`queryset`'s first `limit` rows (all with None) and how many it has, in one query."""
+    """`queryset`'s first `limit` (at least 1; None: all) rows and how many it has, in one
+    query."""
     if limit is None:
         rows = list(queryset)
         return Shown(rows=rows, total=len(rows))
@@ -148,32 +202,33 @@ def newest(queryset, *, limit) -> Shown:
 @dataclass
 class StageHistory:
     """A request's stage visits, oldest first (the newest `limit` of them), how many there
-    are, and each stage's last visit (the stage plan's), in one query."""
+    are, and each stage's last visit (the stage plan's)."""
 
     visits: Shown
     last_by_stage: dict
 
 
 def request_history(*, service_request, limit=HISTORY_SHOWN) -> StageHistory:
-    newest_first = (F("entered_at").desc(), F("id").desc())
+    """One query; a second, bounded one only when the history is longer than `limit` and a
+    stage's last visit is older than the newest `limit`."""
     visits = StageVisit.objects.filter(request=service_request).select_related(
         "stage", "entered_by", "left_by"
     )
-    if limit is not None:
-        visits = visits.annotate(
-            rank=Window(RowNumber(), order_by=newest_first),
-            stage_rank=Window(RowNumber(), partition_by=F("stage_id"), order_by=newest_first),
-            shown_of=Window(Count("pk")),
-        ).filter(Q(rank__lte=limit) | Q(stage_rank=1))
-    rows = list(visits.order_by("entered_at", "id"))
-    last_by_stage = {v.stage_id: v for v in rows}  # oldest first: the last one stays
-    if limit is None:
-        return StageHistory(visits=Shown(rows=rows, total=len(rows)), last_by_stage=last_by_stage)
-    shown = [v for v in rows if v.rank <= limit]
-    return StageHistory(
-        visits=Shown(rows=shown, total=rows[0].shown_of if rows else 0),
-        last_by_stage=last_by_stage,
-    )
+    shown = newest(visits.order_by("-entered_at", "-id"), limit=limit)
+    shown.rows.reverse()  # oldest first
+    last_by_stage = {v.stage_id: v for v in shown.rows}  # oldest first: the last one stays
+    if shown.partial:
+        # Ranking every visit costs more to build than the plain query: only when needed.
+        newest_first = (F("entered_at").desc(), F("id").desc())
+        older = (
+            visits.exclude(stage_id__in=last_by_stage)
+            .annotate(
+                stage_rank=Window(RowNumber(), partition_by=F("stage_id"), order_by=newest_first)
+            )
+            .filter(stage_rank=1)
+        )
+        last_by_stage.update({v.stage_id: v for v in older})
+    return StageHistory(visits=shown, last_by_stage=last_by_stage)
 
 
 def request_notes(*, service_request, limit=HISTORY_SHOWN) -> Shown:
@@ -187,6 +242,8 @@ def request_notes(*, service_request, limit=HISTORY_SHOWN) -> Shown:
 
 
 def request_evidence(*, service_request):
+    if not getattr(service_request, "has_evidence", True):
+        return []
     return list(Evidence.objects.filter(request=service_request).select_related("uploaded_by"))
 
 
@@ -202,8 +259,10 @@ def request_stage_plan(*, service_request, last_by_stage=None) -> list[dict]:
     `last_by_stage`: each stage's last visit (`request_history`'s), read here if not given.
     """
     if last_by_stage is None:
-        last_by_stage = request_history(service_request=service_request, limit=0).last_by_stage
-    stages = list(service_request.process.stages.all())
+        last_by_stage = request_history(service_request=service_request).last_by_stage
+    stages = getattr(service_request, "_stages_cache", None)
+    if stages is None:
+        stages = list(service_request.process.stages.all())
     last_visit = last_by_stage
     current = service_request.current_stage
     plan = []
@@ -262,6 +321,8 @@ def request_duplicate_link(*, service_request):
 
 def request_duplicates(*, service_request):
     """Requests marked as duplicates of this one, newest first."""
+    if not getattr(service_request, "has_duplicates", True):
+        return []
     return list(
         RequestDuplicateLink.objects.filter(original=service_request, undone_at__isnull=True)
         .select_related("duplicate", "marked_by")
@@ -285,6 +346,17 @@ NO_AREAS = (
 )
 
 
+def staff_area_ids(*, staff) -> frozenset[int]:
+    """The service areas a member of staff works, kept per process (#19): every request page
+    and list asks. Replaced when anyone's service areas change (requests_tracking.receivers),
+    a service area is saved or deleted, or the staff row is saved (accounts.apps)."""
+    return held(
+        ("requests_tracking", "staff_areas", staff.pk),
+        lambda: frozenset(staff.service_areas.values_list("pk", flat=True)),
+        models=(ServiceArea,),
+    )
+
+
 def request_work_refusal(*, staff, service_request) -> str | None:
     """Why this member of staff may not work this request, in plain words; None if they may.
 
@@ -295,7 +367,7 @@ def request_work_refusal(*, staff, service_request) -> str | None:
         return "You do not have permission to work on requests."
     if staff.is_superuser:
         return None
-    area_ids = set(staff.service_areas.values_list("pk", flat=True))
+    area_ids = staff_area_ids(staff=staff)
     if not area_ids:
         return None if staff.has_perm("requests_tracking.work_any_area") else NO_AREAS
     if service_request.service_area_id in area_ids:
@@ -313,7 +385,7 @@ def staff_without_areas(*, staff) -> bool:
         staff.has_perm("requests_tracking.work_request")
         and not staff.is_superuser
         and not staff.has_perm("requests_tracking.work_any_area")
-        and not staff.service_areas.exists()
+        and not staff_area_ids(staff=staff)
     )
 
 
@@ -401,6 +473,8 @@ def request_public_evidence(*, service_request) -> list[Evidence]:
 
 def request_follower_emails(*, service_request):
     """Addresses following the request or waiting for their owner to confirm."""
+    if not getattr(service_request, "has_followers", True):
+        return []
     return list(
         RequestFollowerEmail.objects.filter(
             request=service_request, status__in=RequestFollowerEmail.ACTIVE

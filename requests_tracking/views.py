@@ -41,7 +41,7 @@ def request_list(request):
     if (
         not request.GET
         and request.user.has_perm("requests_tracking.work_request")
-        and request.user.service_areas.exists()
+        and selectors.staff_area_ids(staff=request.user)
     ):
         return redirect(reverse("requests_tracking:list") + "?status=live&mine=true&sort=urgent")
     # Default deny: an officer with no service areas works no requests, so is shown none.
@@ -79,7 +79,7 @@ def request_create(request):
     contact = contact_open_for(staff=request.user)
     if contact is not None and contact.citizen_id not in (None, getattr(citizen, "pk", None)):
         contact = None  # a contact with somebody else is not this request's origin
-    processes = selectors.processes_current()
+    processes = selectors.processes_current_kept()
     candidates = []
     if request.method == "POST":
         form = RequestCreateForm(request.POST, processes=processes)
@@ -211,7 +211,7 @@ def _follow_instead(request, form, citizen, candidates, contact):
 @permission_required("requests_tracking.add_request", raise_exception=True)
 def request_candidates(request):
     """The create page's "open reports like this" panel, refreshed as the agent types (htmx)."""
-    form = RequestCreateForm(request.GET, processes=selectors.processes_current())
+    form = RequestCreateForm(request.GET, processes=selectors.processes_current_kept())
     form.is_valid()  # partial input is normal here: use whatever is valid so far
     data = {k: v for k, v in form.cleaned_data.items() if k not in form.errors}
     response = render(
@@ -319,16 +319,16 @@ def _duplicates_context(request, service_request, forms, can_work) -> dict:
     }
 
 
-def _get(pk):
+def _get(pk, *, for_page=False):
     try:
-        return selectors.request_get(pk=pk)
+        return selectors.request_get(pk=pk, for_page=for_page)
     except Request.DoesNotExist:
         raise Http404("No such request") from None
 
 
 @permission_required("requests_tracking.view_request", raise_exception=True)
 def request_detail(request, pk):
-    service_request = _get(pk)
+    service_request = _get(pk, for_page=True)
     audit_record(
         actor=request.user,
         action="view",
