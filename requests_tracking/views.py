@@ -270,6 +270,23 @@ def _page(request, service_request, *, forms=None, status=200):
     can_work = work_refusal is None
     allowed = services.transitions_allowed(service_request)
     forms = forms or {}
+    action_forms = {
+        name: forms.get(name) or _kept(form_class(prefix=name), name)
+        for name, form_class in ACTION_FORMS.items()
+    }
+    assign_form = forms.get("assign") or _kept(
+        AssignForm(
+            service_request=service_request,
+            initial={
+                "team": service_request.team_id,
+                "assigned_to": service_request.assigned_to_id,
+            },
+        ),
+        "assign",
+        service_request.service_area_id,
+        service_request.team_id,
+        service_request.assigned_to_id,
+    )
     context = {
         "service_request": service_request,
         "plan": selectors.request_stage_plan(
@@ -286,23 +303,20 @@ def _page(request, service_request, *, forms=None, status=200):
         "allowed": allowed if can_work else allowed & {"citizen_reply"},
         "note_form": forms.get("note") or NoteForm(),
         "evidence_form": forms.get("evidence") or EvidenceForm(),
-        "assign_form": forms.get("assign")
-        or AssignForm(
-            service_request=service_request,
-            initial={
-                "team": service_request.team_id,
-                "assigned_to": service_request.assigned_to_id,
-            },
-        ),
-        "action_forms": {
-            name: forms.get(name) or form_class(prefix=name)
-            for name, form_class in ACTION_FORMS.items()
-        },
+        "assign_form": assign_form,
+        "action_forms": action_forms,
         "open_form": next(iter(forms), ""),
         "error_form": next((f for f in forms.values() if f.errors), None),
         **_duplicates_context(request, service_request, forms, can_work),
     }
     return render(request, "requests_tracking/detail.html", context, status=status)
+
+
+def _kept(form, *key):
+    """An unbound action form whose fields' markup depends on `key` alone (and on the
+    reference data its selects offer): rendered once per process (request_tags.form_fields)."""
+    form.kept_key = key
+    return form
 
 
 def _duplicates_context(request, service_request, forms, can_work) -> dict:

@@ -3,10 +3,13 @@ each of its rows, where an include per tag cost more than the row's own cells. T
 as `_status_tag.html` and `_sla_tag.html`, which other pages still include."""
 
 from django import template
+from django.template import engines
 from django.template.defaultfilters import date
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
+
+from core.refcache import held
 
 register = template.Library()
 
@@ -49,3 +52,24 @@ def sla_tag(r):
     else:
         html = ""
     return format_html("{}\n", html)
+
+
+_FIELDS = None
+
+
+@register.simple_tag
+def form_fields(form):
+    """A form's fields in GOV.UK markup (includes/field.html, one after the other). An unbound
+    form given a `kept_key` is rendered once per process and kept with the reference data
+    its selects offer (core.refcache): the request page's eight action forms and their
+    ~140 options cost more than the rest of its markup."""
+    global _FIELDS
+    if _FIELDS is None:
+        _FIELDS = engines["django"].from_string(
+            '{% for field in form %}{% include "includes/field.html" with field=field %}'
+            "{% endfor %}"
+        )
+    key = getattr(form, "kept_key", None)
+    if key is None or form.is_bound:
+        return _FIELDS.render({"form": form})
+    return held(("form_fields", *key), lambda: _FIELDS.render({"form": form}))

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from requests_tracking.models import Request, Stage
+from tests.factories import TeamFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -51,3 +52,10 @@ def test_request_raised_starts_at_the_first_stage_as_it_is_now(agent_client, pro
     )
     assert _raise(agent_client, citizen, process).status_code == 302
     assert Request.objects.latest("pk").current_stage.name == "Triage"
+
+
+def test_request_raised_goes_to_the_processes_default_team(agent_client, process, citizen):
+    process.default_team = TeamFactory(service_area=process.service_area)
+    process.save()
+    assert _raise(agent_client, citizen, process).status_code == 302
+    assert Request.objects.get().team == process.default_team
