@@ -36,7 +36,7 @@ BUDGETS = {
     "start contact (POST)": 15,
     "verify": 6,
     "raise request form": 4,
-    "raise request (POST)": 17,
+    "raise request (POST)": 16,
     "end contact (POST)": 17,
     "request list filtered": 3,
     "request page": 6,

@@ -3,6 +3,7 @@ each of its rows, where an include per tag cost more than the row's own cells. T
 as `_status_tag.html` and `_sla_tag.html`, which other pages still include."""
 
 from django import template
+from django.forms import CheckboxInput
 from django.template import engines
 from django.template.defaultfilters import date
 from django.utils.html import format_html
@@ -73,3 +74,45 @@ def form_fields(form):
     if key is None or form.is_bound:
         return _FIELDS.render({"form": form})
     return held(("form_fields", *key), lambda: _FIELDS.render({"form": form}))
+
+
+_FILTERS = None
+_CHECKBOX_VALUES = {"", "true", "false", "on"}
+
+
+def _filter_key(form):
+    """The request list's filter form as a key when every value it holds is one of a few
+    (choices, an empty free-text field): the markup is then kept. None otherwise."""
+    if not form.is_bound or form.errors:
+        return None
+    key = []
+    for name, field in form.fields.items():
+        raw = form.data.get(name, "")
+        if raw in ("", None):
+            key.append((name, ""))
+            continue
+        if isinstance(field.widget, CheckboxInput) and raw in _CHECKBOX_VALUES:
+            key.append((name, raw))
+            continue
+        choices = getattr(field, "choices", None)
+        if choices is None or str(raw) not in {str(value) for value, _label in choices}:
+            return None  # free text, dates, or a value the choices do not hold
+        key.append((name, str(raw)))
+    return ("request_filters", *key)
+
+
+@register.simple_tag
+def filter_fields(form):
+    """The request list's filters in GOV.UK markup; kept per process for the common choices
+    (an officer's list opens on the same three every time)."""
+    global _FILTERS
+    if _FILTERS is None:
+        _FILTERS = engines["django"].from_string(
+            "{% for field in form %}{% if field.is_hidden %}{{ field }}{% else %}"
+            '{% include "includes/field.html" with field=field classes="govuk-!-width-full" %}'
+            "{% endif %}{% endfor %}"
+        )
+    key = _filter_key(form)
+    if key is None:
+        return _FILTERS.render({"form": form})
+    return held(key, lambda: _FILTERS.render({"form": form}))

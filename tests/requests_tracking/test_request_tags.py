@@ -30,3 +30,20 @@ def test_tags_render_like_their_includes(status, sla_state, breached_at):
     django = engines["django"]
     expected = django.from_string(INCLUDES).render({"r": r})
     assert django.from_string(TAGS).render({"r": r}) == expected
+
+
+@pytest.mark.django_db
+def test_kept_filter_markup_follows_the_choices_and_the_values(officer_client, process):
+    """The request list's filters are kept per process for choice-only values: a process
+    renamed shows on the next list, and each set of values keeps its own selections."""
+    officer_client.get("/requests/", {"status": "live", "sort": "urgent"})
+    process.name = "Renamed collection"
+    process.save()
+    live = officer_client.get("/requests/", {"status": "live", "sort": "urgent"}).text
+    assert "Renamed collection" in live
+    assert '<option value="live" selected>' in live
+    resolved = officer_client.get("/requests/", {"status": "resolved", "sort": "urgent"}).text
+    assert '<option value="resolved" selected>' in resolved
+    assert '<option value="live" selected>' not in resolved
+    typed = officer_client.get("/requests/", {"q": "REQ-2026", "status": "live"}).text
+    assert 'value="REQ-2026"' in typed
