@@ -139,3 +139,79 @@ def test_request_page_work_does_not_grow_with_its_history(officer_client, office
     assert f"The newest {shown} of {2 * shown + 10} notes." in page
     assert page.count("Visit number") == shown
     assert page.count("Update number") == shown
+
+
+def test_request_page_lists_files_and_followers_only_when_there_are_some(
+    officer_client, raise_request
+):
+    """The page asks whether there are any (in the request's own query) before reading them."""
+    from requests_tracking.models import Evidence, RequestFollowerEmail
+
+    service_request = raise_request()
+    url = service_request.get_absolute_url()
+    page = officer_client.get(url).text
+    assert "No files yet." in page
+    assert "Following by email" not in page
+    Evidence.objects.create(
+        request=service_request,
+        file="evidence/x.pdf",
+        stored_name="x.pdf",
+        original_name="site-visit.pdf",
+        content_type="application/pdf",
+        size=10,
+    )
+    RequestFollowerEmail.objects.create(request=service_request, email="neighbour@example.com")
+    RequestFollowerEmail.objects.create(
+        request=service_request,
+        email="gone@example.com",
+        status=RequestFollowerEmail.Status.STOPPED,
+    )
+    page = officer_client.get(url).text
+    assert "site-visit.pdf" in page
+    assert "Following by email: neighbour@example.com (waiting for confirmation)" in page
+    assert "gone@example.com" not in page
+
+
+def test_request_page_shows_process_stage_and_area_renamed_since_the_last_page(
+    officer_client, raise_request
+):
+    """The request's process, stage, area and channel come from rows kept per process."""
+    service_request = raise_request()
+    url = service_request.get_absolute_url()
+    officer_client.get(url)
+    process, stage = service_request.process, service_request.current_stage
+    area = process.service_area
+    process.name, stage.name, area.name = "Renamed process", "Renamed stage", "Renamed area"
+    process.save()
+    stage.save()
+    area.save()
+    page = officer_client.get(url).text
+    assert '<span class="govuk-caption-l">Renamed area</span>' in page
+    assert f"{service_request.reference} Renamed process" in page
+    assert 'data-testid="current-stage">Renamed stage</dd>' in page
+
+
+def test_request_pages_work_with_the_cache_stopped(client, officer, agent, raise_request, citizen):
+    """Nothing kept without the cache: the request page, the list and the raise-request form
+    read everything from the database."""
+    from django.test import override_settings
+
+    service_request = raise_request()
+    unreachable = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    with override_settings(CACHES=unreachable):
+        client.force_login(officer)
+        page = client.get(service_request.get_absolute_url())
+        assert page.status_code == 200
+        assert "Move to next stage" in page.text
+        assert service_request.process.name in page.text
+        listed = client.get("/requests/", {"status": "live", "mine": "true", "sort": "urgent"})
+        assert service_request.reference in listed.text
+        client.force_login(agent)
+        form = client.get("/requests/new/", {"citizen": citizen.pk})
+        assert service_request.process.name in form.text
