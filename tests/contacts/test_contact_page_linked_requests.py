@@ -42,3 +42,19 @@ def test_contact_page_queries_do_not_grow_with_the_requests_raised(agent_client,
     four, page = _queries(agent_client, url)
     assert all(f"{r.reference} Bulky waste" in page for r in raised)
     assert four == one
+
+
+def test_contact_page_queries_do_not_grow_with_the_articles_opened(agent_client, agent):
+    from faq.services import article_open_record
+    from tests.factories.faq import ArticleFactory
+
+    contact = ContactFactory(agent=agent, citizen=CitizenFactory())
+    url = contact.get_absolute_url()
+    article_open_record(actor=agent, article=ArticleFactory(title="Bin days"), contact=contact)
+    _queries(agent_client, url)
+    one, page = _queries(agent_client, url)
+    assert "Opened: Bin days" in page
+    for _ in range(3):
+        article_open_record(actor=agent, article=ArticleFactory(), contact=contact)
+    four, page = _queries(agent_client, url)
+    assert four == one
