@@ -68,6 +68,19 @@ def linked_item_providers():
     return list(_LINKED_ITEMS)
 
 
+_LINKED_RELATED: dict = {}
+
+
+def register_linked_related(model, *names):
+    """The relations `model`'s `__str__` reads, joined when its rows are listed as a contact's
+    linked items (otherwise one query per row: a request's name is its process's)."""
+    _LINKED_RELATED[model] = names
+
+
+def linked_related(model) -> tuple:
+    return _LINKED_RELATED.get(model, ())
+
+
 @dataclass(frozen=True)
 class ContactPanel:
     template: str

@@ -376,7 +376,9 @@ def contact_linked_items(*, contact) -> list[LinkedGroup]:
     for rel in _reverse_relations():
         if rel.related_model in shown_elsewhere:
             continue
-        items = list(getattr(contact, rel.get_accessor_name()).all()[:50])
+        rows = getattr(contact, rel.get_accessor_name()).all()
+        related = extensions.linked_related(rel.related_model)
+        items = list((rows.select_related(*related) if related else rows)[:50])
         if items:
             label = str(rel.related_model._meta.verbose_name_plural).capitalize()
             groups.append(LinkedGroup(label, items))

@@ -1,12 +1,23 @@
 from notifications.models import Message
 
 
-def messages_for(*, obj) -> list[Message]:
-    """Messages about one object (a request…), newest first."""
-    return list(
-        Message.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by(
-            "-created_at", "-id"
+def messages_about(*, obj):
+    """Messages about one object, newest first, with what a list of them shows (not bodies)."""
+    return (
+        Message.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+        .only(
+            "id",
+            "channel",
+            "recipient",
+            "recipient_kind",
+            "subject",
+            "event",
+            "status",
+            "last_error",
+            "created_at",
+            "sent_at",
         )
+        .order_by("-created_at", "-id")
     )
 
 

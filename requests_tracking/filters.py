@@ -8,6 +8,7 @@ from core.filters import DATE_FROM, DATE_TO, DateRangeNamesMixin
 from core.refcache import held_choices
 from organisation.models import ServiceArea
 from requests_tracking.models import Process, Request, Stage
+from requests_tracking.selectors import staff_area_ids
 
 
 class RequestFilter(DateRangeNamesMixin, django_filters.FilterSet):
@@ -104,7 +105,7 @@ class RequestFilter(DateRangeNamesMixin, django_filters.FilterSet):
         user = getattr(self.request, "user", None)
         if not value or user is None:
             return qs
-        return qs.filter(service_area__in=user.service_areas.all())
+        return qs.filter(service_area__in=staff_area_ids(staff=user))
 
     def filter_sort(self, qs, name, value):
         if value == "urgent":
@@ -140,7 +141,7 @@ def requests_workable_by(qs, *, staff):
     nothing; team leaders and administrators with none: every area)."""
     if staff.is_superuser:
         return qs
-    areas = staff.service_areas.all()
-    if areas.exists():
+    areas = staff_area_ids(staff=staff)
+    if areas:
         return qs.filter(service_area__in=areas)
     return qs if staff.has_perm("requests_tracking.work_any_area") else qs.none()

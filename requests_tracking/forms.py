@@ -1,11 +1,13 @@
 """Forms for raising and working requests: validation and plain-words errors, no side effects."""
 
+import copy
 import os
 import uuid
 
 import filetype
 from django import forms
 from django.conf import settings
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
@@ -32,9 +34,48 @@ ALLOWED_TYPES = {
 ALLOWED_LABEL = "PDF, JPG, PNG, GIF, WEBP, HEIC, DOCX, XLSX or ODT"
 
 
+class _ListedChoiceIterator(ModelChoiceIterator):
+    """The choices of a ProcessChoiceField given a list of processes (kept ones)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.listed:
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.field.listed) + (self.field.empty_label is not None)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self.field.listed)
+
+
 class ProcessChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.service_area.name}: {obj.name}"
+
+    def offer(self, processes):
+        """Offer a queryset, or a list of processes (kept per process: no query, and the one
+        chosen is a copy of it with its stages)."""
+        if isinstance(processes, list):
+            self.listed = processes
+            self.iterator = _ListedChoiceIterator
+            self.widget.choices = self.choices
+        else:
+            self.queryset = processes
+
+    def to_python(self, value):
+        listed = getattr(self, "listed", None)
+        if listed is None:
+            return super().to_python(value)
+        if value in self.empty_values:
+            return None
+        for process in listed:
+            if str(process.pk) == str(value).strip():
+                return copy.copy(process)
+        raise forms.ValidationError(
+            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
 
 
 class RequestCreateForm(forms.Form):
@@ -90,9 +131,7 @@ class RequestCreateForm(forms.Form):
 
     def __init__(self, *args, processes=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["process"].queryset = (
-            processes if processes is not None else Process.objects.none()
-        )
+        self.fields["process"].offer(Process.objects.none() if processes is None else processes)
 
     def clean_postcode(self):
         value = self.cleaned_data["postcode"].strip()

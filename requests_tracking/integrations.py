@@ -104,9 +104,14 @@ def register_all() -> None:
     register_boolean_filter("has_open_requests", "Has open requests", has_open_requests)
     register_prompt_provider(at_risk_prompts)
     register_message_placeholders()
-    from contacts.extensions import register_contact_action, register_end_prefill
+    from contacts.extensions import (
+        register_contact_action,
+        register_end_prefill,
+        register_linked_related,
+    )
 
     register_end_prefill(contact_end_prefill)
+    register_linked_related(Request, "process")  # Request.__str__ names its process
     register_contact_action(contact_actions)
 
 

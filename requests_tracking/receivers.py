@@ -16,6 +16,27 @@ def connect():
         on_contact_citizen_attached, dispatch_uid="requests_contact_citizen_attached"
     )
     _connect_finder_kinds()
+    _connect_staff_areas()
+
+
+def _forget_staff_areas(sender, action="", **kwargs):
+    from core.refcache import refcache_forget
+
+    if action.startswith("post_"):
+        refcache_forget()
+
+
+def _connect_staff_areas():
+    """The service areas each member of staff works are kept per process
+    (`selectors.staff_area_ids`): any change to them makes every process read them again."""
+    from django.contrib.auth import get_user_model
+    from django.db.models.signals import m2m_changed
+
+    m2m_changed.connect(
+        _forget_staff_areas,
+        sender=get_user_model().service_areas.through,
+        dispatch_uid="requests_tracking_staff_areas",
+    )
 
 
 def _connect_finder_kinds():

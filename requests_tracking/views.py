@@ -41,7 +41,7 @@ def request_list(request):
     if (
         not request.GET
         and request.user.has_perm("requests_tracking.work_request")
-        and request.user.service_areas.exists()
+        and selectors.staff_area_ids(staff=request.user)
     ):
         return redirect(reverse("requests_tracking:list") + "?status=live&mine=true&sort=urgent")
     # Default deny: an officer with no service areas works no requests, so is shown none.
@@ -79,7 +79,7 @@ def request_create(request):
     contact = contact_open_for(staff=request.user)
     if contact is not None and contact.citizen_id not in (None, getattr(citizen, "pk", None)):
         contact = None  # a contact with somebody else is not this request's origin
-    processes = selectors.processes_current()
+    processes = selectors.processes_current_kept()
     candidates = []
     if request.method == "POST":
         form = RequestCreateForm(request.POST, processes=processes)
@@ -211,7 +211,7 @@ def _follow_instead(request, form, citizen, candidates, contact):
 @permission_required("requests_tracking.add_request", raise_exception=True)
 def request_candidates(request):
     """The create page's "open reports like this" panel, refreshed as the agent types (htmx)."""
-    form = RequestCreateForm(request.GET, processes=selectors.processes_current())
+    form = RequestCreateForm(request.GET, processes=selectors.processes_current_kept())
     form.is_valid()  # partial input is normal here: use whatever is valid so far
     data = {k: v for k, v in form.cleaned_data.items() if k not in form.errors}
     response = render(
@@ -261,20 +261,41 @@ ACTION_DONE = {name: t.done for name, t in services.TRANSITION_TABLE.items()}
 
 
 def _page(request, service_request, *, forms=None, status=200):
-    visits = selectors.request_visits(service_request=service_request)
+    # The newest part of the request's history, or all of it when asked ("Show all…").
+    limit = None if request.GET.get("history") == "all" else selectors.HISTORY_SHOWN
+    history = selectors.request_history(service_request=service_request, limit=limit)
     work_refusal = selectors.request_work_refusal(
         staff=request.user, service_request=service_request
     )
     can_work = work_refusal is None
     allowed = services.transitions_allowed(service_request)
     forms = forms or {}
+    action_forms = {
+        name: forms.get(name) or _kept(form_class(prefix=name), name)
+        for name, form_class in ACTION_FORMS.items()
+    }
+    assign_form = forms.get("assign") or _kept(
+        AssignForm(
+            service_request=service_request,
+            initial={
+                "team": service_request.team_id,
+                "assigned_to": service_request.assigned_to_id,
+            },
+        ),
+        "assign",
+        service_request.service_area_id,
+        service_request.team_id,
+        service_request.assigned_to_id,
+    )
     context = {
         "service_request": service_request,
-        "plan": selectors.request_stage_plan(service_request=service_request, visits=visits),
-        "visits": visits,
-        "notes": selectors.request_notes(service_request=service_request),
+        "plan": selectors.request_stage_plan(
+            service_request=service_request, last_by_stage=history.last_by_stage
+        ),
+        "visits": history.visits,
+        "notes": selectors.request_notes(service_request=service_request, limit=limit),
         "evidence": selectors.request_evidence(service_request=service_request),
-        "outbox": selectors.request_messages(service_request=service_request),
+        "outbox": selectors.request_messages(service_request=service_request, limit=limit),
         "tracking_url": tracking_url(service_request),
         "follower_emails": selectors.request_follower_emails(service_request=service_request),
         "can_work": can_work,
@@ -282,23 +303,20 @@ def _page(request, service_request, *, forms=None, status=200):
         "allowed": allowed if can_work else allowed & {"citizen_reply"},
         "note_form": forms.get("note") or NoteForm(),
         "evidence_form": forms.get("evidence") or EvidenceForm(),
-        "assign_form": forms.get("assign")
-        or AssignForm(
-            service_request=service_request,
-            initial={
-                "team": service_request.team_id,
-                "assigned_to": service_request.assigned_to_id,
-            },
-        ),
-        "action_forms": {
-            name: forms.get(name) or form_class(prefix=name)
-            for name, form_class in ACTION_FORMS.items()
-        },
+        "assign_form": assign_form,
+        "action_forms": action_forms,
         "open_form": next(iter(forms), ""),
         "error_form": next((f for f in forms.values() if f.errors), None),
         **_duplicates_context(request, service_request, forms, can_work),
     }
     return render(request, "requests_tracking/detail.html", context, status=status)
+
+
+def _kept(form, *key):
+    """An unbound action form whose fields' markup depends on `key` alone (and on the
+    reference data its selects offer): rendered once per process (request_tags.form_fields)."""
+    form.kept_key = key
+    return form
 
 
 def _duplicates_context(request, service_request, forms, can_work) -> dict:
@@ -315,16 +333,16 @@ def _duplicates_context(request, service_request, forms, can_work) -> dict:
     }
 
 
-def _get(pk):
+def _get(pk, *, for_page=False):
     try:
-        return selectors.request_get(pk=pk)
+        return selectors.request_get(pk=pk, for_page=for_page)
     except Request.DoesNotExist:
         raise Http404("No such request") from None
 
 
 @permission_required("requests_tracking.view_request", raise_exception=True)
 def request_detail(request, pk):
-    service_request = _get(pk)
+    service_request = _get(pk, for_page=True)
     audit_record(
         actor=request.user,
         action="view",

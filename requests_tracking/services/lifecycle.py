@@ -172,7 +172,7 @@ def request_create(
         longitude=longitude,
         # A form's rules may send the request to another service area than the process's.
         service_area_id=service_area.pk if service_area else process.service_area_id,
-        team=team or process.default_team,
+        team_id=team.pk if team else process.default_team_id,
         assigned_to=assigned_to,
         created_by=actor,
     )

@@ -102,3 +102,19 @@ def test_team_leader_with_areas_works_those_areas_only(service_request):
     assert not selectors.request_can_work(staff=leader, service_request=service_request)
     leader.service_areas.add(service_request.service_area)
     assert selectors.request_can_work(staff=leader, service_request=service_request)
+
+
+def test_service_areas_kept_per_process_follow_changes_on_the_next_page(client, service_request):
+    """The areas an officer works are kept per process (#19); taking one away or giving it
+    back shows on the very next page."""
+    officer = StaffFactory(username="moving", role=Role.SERVICE_OFFICER)
+    officer.service_areas.add(service_request.service_area)
+    client.force_login(officer)
+    page = service_request.get_absolute_url()
+    advance = reverse("requests_tracking:action", args=[service_request.pk, "advance"])
+    assert "Move to next stage" in client.get(page).text
+    officer.service_areas.remove(service_request.service_area)
+    assert "Move to next stage" not in client.get(page).text
+    assert client.post(advance).status_code == 403
+    officer.service_areas.add(service_request.service_area)
+    assert "Move to next stage" in client.get(page).text
