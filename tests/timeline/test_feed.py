@@ -253,6 +253,20 @@ def test_page_shows_entries_counts_and_load_more(mixed, agent_client):
     assert "HX-Request" in response["Vary"]
 
 
+def test_member_of_staff_filter_offers_only_the_staff_on_this_timeline(mixed, agent_client):
+    citizen, _waste, _tax, alice, bob, _entries = mixed
+    elsewhere = StaffFactory(first_name="Carol", last_name="Elsewhere")
+    EntryFactory(kind=Kind.NOTE_ADDED, actor=elsewhere)  # another citizen's timeline
+    content = agent_client.get(feed_url(citizen)).content.decode()
+    select = content[content.index('id="id_actor"') :].split("</select>")[0]
+    assert f'value="{alice.pk}"' in select
+    assert f'value="{bob.pk}"' in select
+    assert "Carol Elsewhere" not in select
+    # ... and a member of staff not on it is not a choice.
+    response = agent_client.get(feed_url(citizen), {"actor": elsewhere.pk})
+    assert "Choose a member of staff from the list" in response.content.decode()
+
+
 def test_htmx_filter_request_returns_only_the_results(mixed, agent_client):
     citizen, waste, *_ = mixed
     response = agent_client.get(
