@@ -527,7 +527,7 @@ RESULT_RELATED = {
     "active_flags": (AssistanceFlag, "active"),
 }
 # Filled as prefetch_related would (templates and serializers call `.emails.all()`).
-RESULT_PREFETCHED = ("emails", "phones")
+RESULT_PREFETCHED = ("addresses", "emails", "phones")
 
 
 def _ordering_sql(model) -> str:
@@ -544,46 +544,56 @@ def _from_json(model, data: dict):
     return model.from_db(connection.alias, [f.attname for f in fields], values)
 
 
-def _pg_results(ids) -> list[Citizen]:
-    """`results_queryset(ids)` in one round trip instead of five: the related rows come back
-    as JSON arrays, built into model instances and cached as prefetch_related would."""
+def pg_citizens_with_related(
+    ids, related: dict = RESULT_RELATED, annotations: dict[str, str] | None = None
+) -> list[Citizen]:
+    """Citizens with their related rows in one round trip (PostgreSQL) instead of one per
+    relation: the rows come back as JSON arrays, built into model instances and cached as
+    prefetch_related would (`related`: {attribute: (model, condition column)}; attributes in
+    RESULT_PREFETCHED as the relation's manager, others as plain lists). `annotations`:
+    {attribute: SQL on the citizen row `c`}."""
+    annotations = annotations or {}
     fields = Citizen._meta.concrete_fields
     selects = [f'c."{f.column}"' for f in fields]
-    for model, condition in RESULT_RELATED.values():
+    for model, condition in related.values():
         where = "r.citizen_id = c.id" + (f' AND r."{condition}"' if condition else "")
         selects.append(
             f"(SELECT coalesce(json_agg(to_json(r) ORDER BY {_ordering_sql(model)}), '[]') "
             f"FROM {model._meta.db_table} r WHERE {where})"
         )
+    selects += annotations.values()
     sql = f"SELECT {', '.join(selects)} FROM {Citizen._meta.db_table} c WHERE c.id = ANY(%s)"
     with connection.cursor() as cursor:
         cursor.execute(sql, [list(ids)])
         rows = cursor.fetchall()
     citizens = []
+    extra = len(fields) + len(related)
     for row in rows:
         citizen = Citizen.from_db(
             connection.alias, [f.attname for f in fields], row[: len(fields)]
         )
         citizen._prefetched_objects_cache = {}
         for (attr, (model, _condition)), data in zip(
-            RESULT_RELATED.items(), row[len(fields) :], strict=True
+            related.items(), row[len(fields) : extra], strict=True
         ):
-            related = [_from_json(model, item) for item in data]
-            for obj in related:
+            related_rows = [_from_json(model, item) for item in data]
+            for obj in related_rows:
                 model._meta.get_field("citizen").set_cached_value(obj, citizen)
             if attr in RESULT_PREFETCHED:
                 qs = model.objects.all()
-                qs._result_cache, qs._prefetch_done = related, True
+                qs._result_cache, qs._prefetch_done = related_rows, True
                 citizen._prefetched_objects_cache[attr] = qs
             else:
-                setattr(citizen, attr, related)
+                setattr(citizen, attr, related_rows)
+        for attr, value in zip(annotations, row[extra:], strict=True):
+            setattr(citizen, attr, value)
         citizens.append(citizen)
     return citizens
 
 
 def _results(ids) -> list[Citizen]:
     if connection.vendor == "postgresql":
-        return _pg_results(ids)
+        return pg_citizens_with_related(ids)
     return list(results_queryset(ids))
 
 

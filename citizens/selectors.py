@@ -3,6 +3,7 @@ citizens.search) and citizen_contact_prompts."""
 
 from datetime import timedelta
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
@@ -14,10 +15,23 @@ from citizens.models import (
     CitizenChange,
     DuplicatePair,
     DuplicateReviewRun,
+    EmailAddress,
     Note,
     PhoneNumber,
 )
-from citizens.search import citizen_search  # noqa: F401  (part of this module's interface)
+from citizens.search import (
+    citizen_search,  # noqa: F401  (part of this module's interface)
+    pg_citizens_with_related,
+)
+
+# What the record page shows of a citizen's own lists (citizen_detail): {attribute: (model,
+# condition)}, as its prefetch_related on SQLite.
+DETAIL_RELATED = {
+    "addresses": (Address, ""),
+    "emails": (EmailAddress, ""),
+    "phones": (PhoneNumber, ""),
+    "active_flags": (AssistanceFlag, "active"),
+}
 
 CONFIRM_EVERY_DAYS = 365
 
@@ -43,6 +57,20 @@ def citizen_detail(*, pk, related=True) -> Citizen:
     citizen = Citizen.objects.annotate(has_merges=Exists(merges))
     if not related:
         return citizen.get(pk=pk)
+    if connection.vendor == "postgresql":
+        # The row and its four lists in one round trip instead of five.
+        table = MergeRecord._meta.db_table
+        found = pg_citizens_with_related(
+            [pk],
+            related=DETAIL_RELATED,
+            annotations={
+                "has_merges": f"EXISTS (SELECT FROM {table} m "
+                "WHERE m.survivor_id = c.id OR m.merged_id = c.id)"
+            },
+        )
+        if not found:
+            raise Citizen.DoesNotExist(f"No citizen {pk}")
+        return found[0]
     return citizen.prefetch_related(
         "addresses",
         "emails",

@@ -47,9 +47,9 @@ BUDGETS = {
     "report requests": 8,
     "report staff": 6,
 }
-# Quick search on PostgreSQL: the name tiers in one statement (citizens.search); SQLite's
-# portable matching reads more.
-POSTGRESQL_BUDGETS = {"search page": 9, "search results name (htmx)": 3}
+# PostgreSQL only: quick search's name tiers in one statement (SQLite's portable matching reads
+# more), the citizen's row and lists on the record page in one (citizens.selectors).
+POSTGRESQL_BUDGETS = {"search page": 9, "search results name (htmx)": 3, "record": 9}
 SIZES = (1, 20)
 
 
