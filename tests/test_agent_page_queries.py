@@ -29,7 +29,7 @@ BUDGETS = {
     "search page": 12,
     "search results (htmx)": 3,
     "search results name (htmx)": 9,
-    "record": 13,
+    "record": 12,
     "record tab timeline (htmx)": 5,
     "record tab notes (htmx)": 4,
     "add note (POST)": 6,
@@ -49,7 +49,7 @@ BUDGETS = {
 }
 # PostgreSQL only: quick search's name tiers in one statement (SQLite's portable matching reads
 # more), the citizen's row and lists on the record page in one (citizens.selectors).
-POSTGRESQL_BUDGETS = {"search page": 9, "search results name (htmx)": 3, "record": 9}
+POSTGRESQL_BUDGETS = {"search page": 9, "search results name (htmx)": 3, "record": 8}
 SIZES = (1, 20)
 
 
