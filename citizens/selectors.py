@@ -4,7 +4,7 @@ citizens.search) and citizen_contact_prompts."""
 from datetime import timedelta
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from citizens.matching import match_candidates, records_for_ids, score_pair
@@ -131,6 +131,26 @@ def citizen_hidden_note_count(*, citizen, user) -> int:
     if user.has_perm("citizens.view_sensitive_note"):
         return 0
     return Note.objects.filter(citizen=citizen, sensitive=True).count()
+
+
+def citizen_notes_shown(*, citizen, user, limit=20) -> tuple[list[Note], int]:
+    """The newest `limit` notes this member of staff may read and how many sensitive ones they
+    may not (citizen_notes, citizen_hidden_note_count) in one query; two when they may read
+    none of the citizen's notes."""
+    notes = citizen_notes(citizen=citizen, user=user)
+    if user.has_perm("citizens.view_sensitive_note"):
+        return list(notes[:limit]), 0
+    hidden = (
+        Note.objects.filter(citizen=citizen, sensitive=True)
+        .order_by()
+        .values("citizen")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    shown = list(notes.annotate(hidden_count=Subquery(hidden))[:limit])
+    if not shown:
+        return [], citizen_hidden_note_count(citizen=citizen, user=user)
+    return shown, shown[0].hidden_count or 0
 
 
 def note_get(*, citizen, pk, user) -> Note:

@@ -158,21 +158,15 @@ def detail(request, pk):
     tab = request.GET.get("tab") or "overview"
     if tab not in dict(tabs):
         tab = "overview"
-    notes_tab = can_notes and tab == "notes"
+    notes, hidden_notes = [], 0
+    if can_notes and tab == "notes":
+        notes, hidden_notes = selectors.citizen_notes_shown(citizen=citizen, user=request.user)
     context = {
         "tabs": tabs,
         "tab": tab,
         "citizen": citizen,
-        "notes": (
-            list(selectors.citizen_notes(citizen=citizen, user=request.user)[:20])
-            if notes_tab
-            else []
-        ),
-        "hidden_notes": (
-            selectors.citizen_hidden_note_count(citizen=citizen, user=request.user)
-            if notes_tab
-            else 0
-        ),
+        "notes": notes,
+        "hidden_notes": hidden_notes,
         "panels": panels_render(request, citizen, tab="" if tab == "overview" else tab),
     }
     if tab_only:

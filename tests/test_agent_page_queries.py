@@ -31,7 +31,7 @@ BUDGETS = {
     "search results name (htmx)": 9,
     "record": 12,
     "record tab timeline (htmx)": 5,
-    "record tab notes (htmx)": 4,
+    "record tab notes (htmx)": 3,
     "add note (POST)": 6,
     "timeline": 6,
     "start contact (POST)": 15,
