@@ -49,14 +49,14 @@ def citizen_get(*, pk) -> Citizen:
 def citizen_detail(*, pk, related=True) -> Citizen:
     """One citizen with everything the record page shows, in a fixed number of queries.
     `related=False`: the citizen's own row alone (a tab of the record loaded on its own shows
-    none of their addresses, emails, phones or flags)."""
+    none of their addresses, emails, phones, flags or merges)."""
     from citizens.models import MergeRecord
 
+    if not related:
+        return Citizen.objects.get(pk=pk)
     merges = MergeRecord.objects.filter(Q(survivor=OuterRef("pk")) | Q(merged=OuterRef("pk")))
     # Whether there are merges to list, so most records skip that query.
     citizen = Citizen.objects.annotate(has_merges=Exists(merges))
-    if not related:
-        return citizen.get(pk=pk)
     if connection.vendor == "postgresql":
         # The row and its four lists in one round trip instead of five.
         table = MergeRecord._meta.db_table
