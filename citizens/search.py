@@ -220,7 +220,7 @@ def _proxy_sql(column: str, token: str) -> tuple[str, list]:
     return sql, [token, len(token)]
 
 
-def _pg_usual_order_rows(qs, first: str | None, middle: list[str], last: str | None, exact):
+def _pg_usual_order_qs(qs, first: str | None, middle: list[str], last: str | None, exact):
     """People whose first name starts with the first word and last name with the last word.
 
     Reads the `citizen_search_*_order` B-tree indexes only (they include the name columns), in
@@ -249,36 +249,71 @@ def _pg_usual_order_rows(qs, first: str | None, middle: list[str], last: str | N
         ordering.insert(0, RawSQL(" + ".join(order), order_params).desc())
     # else one or two letters ("j", "jo s"): too many people to rank; the first ones in index
     # order come straight off the index.
-    rows = (
+    return (
         qs.extra(where=where, params=params)
         .order_by(*ordering)
         .values_list(*NAME_COLUMNS)[:USUAL_ORDER_CANDIDATES]
     )
-    return {row[0]: row[1:] for row in rows}
 
 
-def _pg_name_rows(qs, tokens: list[str], **tsquery_options) -> dict[int, tuple]:
-    where = "to_tsvector('simple'::regconfig, search_keys) @@ to_tsquery('simple', %s)"
-    query = _tsquery(tokens, **tsquery_options)
+def _pg_name_qs(qs, tokens: list[str], gate: str = "", **tsquery_options):
+    """`gate`: SQL that must hold for the tier to be read at all (see _pg_name_candidates)."""
+    where = ["to_tsvector('simple'::regconfig, search_keys) @@ to_tsquery('simple', %s)"]
+    params = [_tsquery(tokens, **tsquery_options)]
+    if gate:
+        where.append(gate)
     # No ORDER BY: PostgreSQL stops reading rows at the limit instead of sorting every match.
-    rows = (
-        qs.extra(where=[where], params=[query])
-        .order_by()
-        .values_list(*NAME_COLUMNS)[:GIN_CANDIDATES]
+    return (
+        qs.extra(where=where, params=params).order_by().values_list(*NAME_COLUMNS)[:GIN_CANDIDATES]
     )
-    return {row[0]: row[1:] for row in rows}
 
 
-def _pg_trigram_rows(qs, tokens: list[str]) -> dict[int, tuple]:
+def _pg_trigram_qs(qs, tokens: list[str]):
     text = " ".join(tokens)
-    rows = qs.extra(
+    return qs.extra(
         where=["search_name %% %s"],
         params=[text],
         select={"sim": "similarity(search_name, %s)"},
         select_params=[text],
         order_by=["-sim"],
     ).values_list(*NAME_COLUMNS)[:CANDIDATES]
-    return {row[0]: row[1:] for row in rows}
+
+
+def _pg_rows(queryset) -> dict[int, tuple]:
+    return {row[0]: row[1:] for row in queryset}
+
+
+def _found(*tiers: str) -> str:
+    """SQL: how many people the tiers (CTEs of _pg_tiers_rows) found between them."""
+    ids = " UNION ".join(f"SELECT id FROM {t}" for t in tiers)
+    return f"(SELECT count(*) FROM ({ids}) found)"
+
+
+def _pg_tiers_rows(usual: list, later: list[tuple[str, object]]) -> dict[str, dict[int, tuple]]:
+    """Rows of the usual-order querysets (one tier, "usual") and of the `later` tiers, named,
+    in one statement: each a CTE, a later tier's gate (SQL on the tiers before it, by name) a
+    constant for PostgreSQL (a "One-Time Filter"), so a tier not needed is never read."""
+    columns = ", ".join(NAME_COLUMNS)
+    ctes, params = [], []
+    for i, queryset in enumerate(usual):
+        sql, p = queryset.query.sql_with_params()
+        ctes.append(f"usual{i} AS ({sql})")
+        params += p
+    union = " UNION ALL ".join(f"SELECT {columns} FROM usual{i}" for i in range(len(usual)))
+    ctes.append(f"usual AS MATERIALIZED ({union})")
+    for name, queryset in later:
+        sql, p = queryset.query.sql_with_params()
+        ctes.append(f"{name} AS MATERIALIZED ({sql})")
+        params += p
+    select = " UNION ALL ".join(
+        f"SELECT '{name}', {columns} FROM {name}" for name in ["usual", *(n for n, _q in later)]
+    )
+    found: dict[str, dict[int, tuple]] = {name: {} for name in ["usual", *(n for n, _q in later)]}
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {', '.join(ctes)} {select}", params)
+        for name, pk, *values in cursor.fetchall():
+            found[name][pk] = tuple(values)
+    return found
 
 
 def _pg_name_candidates(qs, tokens: list[str], limit: int) -> dict[int, tuple]:
@@ -292,31 +327,62 @@ def _pg_name_candidates(qs, tokens: list[str], limit: int) -> dict[int, tuple]:
        (cheap), since a reordered exact match can still rank among the usual-order ones.
     3. Fewer than ten: swapped letters (Smtih); still fewer: sound-alikes (Smyth) too.
     4. Nothing yet: every word as a prefix ("Marg Thom"), then trigram similarity.
+
+    Two words or more (what agents type: a caller's first and last name) seldom fill a page
+    in the usual order, so tiers 1-3 are one statement (`_pg_tiers_rows`) with each tier's
+    condition in SQL. A single word usually fills a page: its tiers stay one query each, only
+    when needed, as do the exact words and tier 4 (rare).
     """
     exact = {t for i, t in enumerate(tokens) if not _prefix(tokens, i)}
+    few = min(limit, 10)
     if len(tokens) == 1:
-        rows = _pg_usual_order_rows(qs, None, [], tokens[0], exact)
-        rows.update(_pg_usual_order_rows(qs, tokens[0], [], None, exact))
+        usual = [
+            _pg_usual_order_qs(qs, None, [], tokens[0], exact),
+            _pg_usual_order_qs(qs, tokens[0], [], None, exact),
+        ]
+        later = []
     else:
-        rows = _pg_usual_order_rows(qs, tokens[0], tokens[1:-1], tokens[-1], exact)
+        usual = [_pg_usual_order_qs(qs, tokens[0], tokens[1:-1], tokens[-1], exact)]
+        later = [
+            ("words", _pg_name_qs(qs, tokens, gate=f"{_found('usual')} < {limit:d}")),
+            (
+                "letters",
+                _pg_name_qs(
+                    qs, tokens, gate=f"{_found('usual', 'words')} < {few:d}", keys="letters"
+                ),
+            ),
+            (
+                "sounds",
+                _pg_name_qs(
+                    qs, tokens, gate=f"{_found('usual', 'words', 'letters')} < {few:d}", keys="all"
+                ),
+            ),
+        ]
+    found = _pg_tiers_rows(usual, later)
+    rows = found.pop("usual")
     best = sorted((_score_row(r, tokens) for r in rows.values()), reverse=True)
     if len(best) >= limit and best[limit - 1] >= 1.0:
         return rows
-    if len(rows) < limit:
-        rows.update(_pg_name_rows(qs, tokens))  # includes every exact match
+    if later:  # tiers 2 and 3 read already, as their gates said
+        for tier in found.values():
+            rows.update(tier)
+        if len(best) >= limit:
+            rows.update(_pg_rows(_pg_name_qs(qs, tokens, exact=True)))
     else:
-        rows.update(_pg_name_rows(qs, tokens, exact=True))
-    few = min(limit, 10)
-    if len(rows) < few:
-        # Swapped letters (the likeliest typo) match precisely; sound-alikes match many more
-        # people, so they only fill in when there are still few.
-        rows.update(_pg_name_rows(qs, tokens, keys="letters"))
+        if len(rows) < limit:
+            rows.update(_pg_rows(_pg_name_qs(qs, tokens)))  # includes every exact match
+        else:
+            rows.update(_pg_rows(_pg_name_qs(qs, tokens, exact=True)))
         if len(rows) < few:
-            rows.update(_pg_name_rows(qs, tokens, keys="all"))
+            # Swapped letters (the likeliest typo) match precisely; sound-alikes match many
+            # more people, so they only fill in when there are still few.
+            rows.update(_pg_rows(_pg_name_qs(qs, tokens, keys="letters")))
+            if len(rows) < few:
+                rows.update(_pg_rows(_pg_name_qs(qs, tokens, keys="all")))
     if not rows and len(tokens) > 1:
-        rows = _pg_name_rows(qs, tokens, all_prefix=True)  # "Marg Thom"
+        rows = _pg_rows(_pg_name_qs(qs, tokens, all_prefix=True))  # "Marg Thom"
     if not rows:
-        rows = _pg_trigram_rows(qs, tokens)
+        rows = _pg_rows(_pg_trigram_qs(qs, tokens))
     return rows
 
 
@@ -461,7 +527,7 @@ RESULT_RELATED = {
     "active_flags": (AssistanceFlag, "active"),
 }
 # Filled as prefetch_related would (templates and serializers call `.emails.all()`).
-RESULT_PREFETCHED = ("emails", "phones")
+RESULT_PREFETCHED = ("addresses", "emails", "phones")
 
 
 def _ordering_sql(model) -> str:
@@ -478,46 +544,56 @@ def _from_json(model, data: dict):
     return model.from_db(connection.alias, [f.attname for f in fields], values)
 
 
-def _pg_results(ids) -> list[Citizen]:
-    """`results_queryset(ids)` in one round trip instead of five: the related rows come back
-    as JSON arrays, built into model instances and cached as prefetch_related would."""
+def pg_citizens_with_related(
+    ids, related: dict = RESULT_RELATED, annotations: dict[str, str] | None = None
+) -> list[Citizen]:
+    """Citizens with their related rows in one round trip (PostgreSQL) instead of one per
+    relation: the rows come back as JSON arrays, built into model instances and cached as
+    prefetch_related would (`related`: {attribute: (model, condition column)}; attributes in
+    RESULT_PREFETCHED as the relation's manager, others as plain lists). `annotations`:
+    {attribute: SQL on the citizen row `c`}."""
+    annotations = annotations or {}
     fields = Citizen._meta.concrete_fields
     selects = [f'c."{f.column}"' for f in fields]
-    for model, condition in RESULT_RELATED.values():
+    for model, condition in related.values():
         where = "r.citizen_id = c.id" + (f' AND r."{condition}"' if condition else "")
         selects.append(
             f"(SELECT coalesce(json_agg(to_json(r) ORDER BY {_ordering_sql(model)}), '[]') "
             f"FROM {model._meta.db_table} r WHERE {where})"
         )
+    selects += annotations.values()
     sql = f"SELECT {', '.join(selects)} FROM {Citizen._meta.db_table} c WHERE c.id = ANY(%s)"
     with connection.cursor() as cursor:
         cursor.execute(sql, [list(ids)])
         rows = cursor.fetchall()
     citizens = []
+    extra = len(fields) + len(related)
     for row in rows:
         citizen = Citizen.from_db(
             connection.alias, [f.attname for f in fields], row[: len(fields)]
         )
         citizen._prefetched_objects_cache = {}
         for (attr, (model, _condition)), data in zip(
-            RESULT_RELATED.items(), row[len(fields) :], strict=True
+            related.items(), row[len(fields) : extra], strict=True
         ):
-            related = [_from_json(model, item) for item in data]
-            for obj in related:
+            related_rows = [_from_json(model, item) for item in data]
+            for obj in related_rows:
                 model._meta.get_field("citizen").set_cached_value(obj, citizen)
             if attr in RESULT_PREFETCHED:
                 qs = model.objects.all()
-                qs._result_cache, qs._prefetch_done = related, True
+                qs._result_cache, qs._prefetch_done = related_rows, True
                 citizen._prefetched_objects_cache[attr] = qs
             else:
-                setattr(citizen, attr, related)
+                setattr(citizen, attr, related_rows)
+        for attr, value in zip(annotations, row[extra:], strict=True):
+            setattr(citizen, attr, value)
         citizens.append(citizen)
     return citizens
 
 
 def _results(ids) -> list[Citizen]:
     if connection.vendor == "postgresql":
-        return _pg_results(ids)
+        return pg_citizens_with_related(ids)
     return list(results_queryset(ids))
 
 

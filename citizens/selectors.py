@@ -3,7 +3,8 @@ citizens.search) and citizen_contact_prompts."""
 
 from datetime import timedelta
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from citizens.matching import match_candidates, records_for_ids, score_pair
@@ -14,10 +15,23 @@ from citizens.models import (
     CitizenChange,
     DuplicatePair,
     DuplicateReviewRun,
+    EmailAddress,
     Note,
     PhoneNumber,
 )
-from citizens.search import citizen_search  # noqa: F401  (part of this module's interface)
+from citizens.search import (
+    citizen_search,  # noqa: F401  (part of this module's interface)
+    pg_citizens_with_related,
+)
+
+# What the record page shows of a citizen's own lists (citizen_detail): {attribute: (model,
+# condition)}, as its prefetch_related on SQLite.
+DETAIL_RELATED = {
+    "addresses": (Address, ""),
+    "emails": (EmailAddress, ""),
+    "phones": (PhoneNumber, ""),
+    "active_flags": (AssistanceFlag, "active"),
+}
 
 CONFIRM_EVERY_DAYS = 365
 
@@ -35,14 +49,28 @@ def citizen_get(*, pk) -> Citizen:
 def citizen_detail(*, pk, related=True) -> Citizen:
     """One citizen with everything the record page shows, in a fixed number of queries.
     `related=False`: the citizen's own row alone (a tab of the record loaded on its own shows
-    none of their addresses, emails, phones or flags)."""
+    none of their addresses, emails, phones, flags or merges)."""
     from citizens.models import MergeRecord
 
+    if not related:
+        return Citizen.objects.get(pk=pk)
     merges = MergeRecord.objects.filter(Q(survivor=OuterRef("pk")) | Q(merged=OuterRef("pk")))
     # Whether there are merges to list, so most records skip that query.
     citizen = Citizen.objects.annotate(has_merges=Exists(merges))
-    if not related:
-        return citizen.get(pk=pk)
+    if connection.vendor == "postgresql":
+        # The row and its four lists in one round trip instead of five.
+        table = MergeRecord._meta.db_table
+        found = pg_citizens_with_related(
+            [pk],
+            related=DETAIL_RELATED,
+            annotations={
+                "has_merges": f"EXISTS (SELECT FROM {table} m "
+                "WHERE m.survivor_id = c.id OR m.merged_id = c.id)"
+            },
+        )
+        if not found:
+            raise Citizen.DoesNotExist(f"No citizen {pk}")
+        return found[0]
     return citizen.prefetch_related(
         "addresses",
         "emails",
@@ -103,6 +131,26 @@ def citizen_hidden_note_count(*, citizen, user) -> int:
     if user.has_perm("citizens.view_sensitive_note"):
         return 0
     return Note.objects.filter(citizen=citizen, sensitive=True).count()
+
+
+def citizen_notes_shown(*, citizen, user, limit=20) -> tuple[list[Note], int]:
+    """The newest `limit` notes this member of staff may read and how many sensitive ones they
+    may not (citizen_notes, citizen_hidden_note_count) in one query; two when they may read
+    none of the citizen's notes."""
+    notes = citizen_notes(citizen=citizen, user=user)
+    if user.has_perm("citizens.view_sensitive_note"):
+        return list(notes[:limit]), 0
+    hidden = (
+        Note.objects.filter(citizen=citizen, sensitive=True)
+        .order_by()
+        .values("citizen")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    shown = list(notes.annotate(hidden_count=Subquery(hidden))[:limit])
+    if not shown:
+        return [], citizen_hidden_note_count(citizen=citizen, user=user)
+    return shown, shown[0].hidden_count or 0
 
 
 def note_get(*, citizen, pk, user) -> Note:

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -24,6 +25,8 @@ from citizens.forms import (
 from citizens.models import AssistanceFlag, Citizen, MergeRecord
 from citizens.panels import panel_tabs, panels_render
 from citizens.search import citizen_search, parse_query, results_queryset
+from core.refcache import held
+from organisation.models import ServiceArea
 
 
 def _redirect(request, url):
@@ -138,6 +141,17 @@ def _citizen_or_redirect(request, pk):
     return citizen, None
 
 
+def _note_fields() -> str:
+    """The record page's add-a-note fields, rendered once per process: an empty NoteForm is
+    the same for every citizen and member of staff, its service areas a kept list (rendered
+    again when they change: core.refcache)."""
+    return held(
+        ("record page note fields",),
+        lambda: render_to_string("citizens/detail.html#note_fields", {"note_form": NoteForm()}),
+        models=[ServiceArea],
+    )
+
+
 @permission_required("citizens.view_citizen", raise_exception=True)
 def detail(request, pk):
     # A tab loaded on its own (htmx) shows the tabs and their panels, not the call summary,
@@ -158,21 +172,15 @@ def detail(request, pk):
     tab = request.GET.get("tab") or "overview"
     if tab not in dict(tabs):
         tab = "overview"
-    notes_tab = can_notes and tab == "notes"
+    notes, hidden_notes = [], 0
+    if can_notes and tab == "notes":
+        notes, hidden_notes = selectors.citizen_notes_shown(citizen=citizen, user=request.user)
     context = {
         "tabs": tabs,
         "tab": tab,
         "citizen": citizen,
-        "notes": (
-            list(selectors.citizen_notes(citizen=citizen, user=request.user)[:20])
-            if notes_tab
-            else []
-        ),
-        "hidden_notes": (
-            selectors.citizen_hidden_note_count(citizen=citizen, user=request.user)
-            if notes_tab
-            else 0
-        ),
+        "notes": notes,
+        "hidden_notes": hidden_notes,
         "panels": panels_render(request, citizen, tab="" if tab == "overview" else tab),
     }
     if tab_only:
@@ -182,7 +190,7 @@ def detail(request, pk):
         "current_address": next((a for a in addresses if a.is_current), None),
         "previous_addresses": [a for a in addresses if not a.is_current],
         "prompts": selectors.citizen_contact_prompts(citizen=citizen),
-        "note_form": NoteForm(),
+        "note_fields": _note_fields(),
         "merges": list(selectors.merge_records(citizen=citizen)) if citizen.has_merges else [],
         "aside_panels": panels_render(request, citizen, slot="aside"),
         "summary_panels": panels_render(request, citizen, slot="summary"),

@@ -28,11 +28,12 @@ pytestmark = pytest.mark.django_db
 BUDGETS = {
     "search page": 12,
     "search results (htmx)": 3,
-    "record": 13,
-    "record tab timeline (htmx)": 5,
-    "record tab notes (htmx)": 4,
+    "search results name (htmx)": 9,
+    "record": 12,
+    "record tab timeline (htmx)": 4,
+    "record tab notes (htmx)": 3,
     "add note (POST)": 6,
-    "timeline": 6,
+    "timeline": 5,
     "start contact (POST)": 15,
     "verify": 6,
     "raise request form": 4,
@@ -46,6 +47,9 @@ BUDGETS = {
     "report requests": 8,
     "report staff": 6,
 }
+# PostgreSQL only: quick search's name tiers in one statement (SQLite's portable matching reads
+# more), the citizen's row and lists on the record page in one (citizens.selectors).
+POSTGRESQL_BUDGETS = {"search page": 9, "search results name (htmx)": 3, "record": 8}
 SIZES = (1, 20)
 
 
@@ -99,6 +103,9 @@ def _walk(client, *, user, citizen, account, process, staff):
 
     page("search page", "GET", f"/citizens/?q=Margaret+{citizen.last_name}")
     page("search results (htmx)", "GET", f"/citizens/?q={citizen.last_name}", htmx="results")
+    # What agents type: a first and a last name (the walk's last names end in a number, which
+    # quick search reads as a reference).
+    page("search results name (htmx)", "GET", "/citizens/?q=Margaret+Thompson", htmx="results")
     page("record", "GET", record)
     for tab in ("timeline", "notes"):
         page(f"record tab {tab} (htmx)", "GET", f"{record}?tab={tab}", htmx="record-tabs")
@@ -190,7 +197,10 @@ def test_agent_pages_keep_their_query_budgets_whatever_the_record_holds(
     for name in walks[SIZES[0]]:  # shown when the test fails
         print(f"{name:<30}", *(walks[times][name][0] for times in SIZES), flush=True)
     assert set(walks[SIZES[0]]) == set(BUDGETS)
-    for name, budget in BUDGETS.items():
+    budgets = BUDGETS.copy()
+    if connection.vendor == "postgresql":
+        budgets |= POSTGRESQL_BUDGETS
+    for name, budget in budgets.items():
         for times in SIZES:
             count, sql = walks[times][name]
             assert count <= budget, (

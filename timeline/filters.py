@@ -50,11 +50,14 @@ class TimelineFilter(DayRangeFilterSet):
 
     def __init__(self, *args, actor_queryset=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if actor_queryset is not None:
-            self.filters["actor"].queryset = actor_queryset
-        # Its rows in one plain query (Django reads a select's rows through a server-side
+        # The form is built already (DayRangeFilterSet sets its date widgets): its field is
+        # what lists and validates the choices, so the queryset goes there, after the
+        # iterator (setting a queryset gives the widget its choices from the iterator):
+        # its rows in one plain query (Django reads a select's rows through a server-side
         # cursor on PostgreSQL: three round trips).
-        self.form.fields["actor"].iterator = ListedModelChoiceIterator
+        actor = self.form.fields["actor"]
+        actor.iterator = ListedModelChoiceIterator
+        actor.queryset = actor_queryset if actor_queryset is not None else actor.queryset
         # The service areas are a small reference list: kept per process (core.refcache).
         areas = held_choices(self.form.fields["service_area"])
         areas.widget.choices = areas.choices

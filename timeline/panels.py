@@ -1,7 +1,12 @@
 """The timeline panel on the citizen record page (registered in TimelineConfig.ready)."""
 
+from django.template.loader import render_to_string
 from django.urls import reverse
 
+from core.refcache import held
+from organisation.models import ServiceArea
+from timeline.filters import TimelineFilter
+from timeline.models import Entry
 from timeline.selectors import timeline_feed
 
 
@@ -16,4 +21,20 @@ def timeline_panel_context(request, citizen) -> dict:
         "query": "",
         "query_no_kind": "",
         "in_panel": True,
+        "blank_filters": _blank_filters(),
     }
+
+
+def _blank_filters() -> dict:
+    """The filter fields before and after the member-of-staff select (whose choices are this
+    citizen's) as the tab shows them, unfilled: the same on every record, so rendered once per
+    process and kept under core.refcache's generation (the service areas are a kept list)."""
+
+    def build():
+        form = TimelineFilter({}, queryset=Entry.objects.none()).form
+        return {
+            part: render_to_string(f"timeline/citizen_feed.html#{part}", {"form": form})
+            for part in ("before_actor", "after_actor")
+        }
+
+    return held(("timeline tab blank filters",), build, models=[ServiceArea])

@@ -5,7 +5,9 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import Count, JSONField, Q
+from django.db.models.expressions import RawSQL
 
 from timeline.filters import TimelineFilter
 from timeline.models import Category, Entry
@@ -76,10 +78,18 @@ def timeline_feed(*, citizen, filters, after: str | None = None, limit: int = PA
         queryset = queryset.filter(
             Q(occurred_at__lt=occurred_at) | Q(occurred_at=occurred_at, pk__lt=pk)
         )
-    entries = list(queryset[: limit + 1])
-    next_cursor = cursor_encode(entries[limit - 1]) if len(entries) > limit else None
     selected = filterset.form.cleaned_data.get("kind") or []
-    counts, total = _counts(citizen=citizen, filters=filters, selected=selected)
+    if _filters_given(filters) or after:
+        entries = list(queryset[: limit + 1])
+        counts, total = _counts(citizen=citizen, filters=filters, selected=selected)
+    else:
+        # No filter (the record's timeline tab, a feed's first page): the entries per kind come
+        # with the entries, in the same query (an uncorrelated subquery: computed once); no
+        # entry at all, then no count either.
+        entries = list(queryset.annotate(kind_counts=_kind_counts_sql(citizen))[: limit + 1])
+        rows = entries[0].kind_counts if entries else {}
+        counts, total = _counts_listed(rows or {}, selected)
+    next_cursor = cursor_encode(entries[limit - 1]) if len(entries) > limit else None
     return Feed(
         filterset=filterset,
         entries=entries[:limit],
@@ -115,6 +125,25 @@ def _counts(*, citizen, filters, selected=()):
         .annotate(n=Count("id"))
         .values_list("category", "n")
     )
+    return _counts_listed(rows, selected)
+
+
+def _kind_counts_sql(citizen) -> RawSQL:
+    """{category: entries} of the citizen's whole timeline, as one JSON value."""
+    table = Entry._meta.db_table
+    if connection.vendor == "postgresql":
+        aggregate = "json_object_agg(category, n)::text"  # text: JSONField decodes it
+    else:
+        aggregate = "json_group_object(category, n)"
+    return RawSQL(
+        f"(SELECT {aggregate} FROM (SELECT category, count(*) AS n FROM {table} "
+        "WHERE citizen_id = %s GROUP BY category) AS per_kind)",
+        [citizen.pk],
+        output_field=JSONField(),
+    )
+
+
+def _counts_listed(rows: dict, selected=()):
     counts = [(value, label, rows.get(value, 0)) for value, label in Category.choices]
     if selected:
         total = sum(n for category, n in rows.items() if category in selected)

@@ -7,13 +7,10 @@ from contacts.active import active_contact_for_request
 
 def service_accounts_panel_context(request, citizen) -> dict:
     """The citizen's accounts with their verification state for this member of staff."""
-    from verification.selectors import service_accounts_for, verification_status
+    from verification.selectors import service_accounts_verified
 
     contact = active_contact_for_request(request).contact
-    accounts = service_accounts_for(citizen=citizen)
-    status = verification_status(accounts=accounts, staff=request.user, contact=contact)
-    for account in accounts:
-        account.verification = status.get(account.id, "not verified")
+    accounts = service_accounts_verified(citizen=citizen, staff=request.user, contact=contact)
     return {"service_accounts": accounts, "contact": contact}
 
 

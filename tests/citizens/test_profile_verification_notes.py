@@ -101,6 +101,34 @@ def test_sensitive_notes_only_for_permitted_roles(agent, team_leader):
     assert b"sensitive note not shown" not in leader_page
 
 
+@pytest.mark.parametrize(
+    ("ordinary", "sensitive", "shown", "hidden"),
+    [
+        (0, 0, "No notes yet.", ""),
+        (2, 0, "Ordinary 1", ""),
+        (1, 2, "Ordinary 0", "2 sensitive notes"),
+        (0, 3, "", "3 sensitive notes"),
+    ],
+)
+def test_notes_tab_counts_the_sensitive_notes_it_leaves_out(
+    agent_client, ordinary, sensitive, shown, hidden
+):
+    c = CitizenFactory()
+    for i in range(ordinary):
+        NoteFactory(citizen=c, text=f"Ordinary {i}")
+    for i in range(sensitive):
+        NoteFactory(citizen=c, text=f"Secret {i}", sensitive=True)
+    page = agent_client.get(
+        f"/citizens/{c.pk}/?tab=notes", headers={"HX-Request": "true", "HX-Target": "record-tabs"}
+    ).content.decode()
+    assert shown in page
+    assert "Secret" not in page
+    if hidden:
+        assert f"{hidden} not shown" in page
+    else:
+        assert "not shown" not in page
+
+
 def test_note_correction_keeps_the_original(agent_client):
     c = CitizenFactory()
     original = NoteFactory(citizen=c, text="Wrong text")

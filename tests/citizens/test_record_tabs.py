@@ -4,7 +4,7 @@ with real URLs that load with htmx, within the query budget."""
 import pytest
 from django.urls import reverse
 
-from tests.factories import AddressFactory, CitizenFactory, NoteFactory
+from tests.factories import AddressFactory, CitizenFactory, NoteFactory, ServiceAreaFactory
 from tests.factories.timeline import EntryFactory
 
 pytestmark = pytest.mark.django_db
@@ -79,3 +79,19 @@ def test_a_note_added_returns_to_the_notes_tab(agent_client, busy):
         reverse("citizens:note_add", args=[busy.pk]), {"text": "Called back about the bin"}
     )
     assert response["Location"].endswith("?tab=notes#notes")
+
+
+def test_note_form_is_rendered_once_but_offers_the_service_areas_as_they_are_now(
+    agent_client, busy
+):
+    waste = ServiceAreaFactory(name="Waste Management")
+    page = agent_client.get(busy.get_absolute_url()).content.decode()
+    assert 'id="id_text" name="text"' in page
+    assert ">Waste Management</option>" in page
+    ServiceAreaFactory(name="Brand new area")
+    waste.name = "Waste and Recycling"
+    waste.save()
+    page = agent_client.get(busy.get_absolute_url()).content.decode()
+    assert ">Brand new area</option>" in page
+    assert ">Waste and Recycling</option>" in page
+    assert ">Waste Management</option>" not in page

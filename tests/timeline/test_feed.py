@@ -253,6 +253,20 @@ def test_page_shows_entries_counts_and_load_more(mixed, agent_client):
     assert "HX-Request" in response["Vary"]
 
 
+def test_member_of_staff_filter_offers_only_the_staff_on_this_timeline(mixed, agent_client):
+    citizen, _waste, _tax, alice, bob, _entries = mixed
+    elsewhere = StaffFactory(first_name="Carol", last_name="Elsewhere")
+    EntryFactory(kind=Kind.NOTE_ADDED, actor=elsewhere)  # another citizen's timeline
+    content = agent_client.get(feed_url(citizen)).content.decode()
+    select = content[content.index('id="id_actor"') :].split("</select>")[0]
+    assert f'value="{alice.pk}"' in select
+    assert f'value="{bob.pk}"' in select
+    assert "Carol Elsewhere" not in select
+    # ... and a member of staff not on it is not a choice.
+    response = agent_client.get(feed_url(citizen), {"actor": elsewhere.pk})
+    assert "Choose a member of staff from the list" in response.content.decode()
+
+
 def test_htmx_filter_request_returns_only_the_results(mixed, agent_client):
     citizen, waste, *_ = mixed
     response = agent_client.get(
@@ -348,3 +362,28 @@ def test_the_citizen_record_shows_the_timeline_panel_with_its_filters(agent_clie
     assert 'data-testid="timeline-panel"' in content
     assert "Note: the panel shows me" in content
     assert f'hx-get="{feed_url(citizen)}"' in content
+
+
+def test_the_timeline_tab_filters_are_the_feed_pages_and_follow_service_area_changes(
+    mixed, agent_client
+):
+    citizen, waste, *_ = mixed
+    tab = reverse("citizens:detail", kwargs={"pk": citizen.pk}) + "?tab=timeline"
+    htmx = {"HX-Request": "true", "HX-Target": "record-tabs"}
+
+    def form(content):
+        start = content.index('id="timeline-filters"')
+        return content[start : content.index("</form>", start)]
+
+    page = agent_client.get(feed_url(citizen)).content.decode()
+    panel = agent_client.get(tab, headers=htmx).content.decode()
+    assert form(panel).replace("Filter the timeline</h3>", "Filter</h2>").replace(
+        '<h3 class="govuk-heading-m">', '<h2 class="govuk-heading-m">'
+    ) == form(page)
+    waste.name = "Waste and Recycling"
+    waste.save()
+    ServiceAreaFactory(name="Brand new area")
+    panel = agent_client.get(tab, headers=htmx).content.decode()
+    assert ">Waste and Recycling</option>" in panel
+    assert ">Brand new area</option>" in panel
+    assert ">Waste Management</option>" not in panel
