@@ -386,7 +386,8 @@ CELERY_BEAT_SCHEDULE = {
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis backend, its client object built once (core/cache.py, #19).
+            "BACKEND": "core.cache.RedisCache",
             "LOCATION": REDIS_URL,
             # A stopped or silent Redis costs a page at most this long per cache call, never a
             # hang: sessions and cached reference data then come from the database (#19).
