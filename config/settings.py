@@ -103,6 +103,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.staff_context",
             ],
+            # `{% url %}` keeping the addresses it works out (core/templatetags/kept_urls.py).
+            "builtins": ["core.templatetags.kept_urls"],
         },
     },
 ]
@@ -263,7 +265,8 @@ STORAGES = {
         "OPTIONS": {"location": env("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private"))},
     },
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        # WhiteNoise's compressed manifest storage, each address kept once worked out.
+        "BACKEND": "core.storage.KeptURLManifestStaticFilesStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage",
     },
