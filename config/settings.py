@@ -103,6 +103,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.staff_context",
             ],
+            # `{% url %}` keeping the addresses it works out (core/templatetags/kept_urls.py).
+            "builtins": ["core.templatetags.kept_urls"],
         },
     },
 ]
@@ -263,7 +265,8 @@ STORAGES = {
         "OPTIONS": {"location": env("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private"))},
     },
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        # WhiteNoise's compressed manifest storage, each address kept once worked out.
+        "BACKEND": "core.storage.KeptURLManifestStaticFilesStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage",
     },
@@ -386,7 +389,8 @@ CELERY_BEAT_SCHEDULE = {
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis backend, its client object built once (core/cache.py, #19).
+            "BACKEND": "core.cache.RedisCache",
             "LOCATION": REDIS_URL,
             # A stopped or silent Redis costs a page at most this long per cache call, never a
             # hang: sessions and cached reference data then come from the database (#19).

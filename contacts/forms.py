@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from contacts.models import AvoidableReason, Channel, ContactType, PartnerOrganisation
 from contacts.selectors import agent_outcomes
-from core.refcache import held_choices
+from core.refcache import held, held_choices
 from organisation.models import Location, ServiceArea
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -139,10 +139,16 @@ class EndContactForm(forms.Form):
 
     def contact_type_groups(self):
         """[(service area, [contact types])] for the select: one area once it is chosen."""
-        types = ContactType.objects.active().select_related("service_area")
+        # The active types are reference data, kept per process (core.refcache) like the
+        # selects' own rows: the htmx select and the end-contact form read none.
+        types = held(
+            ("contact types with their areas",),
+            lambda: list(ContactType.objects.active().select_related("service_area")),
+            models=(ContactType, ServiceArea),
+        )
         area_id = self.area_id()
         if area_id is not None:
-            types = types.filter(service_area_id=area_id)
+            types = [kind for kind in types if kind.service_area_id == area_id]
         groups = {}
         for kind in types:
             groups.setdefault(kind.service_area, []).append(kind)

@@ -15,6 +15,7 @@ from contacts import report_summary as summary
 from contacts.filters import ContactFilter
 from contacts.models import Channel, Contact, ContactType, Outcome, ReportDayCount
 from core.filters import day_start
+from core.precompiled import PrecompiledRead
 from core.refcache import held
 from organisation.models import Location, ServiceArea
 
@@ -22,17 +23,27 @@ from organisation.models import Location, ServiceArea
 _NOT_LINKED_APPS = {"contacts", "audit", "timeline"}
 
 
+# Stand-in for a member of staff's id while the reads below are built (no real id is negative).
+_STAFF_STAND_IN = -790_001_919
+
+# Both reads run on many pages (the bar on every signed-in page): their SQL is built once per
+# process (core.precompiled), which saves ~1 ms of CPU each time.
+_open_for = PrecompiledRead(
+    lambda agent_id: (
+        Contact.objects.open()
+        .filter(agent_id=agent_id)
+        .select_related("citizen", "channel", "location")
+        .order_by("-started_at")[:1]
+    ),
+    agent_id=_STAFF_STAND_IN,
+)
+
+
 def contact_open_for(*, staff) -> Contact | None:
     """The contact this member of staff is handling now (each holds at most one), if any."""
     if staff is None or not staff.is_authenticated:
         return None
-    return (
-        Contact.objects.open()
-        .filter(agent=staff)
-        .select_related("citizen", "channel", "location")
-        .order_by("-started_at")
-        .first()
-    )
+    return _open_for.first(agent_id=staff.pk)
 
 
 _CONTACT_FIELDS = tuple(f.name for f in Contact._meta.concrete_fields)
@@ -45,12 +56,9 @@ class ContactBar:
     review_count: int
 
 
-def contact_bar_for(*, staff) -> ContactBar:
-    """The open contact and how many contacts await completion, in one query."""
-    if staff is None or not staff.is_authenticated:
-        return ContactBar(None, 0)
-    row = (
-        Contact.objects.filter(agent=staff)
+def _bar_read(agent_id):
+    return (
+        Contact.objects.filter(agent_id=agent_id)
         .filter(Q(status=Contact.Status.OPEN) | Q(needs_review=True))
         .select_related("citizen", "channel", "location")
         # Every signed-in page runs this: the contact's own columns, and of the citizen's wide
@@ -66,9 +74,18 @@ def contact_bar_for(*, staff) -> ContactBar:
                 output_field=IntegerField(),
             ),
         )
-        .order_by("open_first", "-started_at", "-id")
-        .first()
+        .order_by("open_first", "-started_at", "-id")[:1]
     )
+
+
+_bar = PrecompiledRead(_bar_read, agent_id=_STAFF_STAND_IN)
+
+
+def contact_bar_for(*, staff) -> ContactBar:
+    """The open contact and how many contacts await completion, in one query."""
+    if staff is None or not staff.is_authenticated:
+        return ContactBar(None, 0)
+    row = _bar.first(agent_id=staff.pk)
     if row is None:
         return ContactBar(None, 0)
     return ContactBar(row if row.is_open else None, int(row.review_total or 0))

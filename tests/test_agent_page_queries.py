@@ -35,6 +35,9 @@ BUDGETS = {
     "add note (POST)": 6,
     "timeline": 5,
     "start contact (POST)": 15,
+    "contact bar (htmx)": 2,
+    "faq contact panel (htmx)": 3,
+    "contact types (htmx)": 0,
     "verify": 6,
     "raise request form": 4,
     "raise request (POST)": 16,
@@ -118,6 +121,21 @@ def _walk(client, *, user, citizen, account, process, staff):
         "location": Location.objects.active().first().pk,
     }
     page("start contact (POST)", "POST", "/contacts/start/", start, expect=302, warm=False)
+    # The fragments every page with an open contact loads (#19: their fixed cost).
+    page("contact bar (htmx)", "GET", "/contacts/active-bar/", htmx="active-contact-bar")
+    page(
+        "faq contact panel (htmx)",
+        "GET",
+        f"/faq/contact/?citizen={citizen.pk}",
+        htmx="contact-knowledge-slot",
+    )
+    area = ContactType.objects.filter(active=True).first().service_area_id
+    page(
+        "contact types (htmx)",
+        "GET",
+        f"/contacts/contact-types/?service_area={area}",
+        htmx="contact-type-slot",
+    )
     page("verify", "GET", f"/citizens/{citizen.pk}/accounts/{account.pk}/verify/")
     page("raise request form", "GET", f"/requests/new/?citizen={citizen.pk}")
     raise_data = {

@@ -333,6 +333,33 @@ def test_without_a_service_area_every_contact_type_is_offered_grouped(agent_clie
     assert 'hx-get="/contacts/contact-types/"' in body
 
 
+def test_contact_types_kept_per_process_follow_changes(
+    agent_client, ref, django_capture_on_commit_callbacks
+):
+    """The types are kept per process (core.refcache): a change shows on the next request."""
+
+    def options():
+        return agent_client.get(
+            reverse("contacts:contact_type_options"),
+            {"service_area": ref.council_tax.pk},
+            HTTP_HX_REQUEST="true",
+        ).content.decode()
+
+    assert "Balance enquiry" in options()
+    with django_capture_on_commit_callbacks(execute=True):
+        ref.balance.name = "Balance question"
+        ref.balance.save()
+    assert "Balance question" in options()
+    with django_capture_on_commit_callbacks(execute=True):
+        ref.balance.active = False
+        ref.balance.save()
+    assert "Balance question" not in options()
+    with django_capture_on_commit_callbacks(execute=True):
+        ref.council_tax.name = "Council Tax and Benefits"
+        ref.council_tax.save()
+    assert '<optgroup label="Council Tax and Benefits">' in options()
+
+
 def test_contact_type_options_survive_bad_input(agent_client, ref):
     response = agent_client.get(reverse("contacts:contact_type_options"), {"service_area": "x"})
     assert response.status_code == 200
