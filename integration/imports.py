@@ -24,13 +24,12 @@ citizens it created has been merged, edited or given contacts, requests or notes
 import csv
 import hashlib
 import io
-import threading
 from collections import Counter
 from dataclasses import dataclass, field
 
 from django import forms
 from django.conf import settings
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -39,6 +38,7 @@ from audit.services import audit_record
 from citizens.forms import CitizenForm
 from citizens.matching.review import pairs_queue
 from citizens.models import Citizen
+from core.threads import InThread
 from integration.matching import person_matches_many
 from integration.models import ImportRow, ImportRun
 from integration.signals import rows_imported
@@ -64,32 +64,6 @@ PERSON = [f for f in FIELDS if f not in ("reference", "source_reference")]
 MAX_FIELD_BYTES = 64 * 1024
 BATCH_SIZE = 5000  # rows checked, matched and written together (one transaction)
 PREVIEW_ROWS = 50
-
-
-class _InThread:
-    """A function run in another thread, with its own database connection (closed after)."""
-
-    def __init__(self, func, *args):
-        self._value = self._error = None
-        self._thread = threading.Thread(target=self._run, args=(func, args), daemon=True)
-        self._thread.start()
-
-    def _run(self, func, args):
-        try:
-            self._value = func(*args)
-        except BaseException as exc:  # handed to the caller by result()
-            self._error = exc
-        finally:
-            connections.close_all()  # this thread's connections only
-
-    def wait(self):
-        self._thread.join()
-
-    def result(self):
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self._value
 
 
 class ImportFileError(ValueError):
@@ -443,22 +417,21 @@ def import_run(run: ImportRun, *, commit: bool, on_progress=None) -> ImportRun:
         if on_progress:
             on_progress(done)
 
-    def flush():
+    def flush(*, last=False):
         if batch:
             items = list(batch)
             batch.clear()
             values = [item[2] for item in items if not isinstance(item[2], Outcome)]
             if pipelined:
-                in_flight.append((items, _InThread(rows_assess, values)))
+                in_flight.append((items, InThread(rows_assess, values)))
             else:
                 write(items, rows_assess(values))
-        while len(in_flight) > (1 if pipelined_more else 0):
+        while len(in_flight) > (0 if last else 1):  # one batch stays in flight till the end
             items, job = in_flight.pop(0)
             write(items, job.result())
 
     ImportRow.objects.filter(run=run).delete()  # a preview's rows are replaced by the import
     seen_in_file = set()
-    pipelined_more = True  # more rows may follow: keep one batch in flight
     try:
         for line, values in file_rows(run.file_path, mapping):
             total += 1
@@ -470,8 +443,7 @@ def import_run(run: ImportRun, *, commit: bool, on_progress=None) -> ImportRun:
             seen_in_file.add(key)
             if len(batch) >= BATCH_SIZE:
                 flush()
-        pipelined_more = False
-        flush()
+        flush(last=True)
     except ImportFileError as exc:
         for _items, job in in_flight:  # let a batch being checked finish (it writes nothing)
             job.wait()

@@ -22,18 +22,18 @@ one matcher — the same candidates, scores and explanations as `match_candidate
 """
 
 import math
-import threading
 from datetime import date
 from functools import lru_cache
 from operator import ne
 
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 
 from citizens.matching.compare import Level, _close, _digits, _sound
 from citizens.matching.nicknames import groups as _groups
 from citizens.matching.parameters import Parameters
 from citizens.matching.records import PersonRecord, _first_token, _tokens, email_key
 from citizens.normalise import token_keys
+from core.threads import InThread
 
 MARGIN = 1e-6  # sums in another order differ in the last bits
 SQL_MARGIN = 1e-3  # the database's pre-filter keeps pairs a little below the cut
@@ -593,29 +593,10 @@ def _pair_rows(args: dict):
         cursor.close()
 
 
-class _Elsewhere:
-    """The pairs query for part of a batch on a second connection, in another thread: the
-    query is most of a batch's time, and PostgreSQL runs one statement on one core."""
-
-    def __init__(self, args: dict):
-        self.rows: list = []
-        self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, args=(args,), daemon=True)
-        self.thread.start()
-
-    def _run(self, args):
-        try:
-            self.rows = list(_pair_rows(args))  # pairs that can reach the floor: few
-        except BaseException as exc:  # raised again in the caller's thread
-            self.error = exc
-        finally:
-            connections.close_all()  # this thread's connection only
-
-    def result(self) -> list:
-        self.thread.join()
-        if self.error is not None:
-            raise self.error
-        return self.rows
+def _rows_elsewhere(args: dict) -> list:
+    """The pairs query's rows on this thread's own connection, all at once (they are the pairs
+    that can reach the floor: few) — the second half of a split batch."""
+    return list(_pair_rows(args))
 
 
 def candidates_bounded(
@@ -653,7 +634,7 @@ def candidates_bounded(
         _arrays(people[a:b], terms[a:b]) | bound.sql_args(people[a:b], sql_cut) | {"limit": limit}
         for a, b in parts
     ]
-    elsewhere = _Elsewhere(args[1]) if split else None
+    elsewhere = InThread(_rows_elsewhere, args[1]) if split else None
 
     def bounded(rows, offset):
         for row in rows:

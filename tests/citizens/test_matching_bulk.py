@@ -289,17 +289,17 @@ def test_a_batch_split_over_two_connections_finds_the_same_pairs(labelled, monke
     floor = thresholds()["possible"]
     monkeypatch.setattr(bulk, "SPLIT_AT", 2)
     started, used = [], []
-    elsewhere, pair_rows = bulk._Elsewhere, bulk._pair_rows
+    in_thread, pair_rows = bulk.InThread, bulk._pair_rows
 
-    def counted(args):
+    def counted(func, args):
         started.append(len(args["w_idx"]))
-        return elsewhere(args)
+        return in_thread(func, args)
 
     def noting_the_connection(args):
         used.append(connections["default"])  # the calling thread's own
         yield from pair_rows(args)
 
-    monkeypatch.setattr(bulk, "_Elsewhere", counted)
+    monkeypatch.setattr(bulk, "InThread", counted)
     monkeypatch.setattr(bulk, "_pair_rows", noting_the_connection)
     with transaction.atomic():  # one query, on this connection
         together = candidates_bounded(people, terms, limit=2000, floor=floor, params=params)
