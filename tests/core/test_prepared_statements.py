@@ -1,17 +1,13 @@
 """PostgreSQL plans the pages' queries once per connection, not on every page (#19)."""
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.db import connection
 
 from tests.factories.citizens import CitizenFactory
+from tests.processes import fresh_process
 
-ROOT = Path(__file__).resolve().parents[2]
 POSTGRES = connection.vendor == "postgresql"
 
 
@@ -42,23 +38,13 @@ def test_the_record_pages_queries_are_prepared_from_their_fifth_use(agent_client
 
 
 def _options(**env):
-    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", **env}
     script = (
         "import django, json\n"
         "django.setup()\n"
         "from django.conf import settings\n"
         "print(json.dumps(settings.DATABASES['default'].get('OPTIONS', {}), default=str))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return json.loads(fresh_process(script, env=env))
 
 
 def test_prepared_statements_are_on_for_postgresql_and_can_be_turned_off():

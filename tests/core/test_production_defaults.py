@@ -1,13 +1,12 @@
 """Production defaults that hold under load (#19): HTML never compressed (BREACH), database
 connections persistent under gunicorn and not under runserver, gunicorn's settings file."""
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+
+from tests.processes import fresh_process
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,12 +24,7 @@ def test_html_pages_are_not_compressed(agent_client, path):
 
 
 def _database_settings(argv0, *, conn_max_age=None):
-    env = dict(
-        os.environ,
-        DJANGO_SETTINGS_MODULE="config.settings",
-        DATABASE_URL="postgres://crm@db.invalid:5432/crm",
-    )
-    env.pop("CONN_MAX_AGE", None)
+    env = {"DATABASE_URL": "postgres://crm@db.invalid:5432/crm"}
     if conn_max_age is not None:
         env["CONN_MAX_AGE"] = conn_max_age
     code = (
@@ -39,9 +33,8 @@ def _database_settings(argv0, *, conn_max_age=None):
         "d = settings.DATABASES['default'];"
         "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
-    ).stdout.split()
+    unset = ["CONN_MAX_AGE"] if conn_max_age is None else []
+    out = fresh_process(code, env=env, unset=unset).split()
     return int(out[0]), out[1] == "True"
 
 

@@ -2,8 +2,6 @@
 503 and when to try again, never a 500 and never a worker held until gunicorn's timeout."""
 
 import os
-import subprocess
-import sys
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -12,6 +10,7 @@ from django.db import OperationalError, connection
 from django.test import Client
 
 from tests.factories.citizens import CitizenFactory
+from tests.processes import fresh_process
 
 ROOT = Path(__file__).resolve().parents[2]
 POSTGRES = connection.vendor == "postgresql"
@@ -132,18 +131,7 @@ def _statement_timeout(code_before: str, **env) -> str:
         "    cursor.execute('SHOW statement_timeout')\n"
         "    print(cursor.fetchone()[0])\n"
     )
-    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", **env}
-    environment.pop("CRM_PROCESS", None)
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return result.stdout.strip().splitlines()[-1]
+    return fresh_process(script, env=env, unset=["CRM_PROCESS"])
 
 
 @pytest.mark.skipif(not POSTGRES, reason="PostgreSQL's statement_timeout")
