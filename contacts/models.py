@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from core.literals import Literal
 from core.models import ActiveQuerySet, ReferenceData, TimestampedModel
 
 
@@ -77,7 +78,8 @@ class PartnerOrganisation(ReferenceData):
 
 class ContactQuerySet(models.QuerySet):
     def open(self):
-        return self.filter(status=Contact.Status.OPEN)
+        # A literal, so that generic plans can use the one-open-contact-per-staff index.
+        return self.filter(status=Literal(Contact.Status.OPEN.value))
 
 
 class Contact(TimestampedModel):
