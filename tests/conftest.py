@@ -74,6 +74,16 @@ def _fresh_bank_holiday_nation():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_stage_averages():
+    """Each process's stage averages are kept for ten minutes; each test works out its own."""
+    from requests_tracking.services.dates import stage_expected_forget
+
+    stage_expected_forget()
+    yield
+    stage_expected_forget()
+
+
+@pytest.fixture(autouse=True)
 def _celery_eager():
     """Run tasks in-process even when REDIS_URL is set for the whole suite (CI's Redis run).
 

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from requests_tracking import services
 from requests_tracking.models import Request, StageVisit
-from requests_tracking.services import TransitionRefused
+from requests_tracking.services import TransitionRefused, dates
 from tests.requests_tracking.conftest import at
 
 S = Request.Status
@@ -203,9 +203,32 @@ def test_estimated_completion_learns_from_completed_requests(raise_request, offi
         services.request_resolve(
             actor=officer, service_request=done, resolution="done", now=at(2026, 2, day, 12)
         )
+    # The averages are kept for EXPECTED_KEEP_SECONDS in each worker: ten minutes later.
+    dates.stage_expected_forget()
     request = raise_request()  # Monday 2 March 09:00
     assert request.estimated_completion_at == at(2026, 3, 2, 12)
     assert request.due_at == at(2026, 3, 9, 17)  # the SLA promise is unchanged
+
+
+def test_stage_averages_are_worked_out_once_per_keep_window(
+    raise_request, officer, monkeypatch, django_assert_num_queries
+):
+    """One aggregate over the year's stays per process per window, not one per raise or move;
+    a stay completed in the window counts once the window has passed."""
+    clock = [1000.0]
+    monkeypatch.setattr(dates.clock, "monotonic", lambda: clock[0])
+    first = raise_request()
+    assert dates.stage_expected_seconds(first.process) == {}
+    for day in (2, 3, 4):
+        done = raise_request(now=at(2026, 2, day, 9))
+        done = services.request_advance(
+            actor=officer, service_request=done, now=at(2026, 2, day, 10)
+        )
+    with django_assert_num_queries(0):
+        assert dates.stage_expected_seconds(first.process) == {}
+    clock[0] += dates.EXPECTED_KEEP_SECONDS + 1
+    with django_assert_num_queries(1):
+        assert dates.stage_expected_seconds(first.process) == {1: 3600.0}
 
 
 def test_new_process_version_leaves_open_requests_alone(raise_request, officer, process):
