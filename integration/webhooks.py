@@ -29,7 +29,8 @@ from urllib.parse import urlsplit
 from django.db import transaction
 from django.utils import timezone
 
-from integration.models import WebhookAttempt, WebhookSubscription
+from core.refcache import held, refcache_forget
+from integration.models import ClientSystem, WebhookAttempt, WebhookSubscription
 from integration.signals import webhook_delivered
 from notifications.backends import PermanentFailure, TemporaryFailure
 from notifications.models import Message
@@ -76,14 +77,24 @@ def url_addresses(url: str, *, allow_private: bool) -> list[str]:
     return addresses
 
 
+def _subscriptions_active() -> list[WebhookSubscription]:
+    return list(
+        WebhookSubscription.objects.filter(active=True, client_system__active=True)
+        .select_related("client_system")
+        .order_by("pk")
+    )
+
+
 def subscriptions_for(event: str) -> list[WebhookSubscription]:
-    return [
-        sub
-        for sub in WebhookSubscription.objects.filter(
-            active=True, client_system__active=True
-        ).select_related("client_system")
-        if event in sub.events
-    ]
+    """The active subscriptions that want `event`. Every change any page records asks, so the
+    list is kept per process (core.refcache) and read again after any subscription or client
+    system is saved or deleted, or disabled (`_disable`)."""
+    active = held(
+        "integration:webhook-subscriptions",
+        _subscriptions_active,
+        models=(WebhookSubscription, ClientSystem),
+    )
+    return [sub for sub in active if event in sub.events]
 
 
 def webhooks_enqueue(*, change, actor=None) -> list[Message]:
@@ -187,6 +198,7 @@ def _disable(subscription, reason):
     WebhookSubscription.objects.filter(pk=subscription.pk).update(
         active=False, disabled_reason=reason[:200]
     )
+    refcache_forget()  # an update sends no post_save: every process drops its kept list
 
 
 class WebhookBackend:

@@ -229,3 +229,21 @@ def test_admin_form_refuses_a_private_address(admin_client_, administrator):
     assert response.status_code == 200
     assert "private" in response.content.decode()
     assert not WebhookSubscription.objects.exists()
+
+
+def test_subscriptions_are_read_once_and_again_after_a_change(
+    receiver, system, administrator, django_assert_num_queries
+):
+    """Every change asks which subscriptions want it: the list is kept per process, and a
+    subscription added (or a client system switched off) is seen by the next change."""
+    from integration.webhooks import subscriptions_for
+
+    assert subscriptions_for("citizen.updated") == []
+    with django_assert_num_queries(0):
+        assert subscriptions_for("citizen.updated") == []
+    subscription = subscribe(system, receiver().url, ["citizen.updated"], administrator)
+    assert subscriptions_for("citizen.updated") == [subscription]
+    assert subscriptions_for("request.created") == []
+    system.active = False
+    client_system_save(actor=administrator, system=system)
+    assert subscriptions_for("citizen.updated") == []
