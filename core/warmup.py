@@ -4,6 +4,7 @@ Django compiles a template the first time a page uses it and keeps it (the cache
 whenever DEBUG is off), and builds the URL resolver on the first `reverse()`. A freshly started
 or recycled gunicorn worker would make its first agents wait for all of that (~1.5 s on the
 record page); doing it here, before the worker accepts connections, moves that cost off them.
+The bank holiday tables (for SLA dates) are loaded here too.
 """
 
 import logging
@@ -49,4 +50,7 @@ def warm() -> None:
     start = time.perf_counter()
     get_resolver()._populate()  # imports every view module and builds the URL resolver
     compiled = warm_templates()
+    from requests_tracking.working_time import bank_holidays_warm
+
+    bank_holidays_warm()  # SLA dates: raising a request, moving it, its page
     logger.info("warm-up: %d templates compiled in %.2f s", compiled, time.perf_counter() - start)
