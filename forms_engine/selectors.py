@@ -10,6 +10,7 @@ from django.db.models.functions import RowNumber
 
 from accounts.models import Role
 from core.filters import day_start
+from core.precompiled import PrecompiledRead
 from core.refcache import held
 from forms_engine.definition import Definition, definition_for
 from forms_engine.models import Form, FormVersion, Portal, Submission
@@ -109,11 +110,10 @@ class CitizenForms:
 PANEL_ROWS = 10
 
 
-def citizen_forms(*, citizen, user=None) -> CitizenForms:
-    """A citizen's forms in progress (page reached, last saved and by whom) and completed."""
+def _latest_submissions(citizen_id):
     # Only the columns the panel shows (the request and form rows are wide).
     base = (
-        Submission.objects.filter(citizen=citizen)
+        Submission.objects.filter(citizen_id=citizen_id)
         .select_related("form", "last_saved_by", "request")
         .only(
             "pk",
@@ -134,7 +134,7 @@ def citizen_forms(*, citizen, user=None) -> CitizenForms:
         )
     )
     # The latest of each status in one query (a sent form's last save is when it was sent).
-    latest = (
+    return (
         base.annotate(
             row=Window(
                 RowNumber(),
@@ -145,6 +145,16 @@ def citizen_forms(*, citizen, user=None) -> CitizenForms:
         .filter(row__lte=PANEL_ROWS + 1)
         .order_by("status", "row")
     )
+
+
+# The record page asks on every visit: its SQL (a window over three joins) is built once per
+# process (core.precompiled), which saves ~2 ms of CPU a page.
+_latest = PrecompiledRead(_latest_submissions, citizen_id=-790_002_101)
+
+
+def citizen_forms(*, citizen, user=None) -> CitizenForms:
+    """A citizen's forms in progress (page reached, last saved and by whom) and completed."""
+    latest = _latest.objects(citizen_id=citizen.pk)
     drafts, submitted = [], []
     for row in latest:
         if row.status == Submission.Status.DRAFT:
