@@ -61,6 +61,12 @@ class ContactBar:
     contact: Contact | None
     review_count: int
 
+    @cached_property
+    def verified(self) -> list[str]:
+        """Services the caller passed verification for in the open contact, shown on the bar
+        of every page (read with the page, not fetched by a second request after it)."""
+        return contact_verified_services(contact=self.contact)
+
 
 def _bar_read(agent_id):
     return (

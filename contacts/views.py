@@ -205,7 +205,7 @@ def _contact_page(request, contact, form, status=200):
         "mine": mine,
         "q": query,
         "candidates": candidates,
-        "verified": contact_verified_services(contact=contact),
+        "verified": _verified_in(request, contact),
         "linked": contact_linked_items(contact=contact),
         "prompts": contact_prompts(citizen=contact.citizen, staff=request.user)
         if contact.is_open and mine
@@ -281,13 +281,19 @@ def contact_type_options_view(request):
 
 @require_GET
 @permission_required("contacts.view_contact", raise_exception=True)
-def active_bar_view(request):
-    """The active-contact bar alone, refreshed by htmx (elapsed time, services verified)."""
+def _verified_in(request, contact) -> list[str]:
+    """The services verified in `contact`; the bar has them already when it is this agent's
+    open contact (one query, not two)."""
     bar = active_contact_for_request(request)
-    verified = contact_verified_services(contact=bar.contact) if bar.contact else []
-    response = render(
-        request, "contacts/_active_contact_bar.html", {"bar": bar, "verified": verified}
-    )
+    if bar.contact is not None and bar.contact.pk == contact.pk:
+        return bar.verified
+    return contact_verified_services(contact=contact)
+
+
+def active_bar_view(request):
+    """The active-contact bar alone (htmx swaps it in after a page's own request changes it)."""
+    bar = active_contact_for_request(request)
+    response = render(request, "contacts/_active_contact_bar.html", {"bar": bar})
     response["Cache-Control"] = "no-store"
     return response
 
