@@ -217,3 +217,17 @@ def test_contact_knowledge_part_lists_what_was_sent(agent_client, call, article)
         reverse("faq:contact_knowledge"), {"citizen": call.citizen_id}, HTTP_HX_REQUEST="true"
     )
     assert "Sent by text message" in part.content.decode()
+
+
+def test_the_record_page_loads_the_contact_knowledge_only_in_a_contact_with_that_citizen(
+    agent_client, call
+):
+    """Outside a contact with this citizen there is nothing for the part to show: the page does
+    not ask for it (a whole request on every record page an agent opens)."""
+    knowledge = reverse("faq:contact_knowledge")
+    page = agent_client.get(call.citizen.get_absolute_url()).content.decode()
+    assert f'hx-get="{knowledge}?citizen={call.citizen_id}"' in page
+    other = CitizenFactory()
+    page = agent_client.get(other.get_absolute_url()).content.decode()
+    assert knowledge not in page
+    assert 'id="contact-knowledge-slot"' in page
