@@ -9,18 +9,21 @@ import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
-# One process per core, four threads each (gthread). Measured at 16 agents on 2 cores, journey
-# (a): 2 × 4 threads 36.0 req/s, 4 sync workers 33.8, 3 × 4 threads 29.5, 8 sync workers
-# 27.5 (the machine shared; the pages are CPU-bound, so more processes buy nothing). Threads
-# keep a worker answering while one request waits on a slow database or broker, and hold half
-# the memory and half the PostgreSQL connections of 4 processes doing the same.
-workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count()))
-threads = int(os.environ.get("GUNICORN_THREADS", 4))
+# Two single-threaded (sync) workers per core. A sync worker takes a connection only when it is
+# free, so requests queue once, in the kernel, and go to whichever worker is free first. Threaded
+# (gthread) workers accept connections while their threads are busy and keep browsers' kept-alive
+# connections: on a busy 2-core server some workers queued far more than others (journey (b) at
+# 16 agents, 4 workers x 2 threads: p50 30-110 ms but p95 300-630 ms; 2 x 4 threads: p95 up to
+# 450 ms; 4 sync workers: p95 145-378 ms with 13 % more journeys done). The price: a request
+# waiting on a slow database holds its whole worker (until WEB_STATEMENT_TIMEOUT, 30 s), so
+# GUNICORN_THREADS=4 is there for a server whose database is often slow. docs/performance.md.
+workers = int(os.environ.get("GUNICORN_WORKERS", 2 * multiprocessing.cpu_count()))
+threads = int(os.environ.get("GUNICORN_THREADS", 1))
 worker_class = "gthread" if threads > 1 else "sync"
 # A request never hangs past this: the worker is killed and restarted (pages degrade plainly).
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))
 graceful_timeout = 30
-# Behind the reverse proxy, which keeps its own connections to the app open.
+# Threaded workers only (a sync worker answers one request per connection).
 keepalive = 5
 # Workers are recycled now and then so a slow leak never builds up (jitter: not all at once).
 # Not too often: a new worker spends ~2 s starting (Django, WhiteNoise's file scan, the warm-up
