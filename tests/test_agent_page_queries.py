@@ -42,7 +42,7 @@ BUDGETS = {
     "contact types (htmx)": 0,
     "verify": 7,
     "raise request form": 5,
-    "raise request (POST)": 16,
+    "raise request (POST)": 14,
     "end contact (POST)": 17,
     "request list filtered": 3,
     "request page": 6,

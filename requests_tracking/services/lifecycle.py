@@ -52,7 +52,7 @@ from requests_tracking.signals import (
 from requests_tracking.working_time import working_seconds_between
 
 
-def _enter_stage(*, actor, service_request, stage, now):
+def _enter_stage(*, actor, service_request, stage, now, new_request=False):
     """A fresh stay with the stage's own SLA. The overall target does not move: a request
     already past it stays breached (and one that just passed it is recorded so). The dates are
     set before the stage's actions fire, so their messages carry them."""
@@ -78,6 +78,7 @@ def _enter_stage(*, actor, service_request, stage, now):
         trigger=StageAction.Trigger.ENTER,
         actions=actions,
         fresh_visit=True,
+        new_request=new_request,
     )
     return visit
 
@@ -179,7 +180,9 @@ def request_create(
     service_request._stages_cache = stages
     service_request.save()
     # created_at is set by the database clock; SLAs start from `now` for testability.
-    _enter_stage(actor=actor, service_request=service_request, stage=stages[0], now=now)
+    _enter_stage(
+        actor=actor, service_request=service_request, stage=stages[0], now=now, new_request=True
+    )
     request_save(service_request)
     request_created.send(sender=Request, instance=service_request, actor=actor, stage=stages[0])
     request_audit(actor, service_request, "created")

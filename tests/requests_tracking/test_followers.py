@@ -316,3 +316,26 @@ def test_citizen_follower_added_by_staff_once_and_never_the_reporter(raise_reque
         actor=officer, service_request=request, citizen=request.citizen
     )
     assert list(request.followers.all()) == [neighbour]
+
+
+def test_raising_a_request_does_not_look_for_followers_nobody_can_have_yet(
+    raise_request, process
+):
+    """The first stage's messages go to the reporter: a request raised a moment ago in the
+    same transaction has no followers, so none are looked up."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    StageActionFactory(
+        stage=process.stages.get(order=1),
+        trigger=StageAction.Trigger.ENTER,
+        recipient=StageAction.Recipient.CITIZEN,
+        template=MessageTemplateFactory(subject="{{ reference }} received", body="Thanks"),
+    )
+    with CaptureQueriesContext(connection) as queries:
+        request = raise_request()
+    assert Message.objects.filter(recipient="jane@example.com", subject__endswith="received")
+    sql = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "requests_tracking_request_followers" not in sql
+    assert "requests_tracking_requestfolloweremail" not in sql
+    assert request.reference in Message.objects.get(recipient="jane@example.com").subject
