@@ -318,9 +318,7 @@ def test_citizen_follower_added_by_staff_once_and_never_the_reporter(raise_reque
     assert list(request.followers.all()) == [neighbour]
 
 
-def test_raising_a_request_does_not_look_for_followers_nobody_can_have_yet(
-    raise_request, process
-):
+def test_raising_a_request_does_not_look_for_followers_nobody_can_have_yet(raise_request, process):
     """The first stage's messages go to the reporter: a request raised a moment ago in the
     same transaction has no followers, so none are looked up."""
     from django.db import connection
