@@ -4,7 +4,7 @@ Django compiles a template the first time a page uses it and keeps it (the cache
 whenever DEBUG is off), and builds the URL resolver on the first `reverse()`. A freshly started
 or recycled gunicorn worker would make its first agents wait for all of that (~1.5 s on the
 record page); doing it here, before the worker accepts connections, moves that cost off them.
-The bank holiday tables (for SLA dates) are loaded here too.
+Apps add their own warm-up work with `register_warm_up` (requests_tracking: the bank holidays).
 """
 
 import logging
@@ -46,11 +46,20 @@ def warm_templates() -> int:
     return compiled
 
 
+_warm_ups: list = []
+
+
+def register_warm_up(func) -> None:
+    """Apps add their own work for a new worker (from AppConfig.ready()): e.g. requests_tracking
+    loads the bank holiday tables its SLA dates need."""
+    if func not in _warm_ups:
+        _warm_ups.append(func)
+
+
 def warm() -> None:
     start = time.perf_counter()
     get_resolver()._populate()  # imports every view module and builds the URL resolver
     compiled = warm_templates()
-    from requests_tracking.working_time import bank_holidays_warm
-
-    bank_holidays_warm()  # SLA dates: raising a request, moving it, its page
+    for func in _warm_ups:
+        func()
     logger.info("warm-up: %d templates compiled in %.2f s", compiled, time.perf_counter() - start)

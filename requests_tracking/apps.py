@@ -12,3 +12,7 @@ class RequestsTrackingConfig(AppConfig):
         from requests_tracking import receivers
 
         receivers.connect()
+        from core.warmup import register_warm_up
+        from requests_tracking.working_time import bank_holidays_warm
+
+        register_warm_up(bank_holidays_warm)  # SLA dates in a new web worker's first requests
