@@ -224,13 +224,6 @@ def main():
         Page(
             "start contact (POST)", "agent", "POST", "/contacts/start/", start_data, expect=(302,)
         ),
-        Page(
-            "contact bar (htmx)",
-            "agent",
-            "GET",
-            "/contacts/active-bar/",
-            htmx="active-contact-bar",
-        ),
         Page("verify", "agent", "GET", f"/citizens/{citizen.pk}/accounts/{account.pk}/verify/"),
         Page("raise request form", "agent", "GET", f"/requests/new/?citizen={citizen.pk}"),
         Page(
@@ -286,7 +279,6 @@ def main():
     by_name = {p.name: p for p in pages}
     journey_b = [
         "start contact (POST)",
-        "contact bar (htmx)",
         "verify",
         "raise request form",
         "raise request (POST)",

@@ -11,7 +11,6 @@ urlpatterns = [
     path("<int:pk>/end/", views.contact_end_view, name="end"),
     path("<int:pk>/caller/", views.contact_attach_view, name="attach"),
     path("contact-types/", views.contact_type_options_view, name="contact_type_options"),
-    path("active-bar/", views.active_bar_view, name="active_bar"),
     path("citizens/<int:citizen_id>/", views.citizen_history_view, name="citizen_history"),
     path("to-complete/", views.review_list_view, name="review"),
     # Telephony screen pop; the phone system opens exactly /contacts/incoming?phone=…

@@ -290,14 +290,6 @@ def _verified_in(request, contact) -> list[str]:
     return contact_verified_services(contact=contact)
 
 
-def active_bar_view(request):
-    """The active-contact bar alone (htmx swaps it in after a page's own request changes it)."""
-    bar = active_contact_for_request(request)
-    response = render(request, "contacts/_active_contact_bar.html", {"bar": bar})
-    response["Cache-Control"] = "no-store"
-    return response
-
-
 # --- history ----------------------------------------------------------------------------------
 
 

@@ -37,7 +37,6 @@ BUDGETS = {
     "add note (POST)": 6,
     "timeline": 5,
     "start contact (POST)": 15,
-    "contact bar (htmx)": 2,
     "faq contact panel (htmx)": 3,
     "contact types (htmx)": 0,
     "verify": 7,
@@ -124,7 +123,6 @@ def _walk(client, *, user, citizen, account, process, staff):
     }
     page("start contact (POST)", "POST", "/contacts/start/", start, expect=302, warm=False)
     # The fragments every page with an open contact loads (#19: their fixed cost).
-    page("contact bar (htmx)", "GET", "/contacts/active-bar/", htmx="active-contact-bar")
     page(
         "faq contact panel (htmx)",
         "GET",

@@ -143,7 +143,6 @@ NOT_PERSONAL = {
     "contacts:end": "a form ending the member of staff's own open contact",
     "contacts:attach": "a form attaching a caller to the open contact",
     "contacts:contact_type_options": "reference data",
-    "contacts:active_bar": "the member of staff's own open contact bar",
     "contacts:review": "the member of staff's own contacts to complete",
     "contacts:incoming": "telephony screen pop: a search, audited as a search",
     "contacts:<unnamed>": "telephony screen pop (the same view with a trailing slash)",
