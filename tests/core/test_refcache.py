@@ -44,14 +44,9 @@ def test_a_permission_taken_from_a_role_is_seen_on_the_next_page(agent_client):
 def test_without_the_cache_permissions_come_from_the_database_every_time(client, agent):
     from django.test import override_settings
 
-    unreachable = {
-        "default": {
-            "BACKEND": "core.cache.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-        }
-    }
-    with override_settings(CACHES=unreachable):
+    from tests.caches import UNREACHABLE
+
+    with override_settings(CACHES=UNREACHABLE):
         client.force_login(agent)
         client.get("/citizens/")
         status, reads = _permission_queries(client)

@@ -6,16 +6,9 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
-pytestmark = pytest.mark.django_db
+from tests.caches import UNREACHABLE
 
-# Nothing listens on port 1: every cache call fails at once, as with Redis stopped.
-UNREACHABLE = {
-    "default": {
-        "BACKEND": "core.cache.RedisCache",
-        "LOCATION": "redis://127.0.0.1:1/0",
-        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-    }
-}
+pytestmark = pytest.mark.django_db
 
 
 def _session_queries(client, url):

@@ -196,15 +196,10 @@ def test_request_pages_work_with_the_cache_stopped(client, officer, agent, raise
     read everything from the database."""
     from django.test import override_settings
 
+    from tests.caches import UNREACHABLE
+
     service_request = raise_request()
-    unreachable = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-        }
-    }
-    with override_settings(CACHES=unreachable):
+    with override_settings(CACHES=UNREACHABLE):
         client.force_login(officer)
         page = client.get(service_request.get_absolute_url())
         assert page.status_code == 200
