@@ -11,8 +11,6 @@ from contacts.selectors import (
     staff_channels_held,
 )
 
-RECENT_ROWS = 5  # as citizen_contacts_recent's default
-
 
 def contact_actions_context(request, citizen) -> dict:
     """The open contact, and what the "start a contact" controls should offer (the record's

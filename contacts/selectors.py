@@ -248,12 +248,10 @@ def _round_figures(number, figures=2):
     return int(round(number, figures - digits)) if digits > figures else number
 
 
-def citizen_contacts_recent(*, citizen, limit=5):
-    """The citizen's latest contacts for their record page (one query)."""
-    return citizen_contacts_recent_and_total(citizen=citizen, limit=limit)[0]
+RECENT_ROWS = 5
 
 
-def _contacts_recent_read(citizen_id, limit):
+def _contacts_recent_read(citizen_id):
     # What the rows show (contacts/_contact_rows.html without the citizen column), not the
     # citizen's and the agent's whole rows: building and reading ~100 columns cost more than
     # the query itself (#19).
@@ -275,26 +273,17 @@ def _contacts_recent_read(citizen_id, limit):
             "outcome__name",
         )
         .annotate(all_count=Window(Count("id")))
-        .order_by("-started_at", "-id")[:limit]
+        .order_by("-started_at", "-id")[:RECENT_ROWS]
     )
 
 
-# One read per row limit (a LIMIT is part of the SQL text), its SQL built once per process.
-_contacts_recent: dict[int, PrecompiledRead] = {}
+# The record page asks on every visit: its SQL is built once per process (core.precompiled).
+_contacts_recent = PrecompiledRead(_contacts_recent_read, citizen_id=_CITIZEN_STAND_IN)
 
 
-def citizen_contacts_recent_and_total(*, citizen, limit=5) -> tuple[list, int]:
-    """The citizen's latest contacts and how many they have in all, in one query."""
-    read = _contacts_recent.get(limit)
-    if read is None:
-        read = _contacts_recent.setdefault(
-            limit,
-            PrecompiledRead(
-                lambda citizen_id: _contacts_recent_read(citizen_id, limit),
-                citizen_id=_CITIZEN_STAND_IN,
-            ),
-        )
-    rows = read.objects(citizen_id=citizen.pk)
+def citizen_contacts_recent_and_total(*, citizen) -> tuple[list, int]:
+    """The citizen's latest RECENT_ROWS contacts and how many they have in all, in one query."""
+    rows = _contacts_recent.objects(citizen_id=citizen.pk)
     return rows, (rows[0].all_count if rows else 0)
 
 
